@@ -1,0 +1,6 @@
+/**
+ * @sketchlog/core — whylogs-compatible profiles, sessions and the rolling logger.
+ * Users import by concept; each area's public face is re-exported here.
+ */
+export * from "./profile/index.js"
+export * from "./session/index.js"
