@@ -2,4 +2,7 @@
  * @sketchlog/sketches — Apache DataSketches-compatible sketches (and the whylogs variant of KLL),
  * with no run-time dependencies.
  */
-export {}
+export * from "./frequent/index.js"
+export * from "./hll/index.js"
+export * from "./kll/index.js"
+export * from "./SketchError.js"
