@@ -1,1 +1,4 @@
-export {}
+export * from "./KllCoin.js"
+export * from "./KllDoublesSketch.js"
+export * from "./KllQuantileRule.js"
+export * from "./KllSerialLayout.js"
