@@ -1,1 +1,6 @@
-export {}
+export type { LongItem } from "../internal/frequent/LongKeyColumn.js"
+export type { FrequentItemsErrorType, FrequentItemsRow } from "./FrequentItemsRow.js"
+export type { FrequentItemsBytesOptions, FrequentItemsSerialLayout } from "./FrequentItemsSerialLayout.js"
+export { FrequentItemsSketch } from "./FrequentItemsSketch.js"
+export { FrequentLongsSketch } from "./FrequentLongsSketch.js"
+export { FrequentStringsSketch } from "./FrequentStringsSketch.js"
