@@ -46,6 +46,8 @@ export class KllDoublesSketch {
   /** Level boundaries into `items`: level i is `items[levels[i], levels[i+1])`; `levels[numLevels]` = capacity. */
   private levels: Uint32Array
   private items: Float64Array
+  /** Nominal capacity of each level for the current `numLevels` (cached: compaction reads it often). */
+  private readonly capacities = new Uint32Array(64)
   private minItem = Number.NaN
   private maxItem = Number.NaN
   private levelZeroSorted = false
@@ -71,6 +73,7 @@ export class KllDoublesSketch {
     this.levels[0] = k
     this.levels[1] = k
     this.items = new Float64Array(k)
+    this.refreshCapacities()
   }
 
   /** Decodes bytes in the standard (preInts 5) or whylogs (preInts 6) layout. */
@@ -307,6 +310,7 @@ export class KllDoublesSketch {
     this._minK = s.minK
     this._n = s.n
     this.numLevels = s.numLevels
+    this.refreshCapacities()
     this.levels.fill(0)
     this.levels.set(s.levels.subarray(0, s.numLevels + 1))
     this.items = s.items
@@ -316,15 +320,19 @@ export class KllDoublesSketch {
     this.view = undefined
   }
 
+  private refreshCapacities(): void {
+    for (let h = 0; h < this.numLevels; h++)
+      this.capacities[h] = levelCapacity(this._k, this.numLevels, h, KLL_M)
+  }
+
   private levelSize(level: number): number {
     return level < this.numLevels ? this.levels[level + 1] - this.levels[level] : 0
   }
 
   /** The buffer is full: compact the lowest level at capacity, growing a new top level if that is the top. */
   private compressWhileUpdating(): void {
-    const k = this._k
     let level = 0
-    while (this.levelSize(level) < levelCapacity(k, this.numLevels, level, KLL_M)) {
+    while (this.levelSize(level) < this.capacities[level]) {
       // Unreachable for a consistent state: a full buffer always has a level at capacity.
       if (++level >= this.numLevels) throw new Error("KLL: no level at capacity in a full buffer")
     }
@@ -373,6 +381,7 @@ export class KllDoublesSketch {
     this.items = grown
     for (let i = 0; i <= this.numLevels; i++) this.levels[i] = this.levels[i] + delta
     this.numLevels++
+    this.refreshCapacities()
     this.levels[this.numLevels] = curTotal + delta
   }
 
@@ -429,6 +438,7 @@ export class KllDoublesSketch {
     this.levels.fill(0)
     for (let lvl = 0; lvl <= result.numLevels; lvl++) this.levels[lvl] = outLevels[lvl] + offset
     this.numLevels = result.numLevels
+    this.refreshCapacities()
   }
 }
 

@@ -78,9 +78,61 @@ export const mergeSortedInto = (
   }
 }
 
-/** Sorts `buf[start, end)` ascending in place (the compaction of an unsorted level zero). */
+const INSERTION_SORT_MAX = 16
+
+/**
+ * Sorts `buf[start, end)` ascending in place (the compaction of an unsorted level zero). Level zero is
+ * small and sorted every few dozen updates, so this is a plain JS quicksort (median of three, insertion
+ * sort below 16 items) rather than `TypedArray#sort`, whose per-call cost dominates at these sizes.
+ * Items are never NaN; -0 and 0 compare equal, as with the reference's `<`.
+ */
 export const sortRange = (buf: Float64Array, start: number, end: number): void => {
-  buf.subarray(start, end).sort()
+  let lo = start
+  let hi = end - 1
+  // Recurse into the smaller part, loop on the larger: stack depth stays O(log n).
+  while (hi - lo >= INSERTION_SORT_MAX) {
+    const mid = lo + ((hi - lo) >>> 1)
+    // Median of three to buf[mid], with buf[lo] ≤ buf[mid] ≤ buf[hi].
+    if (buf[mid] < buf[lo]) swap(buf, mid, lo)
+    if (buf[hi] < buf[mid]) {
+      swap(buf, hi, mid)
+      if (buf[mid] < buf[lo]) swap(buf, mid, lo)
+    }
+    const pivot = buf[mid]
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (buf[i] < pivot) i++
+      while (pivot < buf[j]) j--
+      if (i <= j) {
+        swap(buf, i, j)
+        i++
+        j--
+      }
+    }
+    if (j - lo < hi - i) {
+      sortRange(buf, lo, j + 1)
+      lo = i
+    } else {
+      sortRange(buf, i, hi + 1)
+      hi = j
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = buf[i]
+    let j = i - 1
+    while (j >= lo && v < buf[j]) {
+      buf[j + 1] = buf[j]
+      j--
+    }
+    buf[j + 1] = v
+  }
+}
+
+const swap = (buf: Float64Array, a: number, b: number): void => {
+  const t = buf[a]
+  buf[a] = buf[b]
+  buf[b] = t
 }
 
 /** What {@link generalCompress} leaves behind. */
