@@ -1,0 +1,184 @@
+import { type ColumnType, columnTypes } from "./ColumnType.js"
+import { DatasetProfileView } from "./DatasetProfileView.js"
+import { ColumnTracker } from "./internal/ColumnTracker.js"
+import { ProfileArgumentError } from "./ProfileError.js"
+
+/** A row: column name → value. Any JavaScript value is accepted (see the README's type table). */
+export type Row = Readonly<Record<string, unknown>>
+
+/** Options of a new profile. */
+export interface DatasetProfileOptions {
+  /** Declared column types: these columns exist from the start and take this metric set whatever they receive. */
+  readonly schema?: Readonly<Record<string, ColumnType>> | undefined
+  /** The time the data belongs to (whylogs' dataset timestamp); defaults to the creation time. */
+  readonly datasetTimestamp?: Date | number | undefined
+  /** When the profile was made; defaults to now. */
+  readonly creationTimestamp?: Date | number | undefined
+  /** Written to the profile's `properties.tags`. */
+  readonly tags?: Readonly<Record<string, string>> | undefined
+  /** Written to the profile's `properties.metadata`. */
+  readonly metadata?: Readonly<Record<string, string>> | undefined
+  /**
+   * At most this many columns (default 1,000): cells of further new columns are not profiled but
+   * counted in `droppedCells`, so rows with unbounded key sets cannot grow memory without limit.
+   */
+  readonly maxColumns?: number | undefined
+}
+
+/** Default cap on the number of columns of one profile. */
+export const DEFAULT_MAX_COLUMNS = 1000
+
+/** Stands for a cell whose getter threw: it is counted as an object. */
+const UNREADABLE: object = Object.freeze({})
+
+/**
+ * A mutable profile being tracked. `track(row)` folds one row in, `trackColumns` a batch of columns
+ * (the fast path), `view()` takes an immutable snapshot to merge, summarise or serialize. Tracking
+ * never throws, whatever the values: each cell is counted as what it is, at bounded cost.
+ */
+export class DatasetProfile {
+  readonly #columns = new Map<string, ColumnTracker>()
+  readonly #maxColumns: number
+  readonly #creationTimestamp: number
+  readonly #datasetTimestamp: number
+  readonly #tags: Readonly<Record<string, string>>
+  readonly #metadata: Readonly<Record<string, string>>
+  // Rows of one shape repeat: remember the previous row's keys and columns by position.
+  readonly #shapeKeys: Array<string> = []
+  readonly #shapeColumns: Array<ColumnTracker | undefined> = []
+  #droppedRows = 0
+  #droppedCells = 0
+
+  constructor(options: DatasetProfileOptions = {}) {
+    this.#maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS
+    if (!Number.isInteger(this.#maxColumns) || this.#maxColumns < 1) {
+      throw new ProfileArgumentError({
+        argument: "maxColumns",
+        reason: `must be a positive integer, got ${options.maxColumns}`,
+      })
+    }
+    this.#creationTimestamp = toMillis(options.creationTimestamp ?? Date.now(), "creationTimestamp")
+    this.#datasetTimestamp = toMillis(options.datasetTimestamp ?? this.#creationTimestamp, "datasetTimestamp")
+    this.#tags = Object.fromEntries(Object.entries(options.tags ?? {}))
+    this.#metadata = Object.fromEntries(Object.entries(options.metadata ?? {}))
+    for (const [name, type] of Object.entries(options.schema ?? {})) {
+      if (!columnTypes.includes(type)) {
+        throw new ProfileArgumentError({
+          argument: `schema[${JSON.stringify(name)}]`,
+          reason: `must be one of ${columnTypes.join(", ")}, got ${String(type)}`,
+        })
+      }
+      this.#columns.set(name, new ColumnTracker(type))
+    }
+  }
+
+  /** Rows that could not be read at all (not an object, or a Proxy whose key listing throws). */
+  get droppedRows(): number {
+    return this.#droppedRows
+  }
+
+  /** Cells not profiled because their column would exceed `maxColumns`. */
+  get droppedCells(): number {
+    return this.#droppedCells
+  }
+
+  /** Fold one row in: each own enumerable string key is a column. */
+  track(row: Row): void {
+    if (row === null || typeof row !== "object") {
+      this.#droppedRows++
+      return
+    }
+    const keys = this.#shapeKeys
+    const cached = this.#shapeColumns
+    let position = 0
+    try {
+      for (const key in row) {
+        if (!Object.hasOwn(row, key)) continue
+        let value: unknown
+        try {
+          value = row[key]
+        } catch {
+          value = UNREADABLE
+        }
+        let column: ColumnTracker | undefined
+        if (keys[position] === key) {
+          column = cached[position]
+        } else {
+          column = this.#column(key)
+          keys[position] = key
+          cached[position] = column
+        }
+        position++
+        if (column === undefined) this.#droppedCells++
+        else column.track(value)
+      }
+    } catch {
+      this.#droppedRows++
+    }
+  }
+
+  /** Fold rows in, one by one. */
+  trackRows(rows: Iterable<Row>): void {
+    for (const row of rows) this.track(row)
+  }
+
+  /** Fold a batch of columns in: `{ age: [31, 45, null], name: ["a", "b", "c"] }`. Typed arrays work too. */
+  trackColumns(columns: Readonly<Record<string, ArrayLike<unknown>>>): void {
+    for (const name of Object.keys(columns)) {
+      let values: ArrayLike<unknown>
+      try {
+        values = columns[name] as ArrayLike<unknown>
+      } catch {
+        this.#droppedRows++
+        continue
+      }
+      const column = this.#column(name)
+      const length = values?.length
+      if (typeof length !== "number") continue
+      if (column === undefined) {
+        this.#droppedCells += length
+        continue
+      }
+      for (let i = 0; i < length; i++) {
+        let value: unknown
+        try {
+          value = values[i]
+        } catch {
+          value = UNREADABLE
+        }
+        column.track(value)
+      }
+    }
+  }
+
+  /** An immutable snapshot; tracking may go on afterwards without changing it. */
+  view(): DatasetProfileView {
+    return new DatasetProfileView({
+      columns: Array.from(this.#columns, ([name, column]) => [name, column.snapshot()] as const),
+      datasetTimestamp: this.#datasetTimestamp,
+      creationTimestamp: this.#creationTimestamp,
+      tags: this.#tags,
+      metadata: this.#metadata,
+    })
+  }
+
+  #column(name: string): ColumnTracker | undefined {
+    let column = this.#columns.get(name)
+    if (column === undefined && this.#columns.size < this.#maxColumns) {
+      column = new ColumnTracker()
+      this.#columns.set(name, column)
+    }
+    return column
+  }
+}
+
+const toMillis = (value: Date | number, argument: string): number => {
+  const millis = value instanceof Date ? value.getTime() : value
+  if (!Number.isFinite(millis) || millis < 0) {
+    throw new ProfileArgumentError({
+      argument,
+      reason: `must be a valid time at or after 1970, got ${String(value)}`,
+    })
+  }
+  return Math.trunc(millis)
+}

@@ -1,0 +1,57 @@
+import type { FrequentItemsErrorType, FrequentStringsSketch } from "@sketchlog/sketches"
+import { SketchCell } from "../internal/SketchCell.js"
+import { frequentCodec } from "../internal/SketchCodecs.js"
+
+/** One frequent value as whylogs' summary lists it: the stored text, its estimate and bounds. */
+export interface FrequentItem {
+  readonly value: string
+  readonly est: number
+  readonly upper: number
+  readonly lower: number
+}
+
+/**
+ * whylogs' `frequent_items` metric: a frequent-strings sketch (lgMaxMapSize 10) of every non-null value
+ * as text: integers as `%lld`, other numbers as `%f` ("2.500000"), booleans as "True"/"False", strings
+ * cut to 128 code points. So `1` and `"1"` are one item.
+ */
+export class FrequentItemsMetric {
+  constructor(
+    /** The frequent-strings sketch; query it through this metric, or take a `sketch()` copy. */
+    readonly frequentStrings: SketchCell<FrequentStringsSketch>,
+  ) {}
+
+  /**
+   * The frequent items, most frequent first, as whylogs' summary gives them: by default those with no
+   * false positives above the sketch's maximum error.
+   */
+  items(
+    errorType: FrequentItemsErrorType = "NO_FALSE_POSITIVES",
+    threshold?: number,
+  ): ReadonlyArray<FrequentItem> {
+    const rows = this.frequentStrings.peek().getFrequentItems(errorType, threshold)
+    return rows.map((row) => ({
+      value: row.item,
+      est: row.estimate,
+      upper: row.upperBound,
+      lower: row.lowerBound,
+    }))
+  }
+
+  /** An independent copy of the frequent-strings sketch. */
+  sketch(): FrequentStringsSketch {
+    return this.frequentStrings.copy()
+  }
+
+  /** Both sketches merged into a fresh one. */
+  merge(other: FrequentItemsMetric): FrequentItemsMetric {
+    const merged = this.frequentStrings.copy()
+    merged.merge(other.frequentStrings.peek())
+    return new FrequentItemsMetric(SketchCell.ofSketch(frequentCodec, merged))
+  }
+
+  /** `frequent_items/frequent_strings`: the list whylogs' summary gives. */
+  summary(): Record<string, ReadonlyArray<FrequentItem>> {
+    return { "frequent_items/frequent_strings": this.items() }
+  }
+}
