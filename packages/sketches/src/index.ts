@@ -3,6 +3,7 @@
  * with no run-time dependencies.
  */
 export * from "./frequent/index.js"
+export * from "./hash/index.js"
 export * from "./hll/index.js"
 export * from "./kll/index.js"
 export * from "./SketchError.js"

@@ -1,1 +1,3 @@
-export {}
+export { HllSketch } from "./HllSketch.js"
+export type { HllMode, HllTargetType } from "./HllType.js"
+export { HllUnion } from "./HllUnion.js"

@@ -1,0 +1,1 @@
+export { murmurHash3_x64_128 } from "./murmurHash3.js"

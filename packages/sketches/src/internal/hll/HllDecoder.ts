@@ -1,0 +1,398 @@
+import { SketchError, type SketchErrorReason } from "../../SketchError.js"
+import { ByteReader } from "../ByteReader.js"
+import { AuxHashMap, findIn } from "./AuxHashMap.js"
+import { CouponHashSet, findCoupon } from "./CouponHashSet.js"
+import { CouponList } from "./CouponList.js"
+import { Hll4Array } from "./Hll4Array.js"
+import { Hll6Array } from "./Hll6Array.js"
+import { Hll8Array } from "./Hll8Array.js"
+import type { HllArray } from "./HllArray.js"
+import type { HllImpl } from "./HllImpl.js"
+import {
+  AUX_COUNT_INT,
+  AUX_TOKEN,
+  COMPACT_FLAG_MASK,
+  CUR_MIN_COUNT_INT,
+  computeLgArrInts,
+  EMPTY_FLAG_MASK,
+  FAMILY_ID,
+  FULL_SIZE_OR_REBUILD_FLAG_MASK,
+  HASH_SET_COUNT_INT,
+  HASH_SET_INT_ARR_START,
+  HASH_SET_PREINTS,
+  HIP_ACCUM_DOUBLE,
+  HLL_BYTE_ARR_START,
+  HLL_PREINTS,
+  hllArrBytes,
+  KEY_BITS_26,
+  KEY_MASK_26,
+  KXQ0_DOUBLE,
+  KXQ1_DOUBLE,
+  LG_AUX_ARR_INTS,
+  LG_INIT_LIST_SIZE,
+  LG_INIT_SET_SIZE,
+  LIST_INT_ARR_START,
+  LIST_PREINTS,
+  MAX_LG_K,
+  MIN_LG_K,
+  MODE_HLL,
+  MODE_LIST,
+  MODE_SET,
+  OUT_OF_ORDER_FLAG_MASK,
+  RESIZE_DENOM,
+  RESIZE_NUMER,
+  SER_VER,
+  TGT_HLL4,
+  TGT_HLL6,
+  TGT_HLL8,
+} from "./HllPreamble.js"
+
+const MODE_NAMES = ["LIST", "SET", "HLL"]
+const TYPE_NAMES = ["HLL_4", "HLL_6", "HLL_8"]
+const MODE_PREINTS = [LIST_PREINTS, HASH_SET_PREINTS, HLL_PREINTS]
+
+const fail = (reason: SketchErrorReason, message: string): SketchError =>
+  new SketchError("HLL", reason, message)
+
+/** Throws Truncated/Oversized unless the image is exactly `expected` bytes long. */
+const checkLength = (bytes: Uint8Array, expected: number, what: string): void => {
+  if (bytes.length < expected) {
+    throw fail("Truncated", `${what} needs ${expected} bytes but the input has ${bytes.length}`)
+  }
+  if (bytes.length > expected) {
+    throw fail("Oversized", `${what} is ${expected} bytes but the input has ${bytes.length} (trailing bytes)`)
+  }
+}
+
+/** A coupon must carry a value 1..63 above its 26-bit address. */
+const checkCoupon = (coupon: number, where: string): void => {
+  const value = coupon >>> KEY_BITS_26
+  if (coupon === 0 || value === 0)
+    throw fail("Corrupt", `${where} holds an invalid coupon 0x${(coupon >>> 0).toString(16)}`)
+}
+
+/**
+ * Reads an HLL image (compact or updatable; LIST, SET or HLL mode; HLL_4, HLL_6 or HLL_8) and checks it
+ * fully — header, exact length, every coupon, the aux table against the registers, curMin and its count —
+ * so that a sketch built from it can never read out of range or loop; throws `SketchError` otherwise.
+ */
+export const decodeHll = (bytes: Uint8Array): HllImpl => {
+  const r = new ByteReader(bytes, "HLL")
+  r.need(0, 8, "the 8-byte HLL preamble")
+  const preInts = bytes[0]!
+  const serVer = bytes[1]!
+  const family = bytes[2]!
+  const lgK = bytes[3]!
+  const lgArr = bytes[4]!
+  const flags = bytes[5]!
+  const modeByte = bytes[7]!
+  if (family !== FAMILY_ID) throw fail("BadFamily", `family id is ${family}, expected ${FAMILY_ID} (HLL)`)
+  if (serVer !== SER_VER) throw fail("BadVersion", `serialization version is ${serVer}, expected ${SER_VER}`)
+  const mode = modeByte & 3
+  const tgt = (modeByte >>> 2) & 3
+  if (mode > MODE_HLL)
+    throw fail("BadPreamble", `mode byte 0x${modeByte.toString(16)} names no mode (LIST/SET/HLL)`)
+  if (tgt > TGT_HLL8)
+    throw fail("BadPreamble", `mode byte 0x${modeByte.toString(16)} names no target type (HLL_4/6/8)`)
+  if (preInts !== MODE_PREINTS[mode]) {
+    throw fail(
+      "BadPreamble",
+      `preInts is ${preInts} but ${MODE_NAMES[mode]} mode needs ${MODE_PREINTS[mode]}`,
+    )
+  }
+  if (lgK < MIN_LG_K || lgK > MAX_LG_K) {
+    throw fail("BadPreamble", `lgK is ${lgK}, must be between ${MIN_LG_K} and ${MAX_LG_K}`)
+  }
+  const compact = (flags & COMPACT_FLAG_MASK) !== 0
+  const empty = (flags & EMPTY_FLAG_MASK) !== 0
+  const ooo = (flags & OUT_OF_ORDER_FLAG_MASK) !== 0
+  if (mode === MODE_LIST) return decodeList(r, lgK, tgt, compact, empty, ooo)
+  if (mode === MODE_SET) return decodeSet(r, lgK, tgt, lgArr, compact, ooo)
+  return decodeHllArray(r, lgK, tgt, lgArr, flags)
+}
+
+const decodeList = (
+  r: ByteReader,
+  lgK: number,
+  tgt: number,
+  compact: boolean,
+  empty: boolean,
+  ooo: boolean,
+): CouponList => {
+  const bytes = r.bytes
+  const count = bytes[6]!
+  const capacity = 1 << LG_INIT_LIST_SIZE
+  if (count >= capacity) throw fail("Corrupt", `LIST count is ${count}, a list holds at most ${capacity - 1}`)
+  const list = new CouponList(lgK, tgt, MODE_LIST)
+  list.oooFlag = ooo
+  if (empty) {
+    if (count !== 0) throw fail("Corrupt", `the empty flag is set but the LIST count is ${count}`)
+    // an empty image may stop after the preamble whatever its compact flag says
+    if (bytes.length !== LIST_INT_ARR_START)
+      checkLength(bytes, LIST_INT_ARR_START + (compact ? 0 : 4 * capacity), "an empty LIST image")
+  } else {
+    checkLength(
+      bytes,
+      LIST_INT_ARR_START + 4 * (compact ? count : capacity),
+      `a ${compact ? "compact" : "updatable"} LIST image of ${count} coupons`,
+    )
+  }
+  const stored = bytes.length === LIST_INT_ARR_START ? 0 : compact ? count : capacity
+  for (let i = 0; i < stored; i++) {
+    const coupon = r.i32(LIST_INT_ARR_START + 4 * i, `LIST coupon ${i}`)
+    if (i >= count) {
+      if (coupon !== 0) throw fail("Corrupt", `LIST slot ${i} holds a coupon beyond the count ${count}`)
+      continue
+    }
+    checkCoupon(coupon, `LIST slot ${i}`)
+    for (let j = 0; j < i; j++) {
+      if (list.coupons[j] === coupon)
+        throw fail("Corrupt", `LIST holds coupon 0x${(coupon >>> 0).toString(16)} twice`)
+    }
+    list.coupons[i] = coupon
+  }
+  list.couponCount = count
+  return list
+}
+
+const decodeSet = (
+  r: ByteReader,
+  lgK: number,
+  tgt: number,
+  lgArrByte: number,
+  compact: boolean,
+  ooo: boolean,
+): CouponHashSet => {
+  const bytes = r.bytes
+  if (lgK < 8) throw fail("BadPreamble", `SET mode needs lgK >= 8, got ${lgK}`)
+  const count = r.u32(HASH_SET_COUNT_INT, "SET coupon count")
+  const maxLgArr = lgK - 3
+  if (RESIZE_DENOM * count > RESIZE_NUMER * (1 << maxLgArr)) {
+    throw fail(
+      "Corrupt",
+      `SET count is ${count}, beyond the ${(RESIZE_NUMER << maxLgArr) / RESIZE_DENOM} a SET of lgK ${lgK} holds`,
+    )
+  }
+  if (compact) {
+    checkLength(bytes, HASH_SET_INT_ARR_START + 4 * count, `a compact SET image of ${count} coupons`)
+    const set = new CouponHashSet(lgK, tgt)
+    set.oooFlag = ooo
+    for (let i = 0; i < count; i++) {
+      const coupon = r.i32(HASH_SET_INT_ARR_START + 4 * i, `SET coupon ${i}`)
+      checkCoupon(coupon, `SET entry ${i}`)
+      if (findCoupon(set.coupons, 31 - Math.clz32(set.coupons.length), coupon) >= 0) {
+        throw fail("Corrupt", `SET holds coupon 0x${(coupon >>> 0).toString(16)} twice`)
+      }
+      set.couponUpdate(coupon)
+    }
+    return set
+  }
+  const lgArr = lgArrByte < LG_INIT_SET_SIZE ? computeLgArrInts(MODE_SET, count, lgK) : lgArrByte
+  if (lgArr > maxLgArr)
+    throw fail("Corrupt", `SET table size 2^${lgArr} exceeds the largest (2^${maxLgArr}) for lgK ${lgK}`)
+  if (RESIZE_DENOM * count > RESIZE_NUMER * (1 << lgArr)) {
+    throw fail("Corrupt", `SET count ${count} overfills a table of ${1 << lgArr} slots`)
+  }
+  checkLength(bytes, HASH_SET_INT_ARR_START + (4 << lgArr), `an updatable SET image with 2^${lgArr} slots`)
+  const table = new Int32Array(1 << lgArr)
+  for (let i = 0; i < table.length; i++) table[i] = r.i32(HASH_SET_INT_ARR_START + 4 * i, `SET slot ${i}`)
+  let found = 0
+  for (let i = 0; i < table.length; i++) {
+    const coupon = table[i]!
+    if (coupon === 0) continue
+    checkCoupon(coupon, `SET slot ${i}`)
+    // every coupon must sit where the probe finds it (this also rules out duplicates)
+    if (findCoupon(table, lgArr, coupon) !== i)
+      throw fail("Corrupt", `SET slot ${i} is not where its coupon hashes to`)
+    found++
+  }
+  if (found !== count) throw fail("Corrupt", `SET count says ${count} but the table holds ${found} coupons`)
+  const set = new CouponHashSet(lgK, tgt, table)
+  set.couponCount = count
+  set.oooFlag = ooo
+  return set
+}
+
+const decodeHllArray = (
+  r: ByteReader,
+  lgK: number,
+  tgt: number,
+  lgArrByte: number,
+  flags: number,
+): HllArray => {
+  const bytes = r.bytes
+  r.need(0, HLL_BYTE_ARR_START, "the 40-byte HLL preamble")
+  const compact = (flags & COMPACT_FLAG_MASK) !== 0
+  const ooo = (flags & OUT_OF_ORDER_FLAG_MASK) !== 0
+  const k = 1 << lgK
+  const curMin = bytes[6]!
+  const hip = r.f64(HIP_ACCUM_DOUBLE, "HIP accumulator")
+  const kxq0 = r.f64(KXQ0_DOUBLE, "kxq0")
+  const kxq1 = r.f64(KXQ1_DOUBLE, "kxq1")
+  const numAtCurMin = r.u32(CUR_MIN_COUNT_INT, "numAtCurMin")
+  const auxCount = r.u32(AUX_COUNT_INT, "aux count")
+  const typeName = TYPE_NAMES[tgt]!
+  if (!(Number.isFinite(kxq0) && kxq0 >= 0 && Number.isFinite(kxq1) && kxq1 >= 0)) {
+    throw fail("Corrupt", `kxq registers (${kxq0}, ${kxq1}) are not finite non-negative numbers`)
+  }
+  if (!ooo && !(Number.isFinite(hip) && hip >= 0))
+    throw fail("Corrupt", `HIP accumulator ${hip} is not a finite count`)
+  if (curMin > 63) throw fail("Corrupt", `curMin is ${curMin}, registers hold at most 63`)
+  if (numAtCurMin > k) throw fail("Corrupt", `numAtCurMin is ${numAtCurMin}, beyond k = ${k}`)
+  if (tgt !== TGT_HLL4 && auxCount !== 0)
+    throw fail("Corrupt", `${typeName} has no aux table but aux count is ${auxCount}`)
+  if (auxCount > k) throw fail("Corrupt", `aux count is ${auxCount}, beyond k = ${k}`)
+  const arrBytes = hllArrBytes(tgt, lgK)
+  let lgAux = 0
+  let auxBytes = 0
+  if (tgt === TGT_HLL4) {
+    if (compact) {
+      auxBytes = 4 * auxCount
+    } else {
+      lgAux = lgArrByte !== 0 ? lgArrByte : LG_AUX_ARR_INTS[lgK]!
+      if (lgAux > lgK) throw fail("Corrupt", `aux table size 2^${lgAux} exceeds k = 2^${lgK}`)
+      if (RESIZE_DENOM * auxCount > RESIZE_NUMER * (1 << lgAux)) {
+        throw fail("Corrupt", `aux count ${auxCount} overfills an aux table of ${1 << lgAux} entries`)
+      }
+      auxBytes = 4 << lgAux
+    }
+  }
+  const what = `a ${compact ? "compact" : "updatable"} ${typeName} HLL image of lgK ${lgK}${auxCount > 0 ? ` with ${auxCount} aux entries` : ""}`
+  checkLength(bytes, HLL_BYTE_ARR_START + arrBytes + auxBytes, what)
+  const registers = bytes.slice(HLL_BYTE_ARR_START, HLL_BYTE_ARR_START + arrBytes)
+  const hll: HllArray =
+    tgt === TGT_HLL4
+      ? new Hll4Array(lgK, registers)
+      : tgt === TGT_HLL6
+        ? new Hll6Array(lgK, registers)
+        : new Hll8Array(lgK, registers)
+  hll.oooFlag = ooo
+  hll.hipAccum = ooo ? 0 : hip
+  hll.kxq0 = kxq0
+  hll.kxq1 = kxq1
+  hll.curMin = curMin
+  hll.numAtCurMin = numAtCurMin
+  if (tgt === TGT_HLL4) {
+    const auxStart = HLL_BYTE_ARR_START + arrBytes
+    const aux = compact
+      ? readCompactAux(r, auxStart, lgK, auxCount)
+      : readUpdatableAux(r, auxStart, lgK, lgAux, auxCount)
+    checkHll4(hll as Hll4Array, aux)
+    ;(hll as Hll4Array).auxHashMap = aux
+  } else if (tgt === TGT_HLL8 && (flags & FULL_SIZE_OR_REBUILD_FLAG_MASK) !== 0) {
+    // a serialized Java union gadget: its curMin, numAtCurMin and kxq are stale by design
+    for (let i = 0; i < k; i++) {
+      if (registers[i]! > 63) throw fail("Corrupt", `HLL_8 register ${i} is ${registers[i]}, beyond 63`)
+    }
+    hll.rebuildKxqCurMin = true
+    hll.checkRebuildKxqCurMin()
+  } else {
+    checkHll68(hll, typeName)
+  }
+  return hll
+}
+
+const auxEntryCheck = (entry: number, lgK: number, where: string): void => {
+  if ((entry & KEY_MASK_26) >= 1 << lgK)
+    throw fail("Corrupt", `${where} names slot ${entry & KEY_MASK_26}, beyond k`)
+  if (entry >>> KEY_BITS_26 === 0) throw fail("Corrupt", `${where} holds value 0`)
+}
+
+const readCompactAux = (r: ByteReader, start: number, lgK: number, auxCount: number): AuxHashMap | null => {
+  if (auxCount === 0) return null
+  const aux = new AuxHashMap(lgK, computeLgArrInts(MODE_HLL, auxCount, lgK))
+  for (let i = 0; i < auxCount; i++) {
+    const entry = r.i32(start + 4 * i, `aux entry ${i}`)
+    auxEntryCheck(entry, lgK, `aux entry ${i}`)
+    const slot = entry & KEY_MASK_26
+    if (aux.find(slot) >= 0) throw fail("Corrupt", `aux table holds slot ${slot} twice`)
+    aux.mustAdd(slot, entry >>> KEY_BITS_26)
+  }
+  return aux
+}
+
+const readUpdatableAux = (
+  r: ByteReader,
+  start: number,
+  lgK: number,
+  lgAux: number,
+  auxCount: number,
+): AuxHashMap | null => {
+  const entries = new Int32Array(1 << lgAux)
+  let found = 0
+  for (let i = 0; i < entries.length; i++) entries[i] = r.i32(start + 4 * i, `aux slot ${i}`)
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!
+    if (entry === 0) continue
+    auxEntryCheck(entry, lgK, `aux slot ${i}`)
+    if (findIn(entries, lgAux, lgK, entry & KEY_MASK_26) !== i) {
+      throw fail("Corrupt", `aux slot ${i} is not where its register number hashes to`)
+    }
+    found++
+  }
+  if (found !== auxCount) throw fail("Corrupt", `aux count says ${auxCount} but the aux table holds ${found}`)
+  if (auxCount === 0) return null
+  const aux = new AuxHashMap(lgK, lgAux, entries)
+  aux.auxCount = auxCount
+  return aux
+}
+
+/** HLL_4: offsets + curMin within 0..63, tokens exactly where the aux table has entries, numAtCurMin exact. */
+const checkHll4 = (hll: Hll4Array, aux: AuxHashMap | null): void => {
+  const k = 1 << hll.lgConfigK
+  const curMin = hll.curMin
+  let zeros = 0
+  let tokens = 0
+  for (let i = 0; i < k; i++) {
+    const nibble = hll.getNibble(i)
+    if (nibble === AUX_TOKEN) {
+      tokens++
+      const index = aux === null ? -1 : aux.find(i)
+      if (index < 0)
+        throw fail("Corrupt", `HLL_4 register ${i} points into the aux table, which has no entry for it`)
+      const value = aux!.entries[index]! >>> KEY_BITS_26
+      if (value < curMin + AUX_TOKEN || value > 63) {
+        throw fail(
+          "Corrupt",
+          `aux value ${value} of register ${i} does not fit curMin ${curMin} (needs ${curMin + AUX_TOKEN}..63)`,
+        )
+      }
+    } else {
+      if (nibble + curMin > 63) throw fail("Corrupt", `HLL_4 register ${i} is ${nibble + curMin}, beyond 63`)
+      if (nibble === 0) zeros++
+    }
+  }
+  const auxCount = aux === null ? 0 : aux.auxCount
+  if (tokens !== auxCount)
+    throw fail("Corrupt", `${tokens} HLL_4 registers use the aux table but it holds ${auxCount}`)
+  if (zeros !== hll.numAtCurMin) {
+    throw fail("Corrupt", `numAtCurMin is ${hll.numAtCurMin} but ${zeros} registers sit at curMin ${curMin}`)
+  }
+  if (zeros === 0) throw fail("Corrupt", `no HLL_4 register sits at curMin ${curMin}`)
+}
+
+/** HLL_6/8: registers within 0..63 and numAtCurMin consistent with curMin (0: the count of zeros). */
+const checkHll68 = (hll: HllArray, typeName: string): void => {
+  const k = 1 << hll.lgConfigK
+  let min = 64
+  let atMin = 0
+  let zeros = 0
+  for (let i = 0; i < k; i++) {
+    const v = hll.getSlotValue(i)
+    if (v > 63) throw fail("Corrupt", `${typeName} register ${i} is ${v}, beyond 63`)
+    if (v === 0) zeros++
+    if (v < min) {
+      min = v
+      atMin = 1
+    } else if (v === min) {
+      atMin++
+    }
+  }
+  const ok = hll.curMin === 0 ? hll.numAtCurMin === zeros : hll.curMin === min && hll.numAtCurMin === atMin
+  if (!ok) {
+    throw fail(
+      "Corrupt",
+      `curMin ${hll.curMin} with numAtCurMin ${hll.numAtCurMin} does not match the registers (${zeros} zeros, minimum ${min})`,
+    )
+  }
+}
