@@ -23,7 +23,8 @@ export const MAX_HASHED_STRING_UNITS = 65_536
  * The mutable state of one column while a profile is tracked: plain number fields and the three
  * sketches, updated in place with no allocation per value (beyond the text a frequent-items update
  * needs). Which metrics exist is fixed by the column type, declared or taken from the first non-null
- * value, exactly as whylogs' standard resolver does.
+ * value, exactly as whylogs' standard resolver does. In a fractional column every number is a double
+ * (JavaScript has no 1.0 apart from 1; this is what a pandas float64 column gives whylogs).
  */
 export class ColumnTracker {
   type: ColumnType | undefined = undefined
@@ -73,8 +74,14 @@ export class ColumnTracker {
     switch (typeof value) {
       case "number":
         if (Number.isNaN(value)) this.nan()
-        else if (Number.isInteger(value) && value < INT64_LIMIT && value > -INT64_LIMIT) this.integer(value)
-        else this.double(value)
+        else if (
+          this.type !== "fractional" &&
+          Number.isInteger(value) &&
+          value < INT64_LIMIT &&
+          value > -INT64_LIMIT
+        ) {
+          this.integer(value)
+        } else this.double(value)
         return
       case "string":
         this.string(value)

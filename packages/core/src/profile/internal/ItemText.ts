@@ -8,8 +8,14 @@
 /** whylogs' `max_frequent_item_size`. */
 export const MAX_FREQUENT_ITEM_CODE_POINTS = 128
 
-/** `%lld` of an integer held in a double (|value| < 2^63). */
-export const integerText = (value: number): string => (value === 0 ? "0" : String(value))
+/**
+ * `%lld` of an integer held in a double (|value| < 2^63). `String` prints the shortest round-trip form,
+ * which past 2^53 is not the exact value (2^62 → "4611686018427388000"), so those go through BigInt.
+ */
+export const integerText = (value: number): string => {
+  if (value === 0) return "0"
+  return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? String(value) : BigInt(value).toString()
+}
 
 /** `%f` of a double. */
 export const doubleText = (value: number): string => {

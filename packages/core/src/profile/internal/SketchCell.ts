@@ -22,6 +22,11 @@ export class SketchCell<S> {
     return new SketchCell(codec, bytes, undefined)
   }
 
+  /** A cell over bytes already decoded (both kept: the bytes are written back unchanged). */
+  static ofBoth<S>(codec: SketchCodec<S>, bytes: Uint8Array, sketch: S): SketchCell<S> {
+    return new SketchCell(codec, bytes, sketch)
+  }
+
   /** A cell over a sketch object that nothing else holds (encoded when first serialized). */
   static ofSketch<S>(codec: SketchCodec<S>, sketch: S): SketchCell<S> {
     return new SketchCell(codec, undefined, sketch)

@@ -134,7 +134,12 @@ export const columnFromComponents = (
       return fail(path, `expected a ${kind} sketch, found ${component.value.case ?? "nothing"}`)
     const bytes = component.value.value.sketch
     try {
-      return SketchCell.ofSketch(codec, codec.decode(bytes))
+      const decoded = codec.decode(bytes)
+      // whylogs 1.0 wrote full KLL sketches with preInts 5, which whylogs 1.6 cannot read: re-encode those.
+      const legacyKll = kind === "kll" && bytes[0] === 5
+      return legacyKll
+        ? SketchCell.ofSketch(codec, decoded)
+        : SketchCell.ofBoth(codec, bytes.slice(), decoded)
     } catch (error) {
       if (error instanceof SketchError) return fail(path, error.message)
       throw error
