@@ -44,7 +44,7 @@ export class KllDoublesSketch {
   private _n = 0
   private numLevels = 1
   /** Level boundaries into `items`: level i is `items[levels[i], levels[i+1])`; `levels[numLevels]` = capacity. */
-  private levels: Uint32Array
+  private readonly levels: Uint32Array
   private items: Float64Array
   /** Nominal capacity of each level for the current `numLevels` (cached: compaction reads it often). */
   private readonly capacities = new Uint32Array(64)

@@ -5,8 +5,9 @@
 
 /** The smallest level width (DataSketches' `m`); the only value the serial format allows. */
 export const KLL_M = 8
-/** Smallest and largest `k` the format accepts (k is a u16 with k ≥ m). */
+/** Smallest `k` the format accepts (k ≥ m). */
 export const KLL_MIN_K = KLL_M
+/** Largest `k` the format accepts (k is a u16). */
 export const KLL_MAX_K = 65_535
 /** Deepest level the capacity formula supports (3^30 still fits a double exactly; deeper splits in two). */
 export const KLL_MAX_LEVELS = 61
