@@ -7,12 +7,13 @@
  * on an index) makes it an object.
  */
 export const isTensor = (value: object): boolean => {
-  if (ArrayBuffer.isView(value))
-    return !(value instanceof DataView) && (value as unknown as { length: number }).length > 0
-  if (!Array.isArray(value)) return false
   try {
-    const budget = { left: MAX_TENSOR_SCAN }
-    return numericBlock(value, 0, budget)
+    if (ArrayBuffer.isView(value)) {
+      return !(value instanceof DataView) && (value as unknown as { length: number }).length > 0
+    }
+    // Array.isArray throws on a revoked Proxy; element reads may throw on Proxies and getters.
+    if (!Array.isArray(value)) return false
+    return numericBlock(value, 0, { left: MAX_TENSOR_SCAN })
   } catch {
     return false
   }
