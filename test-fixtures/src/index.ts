@@ -1,1 +1,2 @@
+export * from "./fake-platform/index.js"
 export * from "./vectors.js"
