@@ -3,4 +3,5 @@
  * Users import by concept; each area's public face is re-exported here.
  */
 export * from "./profile/index.js"
+export * from "./platform/index.js"
 export * from "./session/index.js"
