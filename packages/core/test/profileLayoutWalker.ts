@@ -29,6 +29,9 @@ export interface WalkedProfile {
   readonly trailing: number
 }
 
+/** uint64 as a bigint (the wire reader may give a string where BigInt is missing). */
+const u64 = (reader: BinaryReader): bigint => BigInt(reader.uint64())
+
 const fail = (message: string): never => {
   throw new Error(`layout: ${message}`)
 }
@@ -53,8 +56,8 @@ const expectWire = (actual: WireType, expected: WireType, what: string): void =>
 const mapEntry = (bytes: Uint8Array): { key: unknown; value: unknown; keyWire?: WireType } => {
   const entry: { key: unknown; value: unknown } = { key: undefined, value: undefined }
   fields(bytes, (field, wire, r) => {
-    if (field === 1) entry.key = wire === WireType.LengthDelimited ? r.bytes() : r.uint64()
-    else if (field === 2) entry.value = wire === WireType.LengthDelimited ? r.bytes() : r.uint64()
+    if (field === 1) entry.key = wire === WireType.LengthDelimited ? r.bytes() : u64(r)
+    else if (field === 2) entry.value = wire === WireType.LengthDelimited ? r.bytes() : u64(r)
   })
   return entry
 }
@@ -112,10 +115,10 @@ export const walkProfile = (bytes: Uint8Array): WalkedProfile => {
       fields(r.bytes(), (pf, pw, pr) => {
         if (pf === 4) {
           expectWire(pw, WireType.Varint, "creation_timestamp")
-          creationTimestamp = pr.uint64()
+          creationTimestamp = u64(pr)
         } else if (pf === 5) {
           expectWire(pw, WireType.Varint, "dataset_timestamp")
-          datasetTimestamp = pr.uint64()
+          datasetTimestamp = u64(pr)
         } else if (pf === 6 || pf === 7) {
           const entry = mapEntry(pr.bytes())
           ;(pf === 6 ? tags : metadata).set(
@@ -132,13 +135,13 @@ export const walkProfile = (bytes: Uint8Array): WalkedProfile => {
         if (of !== 1) return
         if (ow === WireType.LengthDelimited) {
           const packed = new BinaryReader(or.bytes())
-          while (packed.pos < packed.len) offsets.push(packed.uint64())
-        } else offsets.push(or.uint64())
+          while (packed.pos < packed.len) offsets.push(u64(packed))
+        } else offsets.push(u64(or))
       })
       columnOffsets.set(text(entry.key ?? new Uint8Array()), offsets)
     } else if (field === 4) {
       expectWire(wire, WireType.Varint, "length")
-      length = r.uint64()
+      length = u64(r)
     } else if (field === 5) {
       expectWire(wire, WireType.LengthDelimited, "indexed_metric_paths")
       const entry = mapEntry(r.bytes())
@@ -217,13 +220,13 @@ const component = (bytes: Uint8Array): WalkedComponent => {
     if (field === 1) typeId = r.uint32()
     else if (field === 2) {
       expectWire(wire, WireType.Varint, "n")
-      out = { field: "n", value: r.int64() }
+      out = { field: "n", value: BigInt(r.int64()) }
     } else if (field === 3) {
       expectWire(wire, WireType.Bit64, "d")
       out = { field: "d", value: r.double() }
     } else if (field === 4 || field === 5 || field === 6) {
       expectWire(wire, WireType.LengthDelimited, "sketch message")
-      let sketch = new Uint8Array()
+      let sketch: Uint8Array = new Uint8Array()
       fields(r.bytes(), (sf, _sw, sr) => {
         if (sf === 1) sketch = sr.bytes()
       })
