@@ -6,7 +6,7 @@ import { CouponList } from "./CouponList.js"
 import { Hll4Array } from "./Hll4Array.js"
 import { Hll6Array } from "./Hll6Array.js"
 import { Hll8Array } from "./Hll8Array.js"
-import type { HllArray } from "./HllArray.js"
+import { type HllArray, INVERSE_POWERS_OF_2 } from "./HllArray.js"
 import type { HllImpl } from "./HllImpl.js"
 import {
   AUX_COUNT_INT,
@@ -232,9 +232,6 @@ const decodeHllArray = (
   const numAtCurMin = r.u32(CUR_MIN_COUNT_INT, "numAtCurMin")
   const auxCount = r.u32(AUX_COUNT_INT, "aux count")
   const typeName = TYPE_NAMES[tgt]!
-  if (!(Number.isFinite(kxq0) && kxq0 >= 0 && Number.isFinite(kxq1) && kxq1 >= 0)) {
-    throw fail("Corrupt", `kxq registers (${kxq0}, ${kxq1}) are not finite non-negative numbers`)
-  }
   if (!ooo && !(Number.isFinite(hip) && hip >= 0))
     throw fail("Corrupt", `HIP accumulator ${hip} is not a finite count`)
   if (curMin > 63) throw fail("Corrupt", `curMin is ${curMin}, registers hold at most 63`)
@@ -289,7 +286,33 @@ const decodeHllArray = (
   } else {
     checkHll68(hll, typeName)
   }
+  checkKxq(hll)
   return hll
+}
+
+/**
+ * kxq0 + kxq1 = Σ 2^-register is fully determined by the registers (and exact in a double, as
+ * DataSketches keeps it), so a stored sum that disagrees is corruption that would poison every later
+ * estimate and HIP step. The split is compared through the sum only: after a union rebuild the reference
+ * books registers ≥ 32 as (2^-v − 1) in kxq1 and 1 in kxq0.
+ */
+const checkKxq = (hll: HllArray): void => {
+  const k = 1 << hll.lgConfigK
+  let kxq0 = 0
+  let kxq1 = 0
+  for (let i = 0; i < k; i++) {
+    const v = hll.getSlotValue(i)
+    if (v < 32) kxq0 += INVERSE_POWERS_OF_2[v]!
+    else kxq1 += INVERSE_POWERS_OF_2[v]!
+  }
+  const expected = kxq0 + kxq1
+  const stored = hll.kxq0 + hll.kxq1
+  if (!(Math.abs(stored - expected) <= 1e-12 * expected)) {
+    throw fail(
+      "Corrupt",
+      `kxq registers (${hll.kxq0}, ${hll.kxq1}) do not match the registers (sum ${expected})`,
+    )
+  }
 }
 
 const auxEntryCheck = (entry: number, lgK: number, where: string): void => {

@@ -1,0 +1,213 @@
+import { type HllMode, HllSketch, type HllTargetType } from "@sketchlog/sketches"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { Hll4Array } from "../src/internal/hll/Hll4Array.js"
+import { Hll6Array } from "../src/internal/hll/Hll6Array.js"
+import { Hll8Array } from "../src/internal/hll/Hll8Array.js"
+import type { HllArray } from "../src/internal/hll/HllArray.js"
+
+const TYPES: Array<HllTargetType> = ["HLL_4", "HLL_6", "HLL_8"]
+
+/** Everything a sketch's queries can observe. */
+const observable = (s: HllSketch) => ({
+  lgK: s.lgK,
+  type: s.targetType,
+  mode: s.mode,
+  empty: s.isEmpty,
+  ooo: s.isOutOfOrder,
+  estimate: s.estimate,
+  composite: s.compositeEstimate,
+  bounds: [1, 2, 3].map((d) => [s.lowerBound(d as 1), s.upperBound(d as 1)]),
+})
+
+/** Byte equality that stays fast for megabyte images (vitest's deep equality walks element by element). */
+const expectSameBytes = (actual: Uint8Array, expected: Uint8Array) => {
+  let firstDifference = -1
+  for (let i = 0; i < Math.min(actual.length, expected.length) && firstDifference < 0; i++) {
+    if (actual[i] !== expected[i]) firstDifference = i
+  }
+  expect({ length: actual.length, firstDifference }).toEqual({ length: expected.length, firstDifference: -1 })
+}
+
+const fill = (s: HllSketch, from: number, to: number) => {
+  for (let i = from; i < to; i++) s.updateInt64(i)
+  return s
+}
+
+/** Items that reach a mode: LIST below 8 coupons, SET (lgK ≥ 8) below 3/4 of 2^(lgK-3), else HLL. */
+const countsFor = (lgK: number): Array<[HllMode, number]> => {
+  const setMax = (3 << (lgK - 3)) / 4
+  const cases: Array<[HllMode, number]> = [
+    ["LIST", 0],
+    ["LIST", 5],
+    ["HLL", Math.max(setMax + 1, 8) * 4],
+  ]
+  if (lgK >= 8) cases.push(["SET", 8], ["SET", setMax])
+  return cases
+}
+
+describe("ours → bytes → ours", () => {
+  for (const lgK of [4, 7, 8, 12, 16, 21]) {
+    for (const type of TYPES) {
+      for (const [mode, n] of countsFor(lgK)) {
+        it(`lgK ${lgK}, ${type}, ${mode} (n = ${n}): compact and updatable images round-trip`, () => {
+          const sketch = fill(new HllSketch(lgK, type), 0, n)
+          expect(sketch.mode).toBe(mode)
+          const compact = sketch.toCompactBytes()
+          const updatable = sketch.toUpdatableBytes()
+          const fromCompact = HllSketch.fromBytes(compact)
+          const fromUpdatable = HllSketch.fromBytes(updatable)
+          expect(observable(fromCompact)).toEqual(observable(sketch))
+          expect(observable(fromUpdatable)).toEqual(observable(sketch))
+          // updatable images are copied as they are; compact ones rebuild identical tables here
+          expectSameBytes(fromUpdatable.toUpdatableBytes(), updatable)
+          expectSameBytes(fromUpdatable.toCompactBytes(), compact)
+          expect(fromCompact.toCompactBytes().length).toBe(compact.length)
+          expect(compact[5]! & 8).toBe(8)
+          expect(updatable[5]! & 8).toBe(0)
+          // sizes as DataSketches defines them
+          if (mode === "LIST") expect([compact.length, updatable.length]).toEqual([8 + 4 * n, 40])
+          // (at lgK 21 some of the 196608 items share a coupon, so count coupons, not items)
+          if (mode === "SET")
+            expect(compact.length).toBe(12 + 4 * new DataView(compact.buffer).getUint32(8, true))
+        })
+      }
+    }
+  }
+
+  it("matches DataSketches' serialization sizes for lgK 8 (LIST 36/40, SET 108/140, HLL 296)", () => {
+    const s = fill(new HllSketch(8, "HLL_8"), 0, 7)
+    expect([s.toCompactBytes().length, s.toUpdatableBytes().length]).toEqual([36, 40])
+    fill(s, 7, 24)
+    expect([s.mode, s.toCompactBytes().length, s.toUpdatableBytes().length]).toEqual(["SET", 108, 140])
+    fill(s, 24, 25)
+    expect([s.mode, s.toCompactBytes().length, s.toUpdatableBytes().length]).toEqual(["HLL", 296, 296])
+  })
+
+  it("HLL_4 updatable images carry an aux table even when it is empty (4 << LG_AUX_ARR_INTS[lgK] bytes)", () => {
+    const s = fill(new HllSketch(12, "HLL_4"), 0, 1000)
+    expect(s.toCompactBytes().length).toBe(40 + 2048)
+    expect(s.toUpdatableBytes().length).toBe(40 + 2048 + (4 << 5))
+    const withAux = fill(new HllSketch(12, "HLL_4"), 0, 100000)
+    const compact = withAux.toCompactBytes()
+    expect(new DataView(compact.buffer).getUint32(36, true)).toBe(1)
+    expect(HllSketch.fromBytes(withAux.toUpdatableBytes()).toUpdatableBytes()).toEqual(
+      withAux.toUpdatableBytes(),
+    )
+    expect(HllSketch.fromBytes(compact).toCompactBytes()).toEqual(compact)
+  })
+
+  it("a decoded sketch keeps counting exactly like the original (random lgK, type, sizes, image kind)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 13 }),
+        fc.constantFrom(...TYPES),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        (lgK, type, n1, n2, compact, base) => {
+          const original = fill(new HllSketch(lgK, type), base, base + n1)
+          const decoded = HllSketch.fromBytes(
+            compact ? original.toCompactBytes() : original.toUpdatableBytes(),
+          )
+          fill(original, base + n1, base + n1 + n2)
+          fill(decoded, base + n1, base + n1 + n2)
+          expect(observable(decoded)).toEqual(observable(original))
+          if (!compact) expect(decoded.toUpdatableBytes()).toEqual(original.toUpdatableBytes())
+        },
+      ),
+      { numRuns: 150, seed: 42 },
+    )
+  })
+})
+
+/** A register array of each width, fed the same coupons directly (white box). */
+const arrays = (lgK: number): Array<HllArray> => [new Hll4Array(lgK), new Hll6Array(lgK), new Hll8Array(lgK)]
+
+describe("HLL_4, HLL_6 and HLL_8 are isomorphic", () => {
+  it("the same coupon stream gives the same registers, curMin counts and bit-identical HIP and kxq", () => {
+    // values skewed high so HLL_4 goes through exceptions, aux-table growth and curMin shifts
+    const coupon = fc.tuple(
+      fc.nat(),
+      fc.oneof(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 63 })),
+    )
+    fc.assert(
+      fc.property(fc.integer({ min: 4, max: 8 }), fc.array(coupon, { maxLength: 3000 }), (lgK, stream) => {
+        const [h4, h6, h8] = arrays(lgK)
+        for (const [address, value] of stream) {
+          const c = (value << 26) | (address & 0x3ffffff)
+          h4!.couponUpdate(c)
+          h6!.couponUpdate(c)
+          h8!.couponUpdate(c)
+        }
+        const k = 1 << lgK
+        const registers = (h: HllArray) => Array.from({ length: k }, (_, i) => h.getSlotValue(i))
+        expect(registers(h4!)).toEqual(registers(h8!))
+        expect(registers(h6!)).toEqual(registers(h8!))
+        const minimum = Math.min(...registers(h8!))
+        const atMin = registers(h8!).filter((v) => v === minimum).length
+        expect([h4!.curMin, h4!.numAtCurMin]).toEqual([minimum, atMin])
+        for (const h of [h4!, h6!]) {
+          expect([h.hipAccum, h.kxq0, h.kxq1, h.getCompositeEstimate()]).toEqual([
+            h8!.hipAccum,
+            h8!.kxq0,
+            h8!.kxq1,
+            h8!.getCompositeEstimate(),
+          ])
+        }
+        // and the HLL_4 image (with whatever aux table it grew) round-trips both ways
+        const sketch4 = HllSketch.fromImpl(h4!)
+        for (const bytes of [sketch4.toCompactBytes(), sketch4.toUpdatableBytes()]) {
+          const back = HllSketch.fromBytes(bytes)
+          expect(observable(back)).toEqual(observable(sketch4))
+          expect(back.copy("HLL_8").toCompactBytes()).toEqual(HllSketch.fromImpl(h8!).toCompactBytes())
+        }
+        expect(HllSketch.fromBytes(sketch4.toUpdatableBytes()).toUpdatableBytes()).toEqual(
+          sketch4.toUpdatableBytes(),
+        )
+      }),
+      { numRuns: 300, seed: 3 },
+    )
+  })
+
+  it("grows the aux table past its initial size and folds exceptions back when curMin rises", () => {
+    const h4 = new Hll4Array(8)
+    const h8 = new Hll8Array(8)
+    const feed = (slot: number, value: number) => {
+      h4.couponUpdate((value << 26) | slot)
+      h8.couponUpdate((value << 26) | slot)
+    }
+    for (let slot = 0; slot < 40; slot++) feed(slot, 20) // 40 exceptions: table grows 8 → 16 → 32 → 64
+    expect(h4.auxHashMap!.auxCount).toBe(40)
+    expect(h4.auxHashMap!.lgAuxArrInts).toBe(6)
+    for (let slot = 0; slot < 256; slot++) feed(slot, 6) // curMin climbs to 6: 20 − 6 = 14 fits a nibble
+    expect(h4.curMin).toBe(6)
+    expect(h4.auxHashMap).toBeNull()
+    const s4 = HllSketch.fromImpl(h4)
+    expect(s4.copy("HLL_8").toCompactBytes()).toEqual(HllSketch.fromImpl(h8).toCompactBytes())
+    expect(h4.hipAccum).toBe(h8.hipAccum)
+  })
+})
+
+describe("conversions between target types", () => {
+  it.each([7, 24, 1000, 100000])("keep the estimate for n = %i (DataSketches' copyAs test)", (n) => {
+    for (const from of TYPES) {
+      const src = fill(new HllSketch(8, from), 0, n)
+      for (const to of TYPES) {
+        const dst = src.copy(to)
+        expect(dst.targetType).toBe(to)
+        expect(dst.estimate).toBe(src.estimate)
+        expect(dst.compositeEstimate).toBe(src.compositeEstimate)
+      }
+    }
+  })
+
+  it("copies are independent of the original", () => {
+    const a = fill(new HllSketch(12, "HLL_4"), 0, 5000)
+    const b = a.copy()
+    fill(a, 5000, 10000)
+    expect(b.estimate).toBe(fill(new HllSketch(12, "HLL_4"), 0, 5000).estimate)
+    expect(a.estimate).not.toBe(b.estimate)
+  })
+})
