@@ -5,3 +5,4 @@
 export * from "./profile/index.js"
 export * from "./platform/index.js"
 export * from "./session/index.js"
+export * from "./http/index.js"

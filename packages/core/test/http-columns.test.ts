@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest"
 import {
   createHttpRowMapper,
+  HttpColumn,
   type HttpExchange,
   type HttpRow,
   type HttpRowOptions,
-  HttpColumn,
   toRow,
-} from "../src/index.js"
+} from "../src/http/index.js"
 
 const rowOf = (exchange: HttpExchange, options?: HttpRowOptions): HttpRow => {
   const result = createHttpRowMapper(options).map(exchange)
@@ -51,7 +51,7 @@ describe("HTTP row columns for representative exchanges", () => {
       "http.request.content_type": null,
       "http.request.header_count": 4,
       // each line counts `name: value\r\n`
-      "http.request.headers_size": (4 + 14 + 4) + (10 + 10 + 4) + (6 + 3 + 4) + (12 + 3 + 4),
+      "http.request.headers_size": 4 + 14 + 4 + (10 + 10 + 4) + (6 + 3 + 4) + (12 + 3 + 4),
       "http.request.body_fields": null,
       "http.request.body_truncated": null,
       "http.request.headers.authorization.present": false,
@@ -134,14 +134,21 @@ describe("HTTP row columns for representative exchanges", () => {
   })
 
   it("names a 404 without a route (unmatched), and any other routeless answer (unrouted)", () => {
-    const notFound = rowOf({ method: "GET", path: "/users/8f14e45f-ceea-467f-a0f2", status: 404, durationMs: 0.4 })
+    const notFound = rowOf({
+      method: "GET",
+      path: "/users/8f14e45f-ceea-467f-a0f2",
+      status: 404,
+      durationMs: 0.4,
+    })
     expect(notFound["http.route"]).toBe("(unmatched)")
     expect(notFound["http.status_class"]).toBe("4xx")
     expect(JSON.stringify(plain(notFound))).not.toContain("8f14e45f")
     const rejected = rowOf({ method: "POST", path: "/admin", status: 401, durationMs: 0.2 })
     expect(rejected["http.route"]).toBe("(unrouted)")
     // a matched route that answers 404 keeps its template
-    expect(rowOf({ method: "GET", route: "/users/:id", status: 404, durationMs: 1 })["http.route"]).toBe("/users/:id")
+    expect(rowOf({ method: "GET", route: "/users/:id", status: 404, durationMs: 1 })["http.route"]).toBe(
+      "/users/:id",
+    )
   })
 
   it("records a 500's error class name and never its message", () => {
@@ -159,7 +166,8 @@ describe("HTTP row columns for representative exchanges", () => {
   })
 
   it("names thrown non-errors by type, and errors whose class has no usable name as anonymous", () => {
-    const errorOf = (error: unknown) => rowOf({ method: "GET", route: "/", status: 500, durationMs: 1, error })
+    const errorOf = (error: unknown) =>
+      rowOf({ method: "GET", route: "/", status: 500, durationMs: 1, error })
     expect(errorOf("secret-string")["http.error"]).toBe("(string)")
     expect(errorOf(42)["http.error"]).toBe("(number)")
     expect(errorOf(Object.create(null))["http.error"]).toBe("(anonymous)")
@@ -226,9 +234,21 @@ describe("HTTP row columns for representative exchanges", () => {
   })
 
   it("walks a JSON body that has no content type (the framework parsed it), but not a raw string", () => {
-    const parsed = rowOf({ method: "POST", route: "/", status: 200, durationMs: 1, request: { body: { a: 1 } } })
+    const parsed = rowOf({
+      method: "POST",
+      route: "/",
+      status: 200,
+      durationMs: 1,
+      request: { body: { a: 1 } },
+    })
     expect(parsed["request.body.a"]).toBe(1)
-    const raw = rowOf({ method: "POST", route: "/", status: 200, durationMs: 1, request: { body: '{"a":1}' } })
+    const raw = rowOf({
+      method: "POST",
+      route: "/",
+      status: 200,
+      durationMs: 1,
+      request: { body: '{"a":1}' },
+    })
     expect(raw["request.body.a"]).toBeUndefined()
     expect(raw["request.body"]).toBeUndefined()
   })

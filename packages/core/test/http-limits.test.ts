@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest"
-import { createHttpRowMapper, type HttpBodyLimits, type HttpRow, type HttpRowMapper } from "../src/index.js"
+import {
+  createHttpRowMapper,
+  type HttpBodyLimits,
+  type HttpRow,
+  type HttpRowMapper,
+} from "../src/http/index.js"
 
 const mapBody = (mapper: HttpRowMapper, body: unknown, route = "/r"): HttpRow => {
   const result = mapper.map({ method: "POST", route, status: 200, durationMs: 1, request: { body } })
@@ -7,7 +12,8 @@ const mapBody = (mapper: HttpRowMapper, body: unknown, route = "/r"): HttpRow =>
   return result.row
 }
 
-const bodyColumns = (row: HttpRow): Array<string> => Object.keys(row).filter((k) => k.startsWith("request.body"))
+const bodyColumns = (row: HttpRow): Array<string> =>
+  Object.keys(row).filter((k) => k.startsWith("request.body"))
 
 const withLimits = (limits: HttpBodyLimits) => createHttpRowMapper({ limits })
 

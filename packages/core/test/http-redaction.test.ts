@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest"
-import { createHttpRowMapper, defaultRedactions, type HttpExchange, type HttpRowOptions } from "../src/index.js"
+import {
+  createHttpRowMapper,
+  defaultRedactions,
+  type HttpExchange,
+  type HttpRowOptions,
+} from "../src/http/index.js"
 
 const SECRET = "S3CR3T-f00d-4a11"
 
@@ -129,9 +134,12 @@ describe("HTTP redaction", () => {
   })
 
   it("extends the defaults with alsoRedact, words or RegExps", () => {
-    const columns = bodyColumns(post({ ssn: SECRET, card_number: SECRET, iban_x: SECRET, password: SECRET, ok: 1 }), {
-      alsoRedact: ["ssn", "card-number", /^iban/i],
-    })
+    const columns = bodyColumns(
+      post({ ssn: SECRET, card_number: SECRET, iban_x: SECRET, password: SECRET, ok: 1 }),
+      {
+        alsoRedact: ["ssn", "card-number", /^iban/i],
+      },
+    )
     expect(columns).toEqual({ "request.body.ok": 1 })
   })
 
@@ -142,7 +150,9 @@ describe("HTTP redaction", () => {
   })
 
   it("hides the fields below a redacted object entirely", () => {
-    const columns = bodyColumns(post({ secret: { a: 1, b: { c: SECRET } }, credentials: [{ token: SECRET }] }))
+    const columns = bodyColumns(
+      post({ secret: { a: 1, b: { c: SECRET } }, credentials: [{ token: SECRET }] }),
+    )
     expect(columns).toEqual({ "request.body.credentials.length": 1 })
   })
 })
