@@ -93,20 +93,22 @@ export class DatasetProfile {
     let position = 0
     try {
       for (const key in row) {
-        if (!Object.hasOwn(row, key)) continue
+        let column: ColumnTracker | undefined
+        if (keys[position] === key) {
+          // Seen as an own key at this position before: the row has the usual shape. (A row whose
+          // prototype supplies that same key at that same position would be profiled; never a throw.)
+          column = cached[position]
+        } else {
+          if (!Object.hasOwn(row, key)) continue
+          column = this.#column(key)
+          keys[position] = key
+          cached[position] = column
+        }
         let value: unknown
         try {
           value = row[key]
         } catch {
           value = UNREADABLE
-        }
-        let column: ColumnTracker | undefined
-        if (keys[position] === key) {
-          column = cached[position]
-        } else {
-          column = this.#column(key)
-          keys[position] = key
-          cached[position] = column
         }
         position++
         if (column === undefined) this.#droppedCells++

@@ -13,9 +13,17 @@ export const MAX_FREQUENT_ITEM_CODE_POINTS = 128
  * which past 2^53 is not the exact value (2^62 → "4611686018427388000"), so those go through BigInt.
  */
 export const integerText = (value: number): string => {
-  if (value === 0) return "0"
+  if (value >= SMALL_MIN && value < SMALL_MAX) {
+    // Small integers (status codes, ages, counts) repeat: keep their text instead of a new string per value.
+    const index = value - SMALL_MIN
+    return smallIntegers[index] ?? (smallIntegers[index] = String(value === 0 ? 0 : value))
+  }
   return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? String(value) : BigInt(value).toString()
 }
+
+const SMALL_MIN = -1024
+const SMALL_MAX = 16_384
+const smallIntegers: Array<string | undefined> = new Array(SMALL_MAX - SMALL_MIN)
 
 /** `%f` of a double. */
 export const doubleText = (value: number): string => {
