@@ -16,7 +16,12 @@ export const integerText = (value: number): string => {
   if (value >= SMALL_MIN && value < SMALL_MAX) {
     // Small integers (status codes, ages, counts) repeat: keep their text instead of a new string per value.
     const index = value - SMALL_MIN
-    return smallIntegers[index] ?? (smallIntegers[index] = String(value === 0 ? 0 : value))
+    let text = smallIntegers[index]
+    if (text === undefined) {
+      text = String(value === 0 ? 0 : value)
+      smallIntegers[index] = text
+    }
+    return text
   }
   return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? String(value) : BigInt(value).toString()
 }
