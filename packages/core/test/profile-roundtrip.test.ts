@@ -1,18 +1,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { create, toBinary } from "@bufbuild/protobuf"
 import { NodeFileSystem } from "@effect/platform-node"
 import { FrequentStringsSketch, HllSketch, KllDoublesSketch } from "@sketchlog/sketches"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import {
+  ColumnProfileView,
   DatasetProfile,
   DatasetProfileView,
   ProfileFormatError,
   ProfileIOError,
   SegmentedDatasetProfile,
 } from "../src/index.js"
+import { MetricComponentMessageSchema } from "../src/profile/internal/gen/whylogs/messages_pb.js"
 import { walkProfile } from "./profileLayoutWalker.js"
 
 const DAY = Date.UTC(2024, 0, 1)
@@ -169,6 +172,27 @@ describe("round trips", () => {
       { value: "x", est: 3000, upper: 3000, lower: 3000 },
     ])
     expect(again.serialize()).toEqual(bytes)
+  })
+
+  it("metric components sketchlog does not compute are carried through unchanged", () => {
+    const custom = toBinary(
+      MetricComponentMessageSchema,
+      create(MetricComponentMessageSchema, { typeId: 7, value: { case: "n", value: 42n } }),
+    )
+    const base = view.getColumn("name") as ColumnProfileView
+    const column = new ColumnProfileView(base, new Map([["unicode_range/digits", custom]]))
+    const withCustom = new DatasetProfileView({ ...view, columns: new Map([["name", column]]) })
+    const out = withCustom.serialize()
+    expect(walkProfile(out).columns.get("name")?.get("unicode_range/digits")).toEqual({
+      typeId: 7,
+      field: "n",
+      value: 42n,
+    })
+    const read = DatasetProfileView.deserialize(out)
+    expect(read.getColumn("name")?.otherComponents.get("unicode_range/digits")).toEqual(custom)
+    expect(read.getColumn("name")?.summary()).toEqual(base.summary())
+    const merged = read.merge(read)
+    expect(merged.getColumn("name")?.otherComponents.get("unicode_range/digits")).toEqual(custom)
   })
 
   it("a view is a snapshot: tracking more does not change it", () => {

@@ -36,9 +36,11 @@ export class CardinalityMetric {
 
   /** The union of both sketches, as HLL_4. */
   merge(other: CardinalityMetric): CardinalityMetric {
-    const union = new HllUnion(HLL_LG_K)
-    union.update(this.hll.peek())
-    union.update(other.hll.peek())
+    const [a, b] = [this.hll.peek(), other.hll.peek()]
+    // whylogs uses lgK 12; a profile written with a larger lgK keeps its precision in the union.
+    const union = new HllUnion(Math.max(HLL_LG_K, a.lgK, b.lgK))
+    union.update(a)
+    union.update(b)
     return new CardinalityMetric(SketchCell.ofSketch(hllCodec, union.getResult("HLL_4")))
   }
 
