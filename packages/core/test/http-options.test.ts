@@ -9,6 +9,7 @@ import {
   makeHttpRowMapper,
   toRow,
 } from "../src/http/index.js"
+import { SegmentedDatasetProfile } from "../src/profile/index.js"
 
 const exchange = (over: Partial<HttpExchange> = {}): HttpExchange => ({
   method: "POST",
@@ -67,6 +68,7 @@ describe("HTTP mapping options", () => {
     expect(row["http.duration_ms"]).toBeUndefined()
     expect(Object.keys(row).some((k) => k.endsWith(".present"))).toBe(false)
     expect(row["http.status"]).toBe(200)
+    expect(fieldColumns({ exclude: ["request.body"] })).toEqual(["response.body.score"])
     // exclude wins over include
     expect(fieldColumns({ include: ["request.body.**"], exclude: ["**.card_number"] })).toEqual([
       "request.body.amount",
@@ -134,10 +136,23 @@ describe("HTTP mapping options", () => {
     expect({ ...byClass.segment }).toEqual({
       "http.route": "/v1/score",
       "http.status_class": "5xx",
-      "http.error": "(none)",
+      "http.error": "None",
     })
     expect(Object.keys(byClass.segment)).toEqual(["http.route", "http.status_class", "http.error"])
+    const byStatus = mapped({ segmentOn: ["status", "aborted"] }, exchange({ status: 404, aborted: true }))
+    expect({ ...byStatus.segment }).toEqual({ "http.status": "404", "http.aborted": "True" })
     expect({ ...mapped({ segmentOn: [] }).segment }).toEqual({})
+  })
+
+  it("gives the same segment key as the segmented profile the row goes into", () => {
+    const result = mapped({ segmentOn: ["route", "method", "aborted"] }, exchange({ aborted: false }))
+    const profile = new SegmentedDatasetProfile({ segmentOn: Object.keys(result.segment) })
+    profile.track(result.row)
+    const [view] = profile.views()
+    const segment = view!.segment!
+    expect(Object.fromEntries(segment.columns.map((c, i) => [c, segment.values[i]]))).toEqual({
+      ...result.segment,
+    })
   })
 
   it("rejects bad options with a typed error naming the option, never echoing its value", () => {

@@ -29,7 +29,8 @@ export interface HttpRowMapped {
   readonly datasetId: string | undefined
   /**
    * The segment key: column name → value for each `segmentOn` column, in that order (empty when the
-   * dataset is not segmented). The same values are in `row`.
+   * dataset is not segmented), spelled as the segmented profile spells segment values (`segmentText`:
+   * `"None"` for null, `"True"`/`"False"`, `"404"`). The same values are in `row`.
    */
   readonly segment: Readonly<Record<string, string>>
   /** When the request arrived, epoch milliseconds (the profile's time bucket is taken from it). */

@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { segmentText } from "../profile/index.js"
 import { HttpColumn } from "./HttpColumns.js"
 import type { HttpExchange } from "./HttpExchange.js"
 import { HttpOptionsError } from "./HttpOptionsError.js"
@@ -40,9 +41,6 @@ const IGNORED: HttpRowSkipped = Object.freeze({ _tag: "Skipped", reason: "ignore
 const SAMPLED_OUT: HttpRowSkipped = Object.freeze({ _tag: "Skipped", reason: "sampled-out" })
 const UNREADABLE: HttpRowSkipped = Object.freeze({ _tag: "Skipped", reason: "unreadable-exchange" })
 const NO_SEGMENT: Readonly<Record<string, string>> = Object.freeze(Object.create(null))
-
-/** The value a segment gets for a null column (no error, unknown status). */
-export const NoSegmentValue = "(none)"
 
 const callbackFailed = (cause: unknown): HttpRowSkipped => ({
   _tag: "Skipped",
@@ -124,8 +122,9 @@ class Mapper implements HttpRowMapper {
     if (columns.length === 0) return NO_SEGMENT
     const segment: Record<string, string> = Object.create(null)
     for (let i = 0; i < columns.length; i++) {
-      const value = row[columns[i]!]
-      segment[columns[i]!] = value === null || value === undefined ? NoSegmentValue : String(value)
+      // Spelled as the segmented profile spells its keys (Python's str(): "None", "True", "404"), so
+      // this key and the profile's segment agree.
+      segment[columns[i]!] = segmentText(row[columns[i]!])
     }
     return segment
   }

@@ -53,6 +53,7 @@ export class BodyWalk {
     this.visits = 0
     this.row = row
     this.tree = tree
+    if (root.skip) return // the whole body is excluded
     try {
       this.value(root, value, 0)
     } catch {

@@ -23,10 +23,3 @@ export const boundedString = (text: string, max: number): string => {
     ? out
     : (out as unknown as WellFormedString).toWellFormed()
 }
-
-/**
- * The engine's canonical copy of a string built at run time. Column names are built once and then used
- * as property keys on every request; a canonical key skips the engine's lookup of its canonical twin on
- * each store (a quarter of the cost of writing a row column, measured).
- */
-export const internalized = (text: string): string => Object.keys({ [text]: 0 })[0]!

@@ -11,7 +11,7 @@ import {
   type HttpRedaction,
   type HttpRowOptions,
 } from "../HttpRowOptions.js"
-import { internalized } from "./boundedString.js"
+import { canonicalString } from "./canonicalString.js"
 import { compileFieldPatterns, matchesAny } from "./fieldPattern.js"
 import type { FieldPolicy } from "./fieldTree.js"
 import { nameWords, Redactor } from "./redaction.js"
@@ -224,7 +224,7 @@ export const compileOptions = (options: HttpRowOptions | undefined): CompiledOpt
     names: ReadonlyArray<string>,
   ): ReadonlyArray<WatchedHeader> =>
     names
-      .map((name) => ({ name, column: internalized(headerPresenceColumn(side, name)) }))
+      .map((name) => ({ name, column: canonicalString(headerPresenceColumn(side, name)) }))
       .filter((h) => kept(h.column))
   const keep = Object.fromEntries(
     Object.entries(HttpColumn).map(([key, column]) => [key, kept(column)]),

@@ -1,5 +1,6 @@
 import { HttpFieldPrefix } from "../HttpColumns.js"
-import { boundedString, internalized } from "./boundedString.js"
+import { boundedString } from "./boundedString.js"
+import { canonicalString } from "./canonicalString.js"
 import { matchesAny } from "./fieldPattern.js"
 import type { Redactor } from "./redaction.js"
 
@@ -52,7 +53,7 @@ export class FieldTree {
     if (known !== undefined) return known
     const policy = this.policy
     if (key.length > policy.maxKeyLength || this.nodes >= policy.maxColumnsPerRoute) return undefined
-    const name = internalized(`${parent.name}.${boundedString(key, policy.maxKeyLength)}`)
+    const name = canonicalString(`${parent.name}.${boundedString(key, policy.maxKeyLength)}`)
     const skip = parent.skip || policy.redactor.redacts(key) || matchesAny(policy.exclude, name)
     const emit = !skip && (parent.emit || (policy.include !== undefined && matchesAny(policy.include, name)))
     const node = new FieldNode(name, skip, emit)
