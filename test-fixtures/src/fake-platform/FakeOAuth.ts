@@ -80,6 +80,15 @@ export class FakeOAuth {
     return [...this.revokedLog]
   }
 
+  /** Forgets every code, token, grant and revocation (tokens issued before no longer work). */
+  reset(): void {
+    this.codes.clear()
+    this.accessTokens.clear()
+    this.refreshTokens.clear()
+    this.grantLog.length = 0
+    this.revokedLog.length = 0
+  }
+
   /** Issues an access token directly (what a user would copy from a web page), for `loginWithToken`. */
   issueToken(clientId: string, ttlSeconds = this.ttlSeconds): string {
     const access = this.newAccessToken(clientId, this.orgOf(clientId), ttlSeconds)

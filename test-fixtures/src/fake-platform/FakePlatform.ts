@@ -222,8 +222,9 @@ export class FakePlatform {
     return new Promise((resolve) => this.waiters.push({ count, match: predicate, resolve }))
   }
 
-  /** Forgets profiles, requests, sessions' uploads and figures, and clears every fault. */
+  /** Forgets profiles, requests, pending uploads, OAuth tokens and grants and figures; clears every fault. */
   reset(): void {
+    this.oauth.reset()
     this.received.length = 0
     this.recorded.length = 0
     this.pendingUploads.clear()

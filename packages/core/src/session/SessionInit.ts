@@ -6,13 +6,15 @@ import type { SessionOptions } from "./SessionOptions.js"
 
 let current: Promise<SessionHandle> | undefined
 let currentHandle: SessionHandle | undefined
+/** The promise that produced `currentHandle` (`current` moves on to a new one during `reinit`). */
+let currentHandleOrigin: Promise<SessionHandle> | undefined
 let warnedDefault = false
 
 const forget = (handle: SessionHandle) => {
-  if (currentHandle === handle) {
-    current = undefined
-    currentHandle = undefined
-  }
+  if (currentHandle !== handle) return
+  if (current === currentHandleOrigin) current = undefined
+  currentHandle = undefined
+  currentHandleOrigin = undefined
 }
 
 /** Opens a session outside the registry of the current session. */
@@ -37,7 +39,10 @@ export const init = (options: SessionOptions = {}): Promise<SessionHandle> => {
     const old = await previous?.catch(() => undefined)
     await old?.close()
     const handle = await open(options)
-    if (current === opening) currentHandle = handle
+    if (current === opening) {
+      currentHandle = handle
+      currentHandleOrigin = opening
+    }
     return handle
   })()
   current = opening

@@ -98,13 +98,13 @@ export const resolveSession = (
         options,
       )
 
-    const withKey = (raw: string | Redacted.Redacted<string>, source: string) =>
+    const withKey = (raw: string | Redacted.Redacted<string>, source: string, promptedOrg?: string) =>
       Effect.gen(function* () {
         const key = yield* Either.match(parseApiKey(raw, source), {
           onLeft: Effect.fail,
           onRight: Effect.succeed,
         })
-        const orgId = key.orgId ?? options.orgId ?? env.orgId ?? file.orgId
+        const orgId = key.orgId ?? promptedOrg ?? options.orgId ?? env.orgId ?? file.orgId
         if (orgId === undefined) {
           return yield* Effect.fail(
             new ConfigError({
@@ -197,9 +197,7 @@ export const resolveSession = (
             api_key: Redacted.value(key.value),
             org_id: orgId ?? file.orgId,
           })
-          return yield* withKey(key.value, "the prompt").pipe(
-            Effect.map((resolved) => (orgId === undefined ? resolved : { ...resolved, orgId })),
-          )
+          return yield* withKey(key.value, "the prompt", orgId)
         }
         tried.push("prompt: skipped")
       } else {
