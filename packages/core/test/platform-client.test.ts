@@ -181,6 +181,15 @@ describe("retries", () => {
     }).pipe(Effect.provide(NodeHttpClient.layer)),
   )
 
+  it.live("rides out a platform that refuses connections for a while", () =>
+    Effect.gen(function* () {
+      platform.faults.down(150)
+      const client = yield* makeClient({ retry: { ...fastRetry, baseDelay: "100 millis", maxDelay: "200 millis" } })
+      const ticket = yield* client.startProfileUpload(announce)
+      expect(ticket.id).toMatch(/^log-/)
+    }).pipe(Effect.provide(NodeHttpClient.layer)),
+  )
+
   it.live("gives up after maxRetries with the last error", () =>
     Effect.gen(function* () {
       platform.faults.failNext(10, 500, "api")
@@ -249,7 +258,7 @@ describe("timeouts and concurrency", () => {
 
   it.live("keeps at most maxConcurrency calls in flight under 100 parallel uploads", () =>
     Effect.gen(function* () {
-      platform.faults.delay(15)
+      platform.faults.delay(10)
       const client = yield* makeClient({ maxConcurrency: 4 })
       const exits = yield* Effect.forEach(
         Array.from({ length: 100 }, (_, i) => i),
