@@ -97,6 +97,14 @@ describe("init() and the current session", () => {
 })
 
 describe("defaultInit()", () => {
+  // Runs first: the warning is once per process, so afterwards its absence would prove nothing.
+  it("uses the configuration when there is one, without warning", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {})
+    sandbox.setEnv({ WHYLABS_API_KEY: platform.apiKey, WHYLABS_API_ENDPOINT: platform.url })
+    expect((await defaultInit()).kind).toBe("whylabs")
+    expect(warn).not.toHaveBeenCalled()
+  })
+
   it("gives a local session and warns once per process, in one line naming how to configure", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {})
     const session = await defaultInit()
@@ -108,12 +116,5 @@ describe("defaultInit()", () => {
     const line = String(warn.mock.calls[0]?.[0])
     expect(line).not.toContain("\n")
     expect(line).toMatch(/^sketchlog: no session configured.*WHYLABS_API_KEY/)
-  })
-
-  it("uses the configuration when there is one, without warning", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {})
-    sandbox.setEnv({ WHYLABS_API_KEY: platform.apiKey, WHYLABS_API_ENDPOINT: platform.url })
-    expect((await defaultInit()).kind).toBe("whylabs")
-    expect(warn).not.toHaveBeenCalled()
   })
 })

@@ -120,6 +120,19 @@ describe("uploads of a whylabs session", () => {
     expect(strict.status().uploads).toEqual({ started: 2, succeeded: 1, failed: 1, inFlight: 0 })
   })
 
+  it("keeps at most maxConcurrency platform calls in flight under 100 parallel uploads", async () => {
+    const session = await whylabs({ maxConcurrency: 3 })
+    platform.faults.delay(5)
+    const receipts = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        session.uploadProfile({ datasetId: "d", datasetTimestamp: i, bytes: bytes(i) }),
+      ),
+    )
+    expect(new Set(receipts.map((r) => r.id)).size).toBe(100)
+    expect(platform.profiles()).toHaveLength(100)
+    expect(platform.stats().maxInFlight).toBe(3)
+  })
+
   it("interrupts an upload still running when the session closes, rejecting it with SessionClosedError", async () => {
     const session = await whylabs()
     platform.faults.hang(1, "api")
