@@ -184,7 +184,9 @@ describe("retries", () => {
   it.live("rides out a platform that refuses connections for a while", () =>
     Effect.gen(function* () {
       platform.faults.down(150)
-      const client = yield* makeClient({ retry: { ...fastRetry, baseDelay: "100 millis", maxDelay: "200 millis" } })
+      const client = yield* makeClient({
+        retry: { ...fastRetry, baseDelay: "100 millis", maxDelay: "200 millis" },
+      })
       const ticket = yield* client.startProfileUpload(announce)
       expect(ticket.id).toMatch(/^log-/)
     }).pipe(Effect.provide(NodeHttpClient.layer)),
