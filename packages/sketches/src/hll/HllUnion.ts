@@ -110,11 +110,12 @@ export class HllUnion {
   }
 
   /**
-   * Emptiness judged on up-to-date counters: DataSketches C++ reads the stale numAtCurMin of a freshly
-   * merged gadget, which can make a non-empty gadget look empty and be overwritten.
+   * An HLL-mode gadget always holds something (it only arises from non-empty inputs), as in DataSketches
+   * Java. The C++ reference instead reads numAtCurMin, which a fast register merge leaves stale, so a
+   * non-empty gadget can look empty there and be overwritten by the next input.
    */
   private gadgetIsEmpty(): boolean {
-    return this.rebuilt().isEmpty()
+    return this.gadget.mode !== MODE_HLL && this.gadget.isEmpty()
   }
 
   private result(): HllSketch {

@@ -70,11 +70,16 @@ export class Hll8Array extends HllArray {
     } else if (src.tgtHllType === TGT_HLL4) {
       const src4 = src as Hll4Array
       const curMin = src4.curMin
-      for (let i = 0; i < srcK; i++) {
-        const nibble = src4.getNibble(i)
-        const v = nibble === AUX_TOKEN ? src4.getSlotValue(i) : nibble + curMin
-        const j = i & dstMask
-        if (v > dst[j]!) dst[j] = v
+      for (let i = 0; i < srcK; i += 2) {
+        const byte = srcArr[i >>> 1]!
+        const lo = byte & 0x0f
+        const hi = byte >>> 4
+        const v0 = lo === AUX_TOKEN ? src4.getSlotValue(i) : lo + curMin
+        const v1 = hi === AUX_TOKEN ? src4.getSlotValue(i + 1) : hi + curMin
+        const j0 = i & dstMask
+        const j1 = (i + 1) & dstMask
+        if (v0 > dst[j0]!) dst[j0] = v0
+        if (v1 > dst[j1]!) dst[j1] = v1
       }
     }
     this.rebuildKxqCurMin = true

@@ -28,6 +28,7 @@ import {
   SER_VER,
   SER_VER_BYTE,
   TGT_HLL4,
+  TGT_HLL8,
 } from "./HllPreamble.js"
 import { getRelErr } from "./RelativeErrorTables.js"
 
@@ -86,8 +87,9 @@ export abstract class HllArray extends HllImpl {
     let kxq0 = 1 << this.lgConfigK
     let kxq1 = 0
     const k = 1 << this.lgConfigK
+    const direct = this.tgtHllType === TGT_HLL8 ? this.hllByteArr : null
     for (let i = 0; i < k; i++) {
-      const v = this.getSlotValue(i)
+      const v = direct !== null ? direct[i]! : this.getSlotValue(i)
       if (v > 0) {
         if (v < 32) kxq0 += INVERSE_POWERS_OF_2[v]! - 1.0
         else kxq1 += INVERSE_POWERS_OF_2[v]! - 1.0

@@ -8,6 +8,7 @@ import { Hll6Array } from "./Hll6Array.js"
 import { Hll8Array } from "./Hll8Array.js"
 import { type HllArray, INVERSE_POWERS_OF_2 } from "./HllArray.js"
 import type { HllImpl } from "./HllImpl.js"
+import { registerValues } from "./HllImplFactory.js"
 import {
   AUX_COUNT_INT,
   AUX_TOKEN,
@@ -297,11 +298,11 @@ const decodeHllArray = (
  * books registers ≥ 32 as (2^-v − 1) in kxq1 and 1 in kxq0.
  */
 const checkKxq = (hll: HllArray): void => {
-  const k = 1 << hll.lgConfigK
+  const values = registerValues(hll)
   let kxq0 = 0
   let kxq1 = 0
-  for (let i = 0; i < k; i++) {
-    const v = hll.getSlotValue(i)
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!
     if (v < 32) kxq0 += INVERSE_POWERS_OF_2[v]!
     else kxq1 += INVERSE_POWERS_OF_2[v]!
   }
@@ -364,15 +365,20 @@ const readUpdatableAux = (
 const checkHll4 = (hll: Hll4Array, aux: AuxHashMap | null): void => {
   const k = 1 << hll.lgConfigK
   const curMin = hll.curMin
+  const arr = hll.hllByteArr
   let zeros = 0
   let tokens = 0
   for (let i = 0; i < k; i++) {
-    const nibble = hll.getNibble(i)
-    if (nibble === AUX_TOKEN) {
+    const byte = arr[i >>> 1]!
+    const nibble = (i & 1) === 0 ? byte & 0x0f : byte >>> 4
+    if (nibble === 0) {
+      zeros++
+    } else if (nibble === AUX_TOKEN) {
       tokens++
       const index = aux === null ? -1 : aux.find(i)
-      if (index < 0)
+      if (index < 0) {
         throw fail("Corrupt", `HLL_4 register ${i} points into the aux table, which has no entry for it`)
+      }
       const value = aux!.entries[index]! >>> KEY_BITS_26
       if (value < curMin + AUX_TOKEN || value > 63) {
         throw fail(
@@ -380,14 +386,21 @@ const checkHll4 = (hll: Hll4Array, aux: AuxHashMap | null): void => {
           `aux value ${value} of register ${i} does not fit curMin ${curMin} (needs ${curMin + AUX_TOKEN}..63)`,
         )
       }
-    } else {
-      if (nibble + curMin > 63) throw fail("Corrupt", `HLL_4 register ${i} is ${nibble + curMin}, beyond 63`)
-      if (nibble === 0) zeros++
+    }
+  }
+  // the largest offset must still fit 63 (checked once, not per register)
+  if (curMin + AUX_TOKEN - 1 > 63 && k - zeros - tokens > 0) {
+    for (let i = 0; i < k; i++) {
+      const nibble = hll.getNibble(i)
+      if (nibble !== AUX_TOKEN && nibble + curMin > 63) {
+        throw fail("Corrupt", `HLL_4 register ${i} is ${nibble + curMin}, beyond 63`)
+      }
     }
   }
   const auxCount = aux === null ? 0 : aux.auxCount
-  if (tokens !== auxCount)
+  if (tokens !== auxCount) {
     throw fail("Corrupt", `${tokens} HLL_4 registers use the aux table but it holds ${auxCount}`)
+  }
   if (zeros !== hll.numAtCurMin) {
     throw fail("Corrupt", `numAtCurMin is ${hll.numAtCurMin} but ${zeros} registers sit at curMin ${curMin}`)
   }
@@ -400,8 +413,9 @@ const checkHll68 = (hll: HllArray, typeName: string): void => {
   let min = 64
   let atMin = 0
   let zeros = 0
+  const values = registerValues(hll)
   for (let i = 0; i < k; i++) {
-    const v = hll.getSlotValue(i)
+    const v = values[i]!
     if (v > 63) throw fail("Corrupt", `${typeName} register ${i} is ${v}, beyond 63`)
     if (v === 0) zeros++
     if (v < min) {
