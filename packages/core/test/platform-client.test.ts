@@ -274,7 +274,9 @@ describe("timeouts and concurrency", () => {
       )
       expect(exits.every(Exit.isSuccess)).toBe(true)
       expect(platform.profiles()).toHaveLength(100)
-      expect(platform.stats().maxInFlight).toBe(4)
+      // Never more than the cap; and close to it, so the calls did run in parallel (not one by one).
+      expect(platform.stats().maxInFlight).toBeLessThanOrEqual(4)
+      expect(platform.stats().maxInFlight).toBeGreaterThanOrEqual(3)
     }).pipe(Effect.provide(NodeHttpClient.layer)),
   )
 })

@@ -122,7 +122,7 @@ describe("uploads of a whylabs session", () => {
 
   it("keeps at most maxConcurrency platform calls in flight under 100 parallel uploads", async () => {
     const session = await whylabs({ maxConcurrency: 3 })
-    platform.faults.delay(5)
+    platform.faults.delay(10)
     const receipts = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         session.uploadProfile({ datasetId: "d", datasetTimestamp: i, bytes: bytes(i) }),
@@ -130,7 +130,8 @@ describe("uploads of a whylabs session", () => {
     )
     expect(new Set(receipts.map((r) => r.id)).size).toBe(100)
     expect(platform.profiles()).toHaveLength(100)
-    expect(platform.stats().maxInFlight).toBe(3)
+    expect(platform.stats().maxInFlight).toBeLessThanOrEqual(3)
+    expect(platform.stats().maxInFlight).toBeGreaterThanOrEqual(2)
   })
 
   it("interrupts an upload still running when the session closes, rejecting it with SessionClosedError", async () => {
