@@ -11,9 +11,9 @@ import { it as effectIt } from "@effect/vitest"
 import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
 import { ConfigProvider, Effect, Layer, Queue, TestClock } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
+import { AuthError } from "../src/platform/index.js"
 import {
   Auth,
-  AuthError,
   init,
   login,
   loginWithToken,
@@ -22,7 +22,7 @@ import {
   type SessionEvent,
   type SessionHandle,
   TOKEN_CACHE_FILE,
-} from "../src/index.js"
+} from "../src/session/index.js"
 
 let platform: FakePlatform
 let sandbox: ConfigSandbox
