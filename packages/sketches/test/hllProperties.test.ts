@@ -145,6 +145,17 @@ describe("canonical items (as DataSketches hashes them)", () => {
     expect(empty.isEmpty).toBe(true)
   })
 
+  it("hashes strings of every length like their UTF-8 bytes, across growth of the reused encode buffer", () => {
+    for (let length = 1; length <= 3000; length += length < 300 ? 1 : 97) {
+      const text = "aé😀".repeat(length).slice(0, length)
+      const viaString = new HllSketch(12)
+      const viaBytes = new HllSketch(12)
+      viaString.updateString(text)
+      viaBytes.updateBytes(new TextEncoder().encode(text))
+      expect([length, viaString.toCompactBytes()]).toEqual([length, viaBytes.toCompactBytes()])
+    }
+  })
+
   it("rejects int64 numbers that are not integers or out of range", () => {
     const s = new HllSketch()
     for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 63]) {

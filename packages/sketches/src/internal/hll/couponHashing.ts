@@ -116,6 +116,8 @@ const encodeUtf8 = (s: string): number => {
 /** The coupon of a string's UTF-8 bytes; 0 for the empty string (ignored, as DataSketches does). */
 export const couponOfString = (value: string): number => {
   if (value.length === 0) return 0
-  murmur3x64_128Into(utf8, 0, encodeUtf8(value), SEED_HI, SEED_LO, hash)
+  // encode first: encoding may replace the buffer, which must not be read before that
+  const length = encodeUtf8(value)
+  murmur3x64_128Into(utf8, 0, length, SEED_HI, SEED_LO, hash)
   return couponOfHash()
 }
