@@ -1,4 +1,4 @@
-import { type HllMode, HllSketch, type HllTargetType } from "@sketchlog/sketches"
+import { type HllMode, HllSketch, type HllTargetType, HllUnion } from "@sketchlog/sketches"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { Hll4Array } from "../src/internal/hll/Hll4Array.js"
@@ -232,6 +232,23 @@ describe("HLL_4, HLL_6 and HLL_8 are isomorphic", () => {
     const s4 = HllSketch.fromImpl(h4)
     expect(s4.copy("HLL_8").toCompactBytes()).toEqual(HllSketch.fromImpl(h8).toCompactBytes())
     expect(h4.hipAccum).toBe(h8.hipAccum)
+  })
+})
+
+describe("images written by other implementations", () => {
+  it("reads a serialized Java union gadget (flag 32: curMin, numAtCurMin and kxq stale) by rebuilding them", () => {
+    const union = new HllUnion(12)
+    union.update(fill(new HllSketch(12, "HLL_8"), 0, 60000))
+    union.update(fill(new HllSketch(12, "HLL_4"), 30000, 100000))
+    const result = union.getResult("HLL_8")
+    const stale = result.toCompactBytes()
+    const view = new DataView(stale.buffer)
+    stale[5] = stale[5]! | 32
+    view.setFloat64(16, 4096, true) // kxq0 of a fresh array
+    view.setFloat64(24, 0, true)
+    view.setUint32(32, 4096, true) // numAtCurMin of a fresh array
+    const decoded = HllSketch.fromBytes(stale)
+    expect(observable(decoded)).toEqual(observable(result))
   })
 })
 
