@@ -15,7 +15,6 @@ import {
   HLL_CUR_MIN_BYTE,
   HLL_PREINTS,
   hllArrBytes,
-  KEY_BITS_26,
   KXQ0_DOUBLE,
   KXQ1_DOUBLE,
   LG_ARR_BYTE,
@@ -230,6 +229,3 @@ export abstract class HllArray extends HllImpl {
     return bytes
   }
 }
-
-/** A register as a coupon-like pair `value << 26 | slot`, the form conversions replay. */
-export const pair = (slotNo: number, value: number): number => (value << KEY_BITS_26) | slotNo
