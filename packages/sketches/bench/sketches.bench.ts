@@ -1,0 +1,15 @@
+/**
+ * `pnpm bench:sketches`: every sketch's throughput, merge/serialize times, size and accuracy, printed side
+ * by side with what a JavaScript user would pick today (tdigest, bloom-filters' HyperLogLog, an exact Map).
+ * Figures, not assertions: run it on a quiet machine and read the tables.
+ */
+import { runFrequentBench } from "./frequent.js"
+import { runHllBench } from "./hll.js"
+import { runKllBench } from "./kll.js"
+
+console.log(`sketchlog sketches benchmark — node ${process.version}, ${new Date().toISOString()}\n`)
+runKllBench()
+console.log()
+runHllBench()
+console.log()
+runFrequentBench()
