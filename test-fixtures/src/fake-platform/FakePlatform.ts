@@ -342,6 +342,17 @@ export class FakePlatform {
     if (method === "PUT" && parts[0] === "upload" && parts.length === 2) {
       return this.receiveBytes(parts[1] ?? "", query, headers, body)
     }
+    // GET /v0/organizations/{org}/api-key/{keyId}: a key's metadata (WhyLabs' ApiKeyApi.get_api_key),
+    // which `sketchlog login --api-key` calls to check a key without side effects.
+    if (method === "GET" && parts[0] === "v0" && parts[1] === "organizations" && parts[3] === "api-key") {
+      if (parts.length !== 5) return errorReply(404, `no route for ${method} ${path}`)
+      const orgId = parts[2] ?? ""
+      const auth = this.authenticate(headers, orgId)
+      if ("status" in auth) return auth
+      const keyId = parts[4] ?? ""
+      if (!this.apiKeys.some((k) => k.startsWith(`${keyId}.`))) return errorReply(404, "no such API key")
+      return { status: 200, json: { keyId, orgId, scopes: [":user"] } }
+    }
     if (method !== "POST" || parts[0] !== "v0") return errorReply(404, `no route for ${method} ${path}`)
 
     const json = parseJson(body)
