@@ -3,6 +3,7 @@
  * Users import by concept; each area's public face is re-exported here.
  */
 
+export * from "./adapter/index.js"
 export * from "./drift/index.js"
 export * from "./http/index.js"
 export * from "./platform/index.js"
