@@ -1,0 +1,191 @@
+import { createHash } from "node:crypto"
+import { readFile, stat } from "node:fs/promises"
+import { resolve } from "node:path"
+import { DatasetProfileView, init, type SessionHandle } from "@sketchlog/core"
+import { type Command, Option } from "commander"
+import type { CliContext } from "../cli/CliContext.js"
+import { authError, CliError, inputError, usageError } from "../cli/CliError.js"
+import { writeLine } from "../cli/CliIo.js"
+import { describeFailure } from "../cli/describeFailure.js"
+import { ExitCode } from "../cli/ExitCode.js"
+import { parseCount } from "../cli/options.js"
+import { printable } from "../format/printable.js"
+import { outboxSource } from "../upload/OutboxSource.js"
+import { UploadManifest } from "../upload/UploadManifest.js"
+import { formatBytes, type ProgressMode, UploadProgress } from "../upload/UploadProgress.js"
+import { directorySource, type UploadCandidate } from "../upload/UploadSource.js"
+
+interface UploadOptions {
+  readonly datasetId?: string
+  readonly resume?: boolean
+  readonly outbox: boolean
+  readonly concurrency: number
+  readonly maxRetries?: number
+  readonly progress: ProgressMode
+}
+
+/** A candidate with everything needed to send it. */
+interface Planned {
+  readonly candidate: UploadCandidate
+  readonly datasetId: string
+}
+
+/** `sketchlog upload`: every profile of a directory (and its outbox) through the session, resumable. */
+export const registerUpload = (program: Command, context: CliContext): Command =>
+  program
+    .command("upload")
+    .summary("upload a directory of profiles (and the logger's outbox), resumably")
+    .description(
+      "Upload every .bin profile under a directory, and the rolling logger's outbox (<dir>/.outbox/), through the configured session (see whoami). Profiles at <dir>/<dataset>/… go to <dataset> unless --dataset-id says otherwise. What was uploaded is recorded in <dir>/.sketchlog-upload.json after each success; --resume skips what it lists (same bytes, same destination). Every failure is reported; the exit code is 1 when any upload failed, 4 when the platform refused the credentials.",
+    )
+    .argument("<dir>", "the directory of profiles")
+    .option("--dataset-id <id>", "upload every profile to this dataset")
+    .option("--resume", "skip profiles the manifest lists as uploaded already")
+    .option("--no-outbox", "leave the outbox alone")
+    .option("--concurrency <n>", "profiles uploaded at the same time", parseCount(1), 4)
+    .option("--max-retries <n>", "retries of a failing upload (default: the session's, 4)", parseCount(0))
+    .addOption(
+      new Option("--progress <when>", "draw a progress bar")
+        .choices(["auto", "always", "never"])
+        .default("auto"),
+    )
+    .action(async (dir: string, options: UploadOptions) => {
+      const root = resolve(context.cwd, dir)
+      const info = await stat(root).catch(() => undefined)
+      if (info === undefined || !info.isDirectory()) throw inputError(`${dir}: not a directory`)
+      const sources = [directorySource(root), ...(options.outbox ? [outboxSource(root)] : [])]
+      const candidates = (await Promise.all(sources.map((s) => s.list()))).flat()
+      if (candidates.length === 0) throw inputError(`${dir}: no .bin profiles to upload`)
+      const manifest = options.resume === true ? await UploadManifest.load(root) : UploadManifest.fresh(root)
+
+      const session = await init({
+        reinit: true,
+        interactive: false,
+        ...(options.maxRetries === undefined ? {} : { retry: { maxRetries: options.maxRetries } }),
+      })
+      try {
+        await uploadAll(context, session, candidates, manifest, options)
+      } finally {
+        await session.close()
+      }
+    })
+
+const uploadAll = async (
+  context: CliContext,
+  session: SessionHandle,
+  candidates: ReadonlyArray<UploadCandidate>,
+  manifest: UploadManifest,
+  options: UploadOptions,
+): Promise<void> => {
+  const { io } = context
+  if (session.kind === "local") {
+    throw authError("not signed in, so nothing can be uploaded; run `sketchlog login` or set WHYLABS_API_KEY")
+  }
+  const status = session.status()
+  const planned: Planned[] = []
+  const undecided: string[] = []
+  for (const candidate of candidates) {
+    const datasetId = options.datasetId ?? candidate.hints.datasetId ?? session.defaultDatasetId
+    if (datasetId === undefined) undecided.push(candidate.key)
+    else planned.push({ candidate, datasetId })
+  }
+  if (undecided.length > 0) {
+    throw usageError(
+      `no dataset for ${undecided.length} profile${undecided.length === 1 ? "" : "s"} (e.g. ${undecided[0]}): pass --dataset-id, put them in <dir>/<dataset>/, or set WHYLABS_DEFAULT_DATASET_ID`,
+    )
+  }
+
+  const progress = new UploadProgress(options.progress, io.stderr, io.stdout)
+  const counts = { uploaded: 0, skipped: 0, failed: 0, badInput: 0, bytes: 0 }
+  const failures: string[] = []
+  let refused: unknown
+  progress.start(planned.length)
+
+  const send = async ({ candidate, datasetId }: Planned): Promise<void> => {
+    const destination = `${status.apiEndpoint ?? ""} ${session.orgId ?? ""} ${datasetId}`
+    let bytes: Uint8Array
+    try {
+      bytes = await readFile(candidate.path)
+    } catch (error) {
+      counts.badInput++
+      failures.push(`${candidate.key}: cannot be read (${(error as Error).message})`)
+      progress.done(candidate.key, { error: "unreadable" })
+      return
+    }
+    const sha256 = createHash("sha256").update(bytes).digest("hex")
+    if (manifest.has(candidate.key, sha256, destination)) {
+      counts.skipped++
+      progress.done(candidate.key, { bytes: 0 })
+      return
+    }
+    let view: DatasetProfileView
+    try {
+      view = DatasetProfileView.deserialize(bytes)
+    } catch (error) {
+      counts.badInput++
+      failures.push(`${candidate.key}: ${(error as Error).message}`)
+      progress.done(candidate.key, { error: "not a profile" })
+      return
+    }
+    if (refused !== undefined) return
+    try {
+      const receipt = await session.uploadProfile({
+        datasetId,
+        datasetTimestamp: candidate.hints.datasetTimestamp ?? view.datasetTimestamp,
+        segmentTags:
+          candidate.hints.segmentTags ?? view.segment?.tags.map(({ key, value }) => ({ key, value })) ?? [],
+        bytes,
+      })
+      counts.uploaded++
+      counts.bytes += bytes.length
+      progress.done(candidate.key, { bytes: bytes.length })
+      try {
+        await manifest.record(candidate.key, {
+          sha256,
+          destination,
+          datasetTimestamp: receipt.datasetTimestamp,
+          bytes: bytes.length,
+          uploadedAt: new Date().toISOString(),
+          uploadId: receipt.id,
+        })
+      } catch (error) {
+        failures.push(
+          `${manifest.path}: cannot be written (${(error as Error).message}); --resume may upload ${candidate.key} again`,
+        )
+      }
+      await candidate.onUploaded()
+    } catch (error) {
+      const failure = describeFailure(error)
+      if (failure.exitCode === ExitCode.auth) refused ??= error
+      counts.failed++
+      failures.push(`${candidate.key}: ${failure.message}`)
+      progress.done(candidate.key, { error: failure.message })
+    }
+  }
+
+  // A small pool: the session caps calls in flight too; this bounds files read into memory at once.
+  let next = 0
+  const worker = async () => {
+    while (next < planned.length && refused === undefined) await send(planned[next++]!)
+  }
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, planned.length) }, worker))
+  progress.stop()
+
+  const notTried = planned.length - counts.uploaded - counts.skipped - counts.failed - counts.badInput
+  for (const line of failures) writeLine(io.stderr, `sketchlog upload: ${printable(line)}`)
+  writeLine(
+    io.stdout,
+    `uploaded ${counts.uploaded} of ${planned.length} profiles (${formatBytes(counts.bytes)})` +
+      `, ${counts.skipped} already uploaded, ${counts.failed} failed` +
+      (counts.badInput > 0 ? `, ${counts.badInput} unreadable` : "") +
+      (notTried > 0 ? `, ${notTried} not tried` : "") +
+      (counts.uploaded > 0 ? `; recorded in ${manifest.path}` : ""),
+  )
+  if (refused !== undefined)
+    throw new CliError({
+      exitCode: ExitCode.auth,
+      reason: `the platform refused the credentials: ${describeFailure(refused).message}`,
+    })
+  if (counts.failed > 0) context.exitCode = ExitCode.failure
+  else if (counts.badInput > 0) context.exitCode = ExitCode.badInput
+}

@@ -1,0 +1,94 @@
+import { SKETCHLOG_VERSION } from "@sketchlog/core"
+import { Command, CommanderError } from "commander"
+import type { CliContext } from "./cli/CliContext.js"
+import { type CliIo, writeLine } from "./cli/CliIo.js"
+import { describeFailure } from "./cli/describeFailure.js"
+import { ExitCode } from "./cli/ExitCode.js"
+import { registerDiff } from "./commands/diff.js"
+import { registerInspect } from "./commands/inspect.js"
+import { registerLogin } from "./commands/login.js"
+import { registerLogout } from "./commands/logout.js"
+import { registerMerge } from "./commands/merge.js"
+import { registerReport } from "./commands/report.js"
+import { registerUpload } from "./commands/upload.js"
+import { registerWhoami } from "./commands/whoami.js"
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0   ok
+  1   drift found (diff), uploads failed (upload), or an output could not be written
+  2   usage: unknown command or option, missing argument, bad value
+  3   bad input file: missing, unreadable, or not a whylogs v1 profile
+  4   not signed in, credentials refused, or unusable configuration
+  5   the platform could not be reached or answered with an error
+  70  internal error (a bug in sketchlog)`
+
+/** The command tree; settings made here (output, exit override) are inherited by every subcommand. */
+const buildProgram = (context: CliContext): Command => {
+  const { io } = context
+  const program = new Command("sketchlog")
+    .description("Inspect, merge, compare, report and upload whylogs-compatible profiles.")
+    .version(SKETCHLOG_VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help for a command")
+    .addHelpText("after", EXIT_CODES_HELP)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Commander's own errors ("error: unknown option …") become our one-line format.
+      outputError: (text, write) =>
+        write(
+          `sketchlog: ${text
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")}\n`,
+        ),
+    })
+  program.configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+  registerLogin(program, context)
+  registerLogout(program, context)
+  registerWhoami(program, context)
+  registerInspect(program, context)
+  registerMerge(program, context)
+  registerDiff(program, context)
+  registerReport(program, context)
+  registerUpload(program, context)
+  return program
+}
+
+/**
+ * Runs `sketchlog` with `argv` (the arguments after the program name) against `io`, and resolves
+ * with the exit code instead of exiting, so tests run it in-process. Failures are printed as one
+ * line on `io.stderr` (`sketchlog <command>: <what went wrong>`).
+ */
+export const run = async (argv: ReadonlyArray<string>, io: CliIo): Promise<ExitCode> => {
+  const context: CliContext = { io, cwd: io.cwd ?? process.cwd(), exitCode: ExitCode.ok }
+  const program = buildProgram(context)
+  if (argv.length === 0) {
+    program.outputHelp({ error: true })
+    return ExitCode.usage
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" })
+    return context.exitCode
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version "errors" are how commander ends after printing them.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok
+      if (error.code === "commander.help") return ExitCode.usage
+      return ExitCode.usage
+    }
+    const failure = describeFailure(error)
+    const command = argv.find((a) => !a.startsWith("-"))
+    writeLine(io.stderr, `sketchlog${command === undefined ? "" : ` ${command}`}: ${failure.message}`)
+    if (
+      failure.exitCode === ExitCode.internal &&
+      process.env.SKETCHLOG_DEBUG === "1" &&
+      error instanceof Error
+    ) {
+      writeLine(io.stderr, error.stack ?? "")
+    }
+    return failure.exitCode
+  }
+}

@@ -1,0 +1,16 @@
+import type { FileSystem, Path } from "@effect/platform"
+import { NodeContext } from "@effect/platform-node"
+import { Cause, Effect, Exit, Option } from "effect"
+
+/**
+ * Runs one of core's Effect operations (config file reads and writes) on Node's file system and
+ * rejects with its typed error itself, so `describeFailure` can map it to an exit code.
+ */
+export const runNode = async <A, E>(
+  effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>,
+): Promise<A> => {
+  const exit = await Effect.runPromiseExit(Effect.provide(effect, NodeContext.layer))
+  if (Exit.isSuccess(exit)) return exit.value
+  const failure = Cause.failureOption(exit.cause)
+  throw Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
+}
