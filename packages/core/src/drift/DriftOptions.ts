@@ -10,13 +10,16 @@ import { DEFAULT_KS_RANKS } from "./KolmogorovSmirnov.js"
 
 /** Options of a drift comparison; every field is optional and defaults to whylogs' setting. */
 export interface DriftOptions {
-  readonly hellinger?: Partial<HellingerThresholds> | undefined
-  readonly ks?: Partial<KsThresholds> | undefined
+  readonly hellinger?: OptionalFields<HellingerThresholds> | undefined
+  readonly ks?: OptionalFields<KsThresholds> | undefined
   /** Bucketing of numeric columns for the Hellinger distance. */
-  readonly histogram?: Partial<HistogramConfig> | undefined
+  readonly histogram?: OptionalFields<HistogramConfig> | undefined
   /** Ranks at which the KS test compares the CDFs (default: 100 evenly spaced from 0 to 1). */
   readonly ksRanks?: ReadonlyArray<number> | undefined
 }
+
+/** Every field optional; `undefined` means "the default". */
+export type OptionalFields<T> = { readonly [K in keyof T]?: T[K] | undefined }
 
 /** Options with every default filled in and checked. */
 export interface ResolvedDriftOptions {
@@ -83,5 +86,5 @@ export const resolveDriftOptions = (options: DriftOptions = {}): ResolvedDriftOp
   return { thresholds: { hellinger, ks }, histogram, ksRanks }
 }
 
-const definedOnly = <T extends object>(value: T | undefined): Partial<T> =>
+const definedOnly = <T extends object>(value: OptionalFields<T> | undefined): Partial<T> =>
   Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>

@@ -6,7 +6,12 @@
  */
 export { type ColumnDrift, type ColumnDriftKind, compareColumn } from "./ColumnDrift.js"
 export { DriftOptionsError } from "./DriftError.js"
-export { type DriftOptions, type ResolvedDriftOptions, resolveDriftOptions } from "./DriftOptions.js"
+export {
+  type DriftOptions,
+  type OptionalFields,
+  type ResolvedDriftOptions,
+  resolveDriftOptions,
+} from "./DriftOptions.js"
 export {
   DEFAULT_DRIFT_THRESHOLDS,
   type DriftThresholds,
