@@ -184,7 +184,7 @@ const uploadAll = async (
   if (refused !== undefined)
     throw new CliError({
       exitCode: ExitCode.auth,
-      reason: `the platform refused the credentials: ${describeFailure(refused).message}`,
+      reason: `stopped, the credentials were refused: ${describeFailure(refused).message}`,
     })
   if (counts.failed > 0) context.exitCode = ExitCode.failure
   else if (counts.badInput > 0) context.exitCode = ExitCode.badInput

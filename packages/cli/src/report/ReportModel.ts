@@ -38,6 +38,11 @@ export interface ColumnModel {
   /** The anchor of its card (`col-<index>`): never derived from the name, which may hold anything. */
   readonly anchor: string
   readonly facts: ColumnFacts
+  /**
+   * The column's main chart: its histogram when its values are mostly numbers, its frequent values
+   * when they are mostly strings or booleans (or it has no numbers), else its types and nulls.
+   */
+  readonly main: "histogram" | "frequent" | "types"
   readonly histogram: HistogramData | undefined
   readonly frequent: ReadonlyArray<FrequentBar> | undefined
   readonly bands: ReadonlyArray<QuantilePoint> | undefined
@@ -157,12 +162,21 @@ export const buildReportModel = (
     const baseColumn = baseline?.getColumn(name)
     const histogram = histogramOf(column, baseColumn)
     const facts = columnFacts(column)
+    const frequent = frequentOf(column, baseColumn, limit)
+    const numeric = facts.type === "integral" || facts.type === "fractional"
+    const main =
+      histogram !== undefined && (numeric || frequent === undefined)
+        ? "histogram"
+        : frequent !== undefined
+          ? "frequent"
+          : "types"
     return {
       name,
       anchor: `col-${index}`,
       facts,
+      main,
       histogram,
-      frequent: frequentOf(column, baseColumn, limit),
+      frequent,
       bands: bandsOf(name, timeline),
       drift: driftByColumn.get(name),
     }

@@ -92,15 +92,18 @@ const columnCard = (c: ColumnModel, model: ReportModel): SafeHtml => {
   let main: SafeHtml
   let aux: SafeHtml = typeChart(f.typeCounts, c.name, "aux")
   let outside: SafeHtml = html``
-  if (c.histogram !== undefined) {
+  if (c.main === "histogram" && c.histogram !== undefined) {
     main = html`<div class="chart-title">Distribution${keyTarget}</div>${histogramChart(c.histogram, c.name)}`
-  } else if (c.frequent !== undefined) {
+  } else if (c.main === "frequent" && c.frequent !== undefined) {
     main = html`<div class="chart-title">Most frequent values${keyTarget}</div>${frequentChart(c.frequent, c.name, withBaseline)}`
   } else {
     main = html`<div class="chart-title">Types and nulls</div>${typeChart(f.typeCounts, c.name, "main")}`
     aux = html``
+    if (f.type === "string" && f.distinct !== undefined) {
+      outside = html`<div class="outside">No value stands out among ≈${formatNumber(Math.round(f.distinct))} distinct values.</div>`
+    }
   }
-  const infinite = c.histogram?.infinite
+  const infinite = c.main === "histogram" ? c.histogram?.infinite : undefined
   if (infinite !== undefined && infinite.negative + infinite.positive > 0) {
     const parts = [
       infinite.negative > 0 ? `${formatNumber(Math.round(infinite.negative))} at −∞` : "",
@@ -179,7 +182,7 @@ export const renderReportModel = (model: ReportModel): string => {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta http-equiv="Content-Security-Policy" content="${trusted(CONTENT_SECURITY_POLICY)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="sketchlog ${SKETCHLOG_VERSION}">
 <title>${model.title}</title>

@@ -36,18 +36,20 @@ h2 .count { color: var(--faint); font-weight: 500; margin-left: 6px; }
 table.summary { width: 100%; border-collapse: collapse; }
 .summary th {
   text-align: left; font-weight: 600; color: var(--muted); font-size: 11.5px; letter-spacing: .05em;
-  text-transform: uppercase; padding: 10px 14px; border-bottom: 1px solid var(--line); background: #fafbfc; white-space: nowrap;
+  text-transform: uppercase; padding: 10px 10px; border-bottom: 1px solid var(--line); background: #fafbfc; white-space: nowrap;
 }
 .summary th.num { text-align: right; }
-.summary td { padding: 8px 14px; border-bottom: 1px solid var(--line); vertical-align: middle; }
+.summary td { padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: middle; }
+.summary th:first-child, .summary td:first-child { padding-left: 16px; }
+.summary th:last-child, .summary td:last-child { padding-right: 16px; }
 .summary tr:last-child td { border-bottom: 0; }
 .summary tbody tr:hover { background: #f8fafd; }
 .summary a { color: var(--ink); text-decoration: none; font-weight: 600; }
 .summary a:hover { color: var(--accent); text-decoration: underline; }
-.name-cell { max-width: 280px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.top-cell { max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--muted); }
+.name-cell { max-width: 240px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.top-cell { max-width: 170px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--muted); }
 .null-cell { display: flex; align-items: center; gap: 8px; justify-content: flex-end; }
-.meter { display: inline-block; width: 56px; height: 6px; border-radius: 3px; background: var(--line); overflow: hidden; }
+.meter { display: inline-block; width: 40px; height: 6px; border-radius: 3px; background: var(--line); overflow: hidden; }
 .meter > span { display: block; height: 100%; background: var(--faint); }
 .pill {
   display: inline-block; font-size: 11px; line-height: 18px; padding: 0 8px; border-radius: 999px; font-weight: 600;

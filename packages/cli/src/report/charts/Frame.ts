@@ -48,10 +48,12 @@ export const xAxis = (
   const y = f.top + h
   return html`<g class="axis x"><line class="baseline" x1="${n(f.left)}" x2="${n(f.left + w)}" y1="${n(y)}" y2="${n(y)}"></line>${ticks
     .filter((t) => t >= min && t <= max)
-    .map(
-      (t) =>
-        html`<line class="tick" x1="${n(scale(t))}" x2="${n(scale(t))}" y1="${n(y)}" y2="${n(y + 4)}"></line><text x="${n(scale(t))}" y="${n(y + 17)}" text-anchor="middle">${label(t)}</text>`,
-    )}</g>`
+    .map((t) => {
+      // Labels at the very ends of the axis grow inwards, so they stay inside the chart.
+      const at = (t - min) / (max - min || 1)
+      const anchor = at < 0.04 ? "start" : at > 0.96 ? "end" : "middle"
+      return html`<line class="tick" x1="${n(scale(t))}" x2="${n(scale(t))}" y1="${n(y)}" y2="${n(y + 4)}"></line><text x="${n(scale(t))}" y="${n(y + 17)}" text-anchor="${anchor}">${label(t)}</text>`
+    })}</g>`
 }
 
 /** The `<svg>` element of a chart: scalable, labelled for screen readers. */

@@ -12,7 +12,7 @@ export interface FrequentBar {
 }
 
 const ROW = 22
-const LABEL = 168
+const LABEL = 176
 
 /**
  * Horizontal bars of the most frequent values with their shares; with a baseline, its share of each
@@ -32,7 +32,7 @@ export const frequentChart = (
     const y = top + i * ROW
     const length = (bar.share / maxShare) * barMax
     const baseLength = ((bar.baselineShare ?? 0) / maxShare) * barMax
-    const label = truncate(bar.value === "" ? "(empty string)" : bar.value, 26)
+    const label = truncate(bar.value === "" ? "(empty string)" : bar.value, 24)
     const tip = `${bar.value}: ${formatNumber(Math.round(bar.count))} (${formatPercent(bar.share)})${
       withBaseline ? ` · baseline ${formatPercent(bar.baselineShare ?? 0)}` : ""
     }`

@@ -1,0 +1,205 @@
+import { existsSync } from "node:fs"
+import { mkdir, readFile, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { DatasetProfileView, SegmentedDatasetProfile } from "@sketchlog/core"
+import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { profileOf, runCli, tempDir } from "./cliHarness.js"
+
+let platform: FakePlatform
+let sandbox: ConfigSandbox
+let dir: string
+let cleanup: () => Promise<void>
+beforeAll(async () => {
+  platform = await FakePlatform.start()
+})
+afterAll(() => platform.close())
+
+const HOUR = 3_600_000
+const T0 = Date.UTC(2024, 0, 1)
+
+/** A profile directory as the rolling logger's LocalWriter lays it out, plus one outbox entry. */
+const layOut = async (root: string) => {
+  await mkdir(join(root, "model-1"), { recursive: true })
+  await mkdir(join(root, "model-2"), { recursive: true })
+  await mkdir(join(root, ".outbox", "model-3"), { recursive: true })
+  const at = (hour: number) => new Date(T0 + hour * HOUR).toISOString()
+  await profileOf({ x: [1, 2, 3] }, { datasetTimestamp: T0 }).write(join(root, "model-1", `${at(0)}.bin`))
+  await profileOf({ x: [4, 5] }, { datasetTimestamp: T0 + HOUR }).write(join(root, "model-1", `${at(1)}.bin`))
+  await profileOf({ y: ["a"] }, { datasetTimestamp: T0 }).write(join(root, "model-2", `${at(0)}.bin`))
+  const segmented = new SegmentedDatasetProfile({ segmentOn: ["route"], datasetTimestamp: T0 + 2 * HOUR })
+  segmented.track({ route: "/users", ms: 12 })
+  await segmented.views()[0]!.write(join(root, "model-2", `${at(2)}.route=users.bin`))
+  // Outbox entry with its sidecar: the dataset and time come from the sidecar.
+  await profileOf({ z: [true] }, { datasetTimestamp: T0 }).write(
+    join(root, ".outbox", "model-3", "pending-1.bin"),
+  )
+  await writeFile(
+    join(root, ".outbox", "model-3", "pending-1.json"),
+    JSON.stringify({ datasetId: "model-3", datasetTimestamp: T0 + 5 * HOUR }),
+  )
+}
+
+beforeEach(async () => {
+  platform.reset()
+  sandbox = await configSandbox()
+  sandbox.setEnv({ WHYLABS_API_KEY: platform.apiKey, WHYLABS_API_ENDPOINT: platform.url })
+  ;({ dir, cleanup } = await tempDir())
+  await layOut(dir)
+})
+afterEach(async () => {
+  await sandbox.restore()
+  await cleanup()
+})
+
+const received = () =>
+  platform
+    .profiles()
+    .map(
+      (p) =>
+        `${p.datasetId} ${new Date(p.datasetTimestamp!).toISOString()} ${p.segmentTags.map((t) => `${t.key}=${t.value}`).join(",")}`,
+    )
+    .sort()
+
+const ALL = [
+  "model-1 2024-01-01T00:00:00.000Z ",
+  "model-1 2024-01-01T01:00:00.000Z ",
+  "model-2 2024-01-01T00:00:00.000Z ",
+  "model-2 2024-01-01T02:00:00.000Z whylogs.tag.route=/users",
+  "model-3 2024-01-01T05:00:00.000Z ",
+]
+
+describe("sketchlog upload", () => {
+  it("uploads every profile of the directory and the outbox to its dataset, and records them", async () => {
+    const result = await runCli(["upload", dir])
+    expect(result.code).toBe(0)
+    expect(received()).toEqual(ALL)
+    // The bytes that arrived are the files' bytes.
+    const first = platform.profiles({ datasetId: "model-2" }).find((p) => p.segmentTags.length === 0)!
+    expect(Buffer.from(first.bytes)).toEqual(
+      await readFile(join(dir, "model-2", "2024-01-01T00:00:00.000Z.bin")),
+    )
+    expect(DatasetProfileView.deserialize(first.bytes).getColumn("y")?.counts?.n).toBe(1)
+    // The outbox entry (and its sidecar) is gone once uploaded.
+    expect(existsSync(join(dir, ".outbox", "model-3", "pending-1.bin"))).toBe(false)
+    expect(existsSync(join(dir, ".outbox", "model-3", "pending-1.json"))).toBe(false)
+    const manifest = JSON.parse(await readFile(join(dir, ".sketchlog-upload.json"), "utf8")) as {
+      uploads: Record<string, { sha256: string; destination: string }>
+    }
+    expect(Object.keys(manifest.uploads)).toEqual([
+      ".outbox/model-3/pending-1.bin",
+      "model-1/2024-01-01T00:00:00.000Z.bin",
+      "model-1/2024-01-01T01:00:00.000Z.bin",
+      "model-2/2024-01-01T00:00:00.000Z.bin",
+      "model-2/2024-01-01T02:00:00.000Z.route=users.bin",
+    ])
+    const lines = result.stdout.trimEnd().split("\n")
+    expect(
+      lines.filter((l) => l.startsWith("uploaded model-") || l.startsWith("uploaded .outbox/")),
+    ).toHaveLength(5)
+    expect(lines.at(-1)).toMatch(
+      /^uploaded 5 of 5 profiles \(\d+(\.\d)? KiB\), 0 already uploaded, 0 failed; recorded in .+\.sketchlog-upload\.json$/,
+    )
+    expect(result.stderr).toBe("")
+  })
+
+  it("--resume uploads only what the manifest does not list; without it, everything again", async () => {
+    expect((await runCli(["upload", dir])).code).toBe(0)
+    const resumed = await runCli(["upload", dir, "--resume"])
+    expect(resumed.code).toBe(0)
+    expect(resumed.stdout.trimEnd().split("\n").at(-1)).toMatch(
+      /^uploaded 0 of 4 profiles \(0 B\), 4 already uploaded, 0 failed$/,
+    )
+    expect(platform.profiles()).toHaveLength(5)
+    // A file that changed since is sent again.
+    await profileOf({ x: [9] }, { datasetTimestamp: T0 }).write(
+      join(dir, "model-1", "2024-01-01T00:00:00.000Z.bin"),
+    )
+    const changed = await runCli(["upload", dir, "--resume"])
+    expect(changed.stdout).toMatch(/uploaded 1 of 4 profiles .*, 3 already uploaded/)
+    expect(platform.profiles()).toHaveLength(6)
+    const again = await runCli(["upload", dir])
+    expect(again.stdout).toMatch(/uploaded 4 of 4 profiles/)
+    expect(platform.profiles()).toHaveLength(10)
+  })
+
+  it("reports each failed upload, exits 1, and a resumed run sends exactly the rest", async () => {
+    platform.faults.failNext(2, 500, "upload")
+    const failed = await runCli(["upload", dir, "--max-retries", "0", "--concurrency", "1"])
+    expect(failed.code).toBe(1)
+    const errors = failed.stderr.trimEnd().split("\n")
+    expect(errors).toHaveLength(2)
+    for (const line of errors)
+      expect(line).toMatch(/^sketchlog upload: \S+\.bin: PUT profile failed \(HTTP 500\)/)
+    expect(failed.stdout.trimEnd().split("\n").at(-1)).toMatch(
+      /^uploaded 3 of 5 profiles .*, 0 already uploaded, 2 failed;/,
+    )
+    expect(platform.profiles()).toHaveLength(3)
+    // The outbox entry went through and left the outbox: 4 candidates remain, 2 of them recorded.
+    const resumed = await runCli(["upload", dir, "--resume", "--max-retries", "0"])
+    expect(resumed.code).toBe(0)
+    expect(resumed.stdout.trimEnd().split("\n").at(-1)).toMatch(
+      /^uploaded 2 of 4 profiles .*, 2 already uploaded, 0 failed;/,
+    )
+    // Every profile arrived exactly once.
+    expect(received()).toEqual(ALL)
+  })
+
+  it("retries what the session's policy retries, and succeeds", async () => {
+    platform.faults.failNext(1, 503, "upload")
+    const result = await runCli(["upload", dir, "--concurrency", "1", "--dataset-id", "all-in-one"])
+    expect(result.code).toBe(0)
+    expect(platform.profiles({ datasetId: "all-in-one" })).toHaveLength(5)
+    expect(platform.requests(/^\/upload\//).filter((r) => r.fault !== undefined)).toHaveLength(1)
+  })
+
+  it("stops at the first refusal of the credentials and exits 4, without the secret", async () => {
+    sandbox.setEnv({ WHYLABS_API_KEY: "ABCDEFGHIJ.thisisnotavalidsecret:org-fake" })
+    const result = await runCli(["upload", dir, "--concurrency", "1"])
+    expect(result.code).toBe(4)
+    expect(result.stderr.trimEnd().split("\n").at(-1)).toMatch(
+      /^sketchlog upload: stopped, the credentials were refused: POST log\/async: the platform rejected API key ABCDEFGHIJ/,
+    )
+    expect(result.stdout).toMatch(/uploaded 0 of 5 profiles .*1 failed, 4 not tried/)
+    expect(result.stdout + result.stderr).not.toContain("thisisnotavalidsecret")
+    expect(platform.profiles()).toHaveLength(0)
+  })
+
+  it("exits 4 when not signed in, and 2 when a profile's dataset cannot be known", async () => {
+    sandbox.setEnv({ WHYLABS_API_KEY: undefined })
+    const local = await runCli(["upload", dir])
+    expect(local.code).toBe(4)
+    expect(local.stderr.trim()).toBe(
+      "sketchlog upload: not signed in, so nothing can be uploaded; run `sketchlog login` or set WHYLABS_API_KEY",
+    )
+    sandbox.setEnv({ WHYLABS_API_KEY: platform.apiKey })
+    await profileOf({ x: [1] }).write(join(dir, "loose.bin"))
+    const loose = await runCli(["upload", dir])
+    expect(loose.code).toBe(2)
+    expect(loose.stderr).toContain("no dataset for 1 profile (e.g. loose.bin)")
+    sandbox.setEnv({ WHYLABS_DEFAULT_DATASET_ID: "fallback" })
+    expect((await runCli(["upload", dir])).code).toBe(0)
+    expect(platform.profiles({ datasetId: "fallback" })).toHaveLength(1)
+  })
+
+  it("uploads the readable profiles and exits 3 when one file is not a profile", async () => {
+    await writeFile(join(dir, "model-1", "broken.bin"), "not a profile")
+    const result = await runCli(["upload", dir])
+    expect(result.code).toBe(3)
+    expect(result.stderr.trim()).toMatch(
+      /^sketchlog upload: model-1\/broken\.bin: not a readable whylogs v1 profile/,
+    )
+    expect(platform.profiles()).toHaveLength(5)
+  })
+
+  it("draws a cli-progress bar when asked, and exits 3 for a directory that is not there", async () => {
+    const result = await runCli(["upload", dir, "--progress", "always", "--no-outbox"])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(/uploading \[[█░=-]+\] 4\/4 profiles \| [\d.]+ KiB \| 0 failed/)
+    expect(result.stdout).not.toContain("uploaded model-")
+    expect(existsSync(join(dir, ".outbox", "model-3", "pending-1.bin"))).toBe(true)
+    const missing = await runCli(["upload", join(dir, "nope")])
+    expect(missing.code).toBe(3)
+    expect(missing.stderr).toMatch(/nope: not a directory$/m)
+  })
+})
