@@ -4,7 +4,7 @@ import type { CliContext } from "../cli/CliContext.js"
 import { writeLine } from "../cli/CliIo.js"
 import { ExitCode } from "../cli/ExitCode.js"
 import { printable } from "../format/printable.js"
-import { renderTextTable } from "../format/TextTable.js"
+import { renderKeyValues } from "../format/TextTable.js"
 
 const credentialsText = (status: SessionStatus): string => {
   const c = status.credentials
@@ -52,11 +52,7 @@ export const registerWhoami = (program: Command, context: CliContext): Command =
           ["dataset", status.defaultDatasetId ?? "—"],
           ["config", status.configFile ?? "—"],
         ]
-        const table = renderTextTable(
-          [{ header: "session" }, { header: "" }],
-          rows.map(([k, v]) => [k, printable(v)]),
-        )
-        writeLine(io.stdout, table.split("\n").slice(2).join("\n"))
+        writeLine(io.stdout, renderKeyValues(rows.map(([k, v]) => [k, printable(v)])))
       }
       if (!signedIn) {
         writeLine(

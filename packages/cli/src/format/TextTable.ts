@@ -34,3 +34,9 @@ export const renderTextTable = (
     ...rows.map((r) => line(r)),
   ].join("\n")
 }
+
+/** Label–value lines with the values aligned: `kind      whylabs`. Values must already be printable. */
+export const renderKeyValues = (rows: ReadonlyArray<readonly [string, string]>): string => {
+  const size = Math.max(...rows.map(([label]) => width(label)))
+  return rows.map(([label, value]) => `${pad(label, size, "left")}  ${value}`.trimEnd()).join("\n")
+}
