@@ -91,8 +91,9 @@ describe("Hellinger distance", () => {
     expect(result.distance).toBeCloseTo(hellingerDistance(share(a), share(b)), 12)
   })
 
+  const item = (value: string, est: number) => ({ value, est, lower: est, upper: est })
+
   it("on categories pads missing items with 0 and pools the rest as 'other'", () => {
-    const item = (value: string, est: number) => ({ value, est, lower: est, upper: est })
     const same = categoricalHellinger(
       { items: [item("a", 50), item("b", 50)], total: 100 },
       { items: [item("a", 5), item("b", 5)], total: 10 },
@@ -111,5 +112,19 @@ describe("Hellinger distance", () => {
     )!
     expect(partial.distance).toBe(0)
     expect(categoricalHellinger({ items: [], total: 0 }, { items: [], total: 3 })).toBeUndefined()
+  })
+
+  it("pools values seen once on both sides, so two samples of unique ids do not look disjoint", () => {
+    const ids = (from: number) => Array.from({ length: 50 }, (_, i) => item(`id-${from + i}`, 1))
+    const unique = categoricalHellinger({ items: ids(0), total: 50 }, { items: ids(1000), total: 50 })!
+    expect(unique.buckets).toBe(1)
+    expect(unique.distance).toBe(0)
+    // A value seen twice on one side is a category: it is compared.
+    const repeated = categoricalHellinger(
+      { items: [item("a", 2), ...ids(0).slice(2)], total: 50 },
+      { items: [item("a", 1), ...ids(1000).slice(1)], total: 50 },
+    )!
+    expect(repeated.buckets).toBe(2)
+    expect(repeated.distance).toBeCloseTo(hellingerDistance([2 / 50, 48 / 50], [1 / 50, 49 / 50]), 12)
   })
 })

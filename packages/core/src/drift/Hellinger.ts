@@ -53,7 +53,9 @@ export const OTHER_VALUES = "(other values)"
  * The Hellinger distance between two categorical distributions given by frequent items: each side's
  * items as shares of its `total` (its non-null count), an item missing on one side counted as 0
  * there (whylogs' zero padding), and what the items do not cover pooled into one "other" bucket so
- * each side sums to 1. Undefined when a side has no values.
+ * each side sums to 1. A value seen at most once on both sides is not a category but a one-off (an
+ * id, a timestamp): it is pooled too, else a column of unique values would look disjoint from any
+ * other sample of itself. Undefined when a side has no values.
  */
 export const categoricalHellinger = (
   baseline: { readonly items: ReadonlyArray<FrequentItem>; readonly total: number },
@@ -69,6 +71,7 @@ export const categoricalHellinger = (
   const p: number[] = []
   const q: number[] = []
   for (const [a, b] of values.values()) {
+    if (Math.max(a, b) < 2) continue
     p.push(a / baseline.total)
     q.push(b / target.total)
   }
