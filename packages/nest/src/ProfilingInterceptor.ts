@@ -1,0 +1,52 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from "@nestjs/common"
+import { ApplicationConfig, Reflector } from "@nestjs/core"
+import { type Observable, tap } from "rxjs"
+import { HandlerProfiles } from "./internal/HandlerProfile.js"
+import { captureOf, nodeRequest } from "./internal/RequestCapture.js"
+import { platformRoute } from "./internal/routeTemplate.js"
+
+/**
+ * The global interceptor `SessionModule` installs: for each request that reaches a handler it notes
+ * the route template, the handler's `@SkipProfiling` / `@ProfileDataset`, the parsed request body,
+ * the value the handler returns and what it (or a pipe) throws. It stores references only; the row is
+ * built after the response is sent. Requests that never reach a handler are profiled all the same
+ * (the capture starts earlier, when the request arrives).
+ */
+@Injectable()
+export class ProfilingInterceptor implements NestInterceptor {
+  readonly #profiles: HandlerProfiles
+
+  constructor(@Inject(Reflector) reflector: Reflector, @Inject(ApplicationConfig) config: ApplicationConfig) {
+    this.#profiles = new HandlerProfiles(reflector, () => config.getGlobalPrefix())
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== "http") return next.handle()
+    const request = context.switchToHttp().getRequest<unknown>()
+    const capture = captureOf(nodeRequest(request))
+    // No capture: sampled out, or not served through a hook of this module. A second SessionModule's
+    // interceptor finds the handler already noted and leaves it to the first.
+    if (capture === undefined || capture.handler !== undefined) return next.handle()
+    const profile = this.#profiles.of(context.getClass(), context.getHandler())
+    capture.handler = profile
+    if (profile.skip) return next.handle()
+    capture.route = platformRoute(request) ?? profile.metadataRoute
+    capture.requestBody = (request as { body?: unknown }).body
+    return next.handle().pipe(
+      tap({
+        next: (value) => {
+          capture.responseBody = value
+        },
+        error: (error: unknown) => {
+          capture.error = error
+        },
+      }),
+    )
+  }
+}

@@ -1,0 +1,163 @@
+import type { IncomingMessage, ServerResponse } from "node:http"
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  type Provider,
+} from "@nestjs/common"
+import { APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core"
+import { type HttpProfiler, RollingLoggerHandle, SessionHandle, sharedHttpProfiler } from "@sketchlog/core"
+import { startCapture } from "./internal/RequestCapture.js"
+import { onceProcessWide, SHUTDOWN_HINT, ShutdownHooksProbe } from "./internal/shutdownHooks.js"
+import { ProfilingInterceptor } from "./ProfilingInterceptor.js"
+import { ProfilingMiddleware } from "./ProfilingMiddleware.js"
+import type { SessionModuleAsyncOptions, SessionModuleOptions } from "./SessionModuleOptions.js"
+import {
+  SKETCHLOG_OPTIONS,
+  SKETCHLOG_PROFILER,
+  SKETCHLOG_ROLLING_LOGGER,
+  SKETCHLOG_SESSION,
+} from "./tokens.js"
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
+interface ServerLike {
+  prependListener(event: "request", listener: RequestListener): unknown
+  removeListener(event: "request", listener: RequestListener): unknown
+}
+
+/** The profiler that profiles each HTTP server's requests: the first `SessionModule` to claim it. */
+const serverOwners = new WeakMap<object, HttpProfiler>()
+
+/**
+ * The providers both `forRoot` and `forRootAsync` register beside the options: the shared profiler
+ * (started before the application, so the session is resolved when it begins serving), the session
+ * and the rolling logger for injection, and the global interceptor.
+ */
+const providers: ReadonlyArray<Provider> = [
+  {
+    provide: SKETCHLOG_PROFILER,
+    inject: [SKETCHLOG_OPTIONS],
+    useFactory: async (options: SessionModuleOptions): Promise<HttpProfiler> => {
+      // One profiler per configuration, process-wide: a module imported twice shares it.
+      const profiler = sharedHttpProfiler(options)
+      await profiler.ready
+      return profiler
+    },
+  },
+  { provide: SKETCHLOG_SESSION, inject: [SKETCHLOG_PROFILER], useFactory: (p: HttpProfiler) => p.session },
+  { provide: SessionHandle, useExisting: SKETCHLOG_SESSION },
+  {
+    provide: SKETCHLOG_ROLLING_LOGGER,
+    inject: [SKETCHLOG_PROFILER],
+    useFactory: (p: HttpProfiler) => p.logger,
+  },
+  { provide: RollingLoggerHandle, useExisting: SKETCHLOG_ROLLING_LOGGER },
+  { provide: APP_INTERCEPTOR, useClass: ProfilingInterceptor },
+]
+
+const exported = [
+  SKETCHLOG_PROFILER,
+  SKETCHLOG_SESSION,
+  SessionHandle,
+  SKETCHLOG_ROLLING_LOGGER,
+  RollingLoggerHandle,
+]
+
+/**
+ * Profiles every HTTP request and response of a Nest application with sketchlog, and makes the
+ * session and the rolling logger injectable. Global: import it once, in the root module —
+ * `SessionModule.forRoot({ datasetId: "model-1" })`. Imported more than once, requests are still
+ * profiled once (by the first registration).
+ *
+ * Lifecycle: the session is resolved and the logger started while the application is created; the
+ * logger is closed, writing every profile, in `onApplicationShutdown` (on `app.close()`, and on
+ * SIGTERM when `app.enableShutdownHooks()` is on; a hint is logged once when it is not).
+ */
+@Global()
+@Module({})
+export class SessionModule
+  implements NestModule, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
+  /** Profiling with fixed options. */
+  static forRoot(options: SessionModuleOptions = {}): DynamicModule {
+    return {
+      module: SessionModule,
+      global: true,
+      providers: [{ provide: SKETCHLOG_OPTIONS, useValue: options }, ...providers],
+      exports: exported,
+    }
+  }
+
+  /** Profiling with options built by a factory from injected providers (`ConfigService`, …). */
+  static forRootAsync(options: SessionModuleAsyncOptions): DynamicModule {
+    return {
+      module: SessionModule,
+      global: true,
+      imports: options.imports ?? [],
+      providers: [
+        { provide: SKETCHLOG_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        ...providers,
+      ],
+      exports: exported,
+    }
+  }
+
+  readonly #logger = new Logger("SessionModule")
+  readonly #shutdownHooks = new ShutdownHooksProbe()
+  #server: ServerLike | undefined
+  #listener: RequestListener | undefined
+
+  constructor(
+    @Inject(SKETCHLOG_PROFILER) private readonly profiler: HttpProfiler,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** Requests not served through the HTTP server (see `ProfilingMiddleware`) are captured here. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ProfilingMiddleware).forRoutes("*")
+  }
+
+  /**
+   * Captures each request as the HTTP server receives it, ahead of the platform (body parsers, 404
+   * handling, guards), so every request is counted; a second registration finds the server claimed.
+   */
+  onModuleInit(): void {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Partial<ServerLike> | undefined
+    if (typeof server?.prependListener !== "function") return
+    const owner = serverOwners.get(server)
+    if (owner !== undefined) {
+      if (owner !== this.profiler) {
+        this.#logger.warn(
+          "SessionModule is registered more than once with different options; requests are profiled once, " +
+            "with the options of the first registration. Register it once, in the root module.",
+        )
+      }
+      return
+    }
+    serverOwners.set(server, this.profiler)
+    const profiler = this.profiler
+    this.#listener = (req, res) => startCapture(req, res, profiler)
+    this.#server = server as ServerLike
+    this.#server.prependListener("request", this.#listener)
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.#shutdownHooks.enabled()) onceProcessWide(() => this.#logger.log(SHUTDOWN_HINT))
+  }
+
+  /** Writes every profile and releases the logger (and the session when the module opened it). */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.#server !== undefined && this.#listener !== undefined) {
+      this.#server.removeListener("request", this.#listener)
+      serverOwners.delete(this.#server)
+    }
+    await this.profiler.close()
+  }
+}

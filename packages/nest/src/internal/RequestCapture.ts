@@ -1,0 +1,125 @@
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { HttpException } from "@nestjs/common"
+import type { DeferredExchange, HttpExchange, HttpProfiler } from "@sketchlog/core"
+import type { HandlerProfile } from "./HandlerProfile.js"
+import { platformRoute } from "./routeTemplate.js"
+
+/** Where a request's capture is kept, on the Node request object (shared by every platform). */
+const CAPTURE = Symbol.for("sketchlog.nest.capture")
+
+/** Marks a request `sampleRate` left out, so a later hook does not draw again. */
+const NOT_SAMPLED = Symbol.for("sketchlog.nest.not-sampled")
+
+type NodeRequest = IncomingMessage & {
+  readonly body?: unknown
+  [CAPTURE]?: RequestCapture | typeof NOT_SAMPLED
+}
+
+/**
+ * The Node request and response behind a platform's objects: Express's are the Node ones,
+ * Fastify's wrap them as `.raw`.
+ */
+export const nodeRequest = (request: unknown): IncomingMessage =>
+  ((request as { raw?: unknown }).raw ?? request) as IncomingMessage
+export const nodeResponse = (response: unknown): ServerResponse =>
+  ((response as { raw?: unknown }).raw ?? response) as ServerResponse
+
+/** The capture of a request, if one was started and the request was sampled in. */
+export const captureOf = (req: IncomingMessage): RequestCapture | undefined => {
+  const capture = (req as NodeRequest)[CAPTURE]
+  return capture === NOT_SAMPLED ? undefined : capture
+}
+
+/**
+ * Starts capturing a request, once: the first hook to see it (the server listener, else the
+ * middleware) decides, with its profiler; later hooks and a second `SessionModule` find it taken, so a
+ * request is profiled once however many registrations see it.
+ */
+export const startCapture = (req: IncomingMessage, res: ServerResponse, profiler: HttpProfiler): void => {
+  const r = req as NodeRequest
+  if (r[CAPTURE] !== undefined) return
+  if (!profiler.admit()) {
+    r[CAPTURE] = NOT_SAMPLED
+    return
+  }
+  const capture = new RequestCapture(r, res, profiler)
+  r[CAPTURE] = capture
+  res.once("close", capture.finish)
+}
+
+/**
+ * What one request leaves for profiling. The response path only stores references (the handler's
+ * profile, the returned value, what was thrown); the `HttpExchange` is built by `toExchange` when
+ * the profiler maps it, after the response is out.
+ */
+export class RequestCapture implements DeferredExchange {
+  readonly startedAt = Date.now()
+  readonly #start = performance.now()
+  readonly #req: NodeRequest
+  readonly #res: ServerResponse
+  readonly #profiler: HttpProfiler
+  /** Set by the interceptor when the request reaches a handler. */
+  handler: HandlerProfile | undefined = undefined
+  /** The template the interceptor found (platform's, else from metadata). */
+  route: string | undefined = undefined
+  /** The parsed body as the platform holds it (Fastify keeps it off the Node request). */
+  requestBody: unknown = undefined
+  /** What the handler returned (after inner interceptors), the body Nest serialises. */
+  responseBody: unknown = undefined
+  /** What the handler, a pipe or an inner interceptor threw. */
+  error: unknown = undefined
+  #durationMs = 0
+  #aborted = false
+  #finished = false
+
+  constructor(req: NodeRequest, res: ServerResponse, profiler: HttpProfiler) {
+    this.#req = req
+    this.#res = res
+    this.#profiler = profiler
+  }
+
+  /** On the response's `close`: freeze the timing, then hand over (unless `@SkipProfiling`). */
+  readonly finish = (): void => {
+    if (this.#finished) return
+    this.#finished = true
+    this.#durationMs = performance.now() - this.#start
+    this.#aborted = !this.#res.writableFinished
+    const handler = this.handler
+    if (handler?.skip === true) return
+    this.#profiler.record(
+      this,
+      handler?.datasetId === undefined ? undefined : { datasetId: handler.datasetId },
+    )
+  }
+
+  /** The exchange, built off the response path. Reads only. */
+  toExchange(): HttpExchange {
+    const req = this.#req
+    const res = this.#res
+    const url = req.url ?? ""
+    const q = url.indexOf("?")
+    return {
+      method: req.method ?? "",
+      route: this.route ?? platformRoute(req),
+      path: q === -1 ? url : url.slice(0, q),
+      status: this.#status(),
+      durationMs: this.#durationMs,
+      timestamp: this.startedAt,
+      request: { headers: req.headers, body: this.requestBody ?? req.body },
+      response: { headers: res.getHeaders(), body: this.responseBody },
+      query: q === -1 ? undefined : new URLSearchParams(url.slice(q + 1)),
+      error: this.error,
+      aborted: this.#aborted,
+    }
+  }
+
+  /**
+   * The status sent; when nothing was sent (the client left first), the one the exception would have
+   * given: `HttpException.getStatus()`, else 500.
+   */
+  #status(): number {
+    const res = this.#res
+    if (res.headersSent || this.error === undefined) return res.statusCode
+    return this.error instanceof HttpException ? this.error.getStatus() : 500
+  }
+}

@@ -1,0 +1,248 @@
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { type INestApplication, Module } from "@nestjs/common"
+import { ConfigModule, ConfigService } from "@nestjs/config"
+import { Test } from "@nestjs/testing"
+import { type HttpProfiler, RollingLoggerHandle, SessionHandle } from "@sketchlog/core"
+import { SessionModule, type SessionModuleOptions, SKETCHLOG_PROFILER } from "@sketchlog/nest"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { type Call, listen, sendAll } from "./support/http.js"
+import { frequentItems, readProfiles, rowsBySegment, segmentView } from "./support/profiles.js"
+import { FeatureLog, shopControllers } from "./support/shop.js"
+
+let dir: string
+let app: INestApplication | undefined
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sketchlog-nest-"))
+})
+
+afterEach(async () => {
+  await app?.close()
+  app = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+const local = (extra: SessionModuleOptions = {}): SessionModuleOptions => ({
+  datasetId: "shop",
+  profileDir: dir,
+  sessionOptions: { forceLocal: true },
+  ...extra,
+})
+
+/** Builds the shop with the given imports, listening on a free loopback port. */
+const startShop = async (imports: Array<unknown>): Promise<string> => {
+  @Module({ imports: imports as Array<never>, controllers: shopControllers, providers: [FeatureLog] })
+  class ShopModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [ShopModule] }).compile()
+  app = moduleRef.createNestApplication({ logger: false })
+  return listen(app)
+}
+
+const item = { name: "bolt", quantity: 3 }
+
+describe("SessionModule.forRoot", () => {
+  it("profiles every request once per route segment: handlers, 404s, guard rejections, validation and parse failures, exceptions", async () => {
+    const base = await startShop([SessionModule.forRoot(local())])
+    const calls: Array<[Call, number]> = [
+      [{ method: "GET", path: "/items/1" }, 200],
+      [{ method: "GET", path: "/items/2?expand=true" }, 200],
+      [{ method: "POST", path: "/items", body: item }, 201],
+      [{ method: "POST", path: "/items", body: { name: 7, quantity: -1 } }, 400],
+      [{ method: "POST", path: "/items", body: "{not json" }, 400],
+      [{ method: "GET", path: "/items/1/secret" }, 403],
+      [{ method: "GET", path: "/items/1/secret", headers: { "x-allow": "yes" } }, 200],
+      [{ method: "GET", path: "/nowhere/at/all" }, 404],
+      [{ method: "DELETE", path: "/items/1" }, 404],
+      [{ method: "GET", path: "/errors/crash" }, 500],
+      [{ method: "GET", path: "/errors/teapot" }, 418],
+    ]
+    const statuses = await sendAll(
+      base,
+      calls.map(([call]) => call),
+      3,
+    )
+    expect(statuses).toEqual([0, 1, 2].flatMap(() => calls.map(([, status]) => status)))
+    await app!.close()
+    app = undefined
+
+    const profiles = await readProfiles(dir)
+    expect(rowsBySegment(profiles, "shop")).toEqual({
+      "GET /items/:id": 6,
+      "POST /items": 6,
+      "POST (unrouted)": 3,
+      "GET /items/:id/secret": 6,
+      "GET (unmatched)": 3,
+      "DELETE (unmatched)": 3,
+      "GET /errors/crash": 3,
+      "GET /errors/teapot": 3,
+    })
+
+    const posts = segmentView(profiles, "shop", "POST /items")!
+    expect(frequentItems(posts, "http.status")).toEqual({ "201": 3, "400": 3 })
+    expect(frequentItems(posts, "http.error")).toEqual({ BadRequestException: 3 })
+    // The parsed body of each POST, valid or not, and the value the handler returned.
+    expect(posts.getColumn("request.body.quantity")?.summary()["counts/n"]).toBe(6)
+    expect(posts.getColumn("response.body.created")?.summary()["counts/n"]).toBe(3)
+
+    const secret = segmentView(profiles, "shop", "GET /items/:id/secret")!
+    expect(frequentItems(secret, "http.status")).toEqual({ "200": 3, "403": 3 })
+
+    const crash = segmentView(profiles, "shop", "GET /errors/crash")!
+    expect(frequentItems(crash, "http.status")).toEqual({ "500": 3 })
+    expect(frequentItems(crash, "http.error")).toEqual({ Error: 3 })
+    const teapot = segmentView(profiles, "shop", "GET /errors/teapot")!
+    expect(frequentItems(teapot, "http.status")).toEqual({ "418": 3 })
+    expect(frequentItems(teapot, "http.error")).toEqual({ HttpException: 3 })
+
+    const get = segmentView(profiles, "shop", "GET /items/:id")!
+    expect(get.getColumn("response.body.price")?.summary()["counts/n"]).toBe(6)
+    expect(frequentItems(get, "http.query.keys")).toEqual({ expand: 3 })
+    // No raw path, id or message anywhere in the profile.
+    const everything = JSON.stringify(profiles.map((p) => p.view.toJSON()))
+    expect(everything).not.toContain("/items/1")
+    expect(everything).not.toContain("nowhere")
+    expect(everything).not.toContain("must never be profiled")
+  })
+
+  it("leaves out @SkipProfiling() controllers and handlers, and honours a handler's @SkipProfiling(false)", async () => {
+    const base = await startShop([SessionModule.forRoot(local())])
+    await sendAll(
+      base,
+      [
+        { method: "GET", path: "/health" },
+        { method: "GET", path: "/health/deep" },
+        { method: "GET", path: "/metrics" },
+        { method: "GET", path: "/metrics/summary" },
+      ],
+      4,
+    )
+    await app!.close()
+    app = undefined
+    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+      "GET /health/deep": 4,
+      "GET /metrics/summary": 4,
+    })
+  })
+
+  it("routes @ProfileDataset() controllers and handlers to their own datasets", async () => {
+    const base = await startShop([SessionModule.forRoot(local())])
+    await sendAll(
+      base,
+      [
+        { method: "POST", path: "/fraud/score", body: { amount: 1500 } },
+        { method: "GET", path: "/fraud/audit" },
+        { method: "GET", path: "/items/9" },
+      ],
+      5,
+    )
+    await app!.close()
+    app = undefined
+    const profiles = await readProfiles(dir)
+    expect(rowsBySegment(profiles, "fraud-model")).toEqual({ "POST /fraud/score": 5 })
+    expect(rowsBySegment(profiles, "fraud-audit")).toEqual({ "GET /fraud/audit": 5 })
+    expect(rowsBySegment(profiles, "shop")).toEqual({ "GET /items/:id": 5 })
+    const score = segmentView(profiles, "fraud-model", "POST /fraud/score")!
+    expect(score.getColumn("response.body.fraud_probability")?.summary()["distribution/mean"]).toBeCloseTo(
+      0.9,
+    )
+  })
+
+  it("injects the session and the rolling logger into a service, by token and by class", async () => {
+    const base = await startShop([SessionModule.forRoot(local())])
+    const features = app!.get(FeatureLog)
+    const profiler = app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
+    expect(features.session).toBeInstanceOf(SessionHandle)
+    expect(features.session).toBe(profiler.session)
+    expect(features.session?.kind).toBe("local")
+    expect(features.logger).toBeInstanceOf(RollingLoggerHandle)
+    expect(features.logger).toBe(profiler.logger)
+    expect(app!.get(SessionHandle)).toBe(features.session)
+    expect(app!.get(RollingLoggerHandle)).toBe(features.logger)
+
+    const statuses = await sendAll(
+      base,
+      [{ method: "POST", path: "/features", body: { income: 52000, segment: "retail" } }],
+      4,
+    )
+    expect(statuses).toEqual([202, 202, 202, 202])
+    await app!.close()
+    app = undefined
+    const profiles = await readProfiles(dir)
+    const manual = profiles.filter((p) => p.dataset === "item-features")
+    expect(
+      manual.reduce((n, p) => n + (p.view.getColumn("income_log")?.summary()["counts/n"] as number), 0),
+    ).toBe(4)
+    expect(rowsBySegment(profiles, "shop")).toEqual({ "POST /features": 4 })
+  })
+
+  it("profiles each request once when the module is imported by several modules", async () => {
+    @Module({ imports: [SessionModule.forRoot(local())] })
+    class OrdersModule {}
+    @Module({ imports: [SessionModule.forRoot(local())] })
+    class BillingModule {}
+    const base = await startShop([SessionModule.forRoot(local()), OrdersModule, BillingModule])
+    await sendAll(
+      base,
+      [
+        { method: "GET", path: "/items/1" },
+        { method: "GET", path: "/missing" },
+      ],
+      7,
+    )
+    await app!.close()
+    app = undefined
+    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+      "GET /items/:id": 7,
+      "GET (unmatched)": 7,
+    })
+  })
+
+  it("profiles each request once, with the first registration's options, when a second registration differs", async () => {
+    @Module({ imports: [SessionModule.forRoot(local({ datasetId: "second" }))] })
+    class OtherModule {}
+    const base = await startShop([SessionModule.forRoot(local()), OtherModule])
+    await sendAll(base, [{ method: "GET", path: "/items/1" }], 5)
+    await app!.close()
+    app = undefined
+    const profiles = await readProfiles(dir)
+    expect(rowsBySegment(profiles, "shop")).toEqual({ "GET /items/:id": 5 })
+    expect(profiles.filter((p) => p.dataset === "second")).toEqual([])
+  })
+})
+
+describe("SessionModule.forRootAsync", () => {
+  it("builds its options with ConfigService injected into the factory", async () => {
+    const base = await startShop([
+      ConfigModule.forRoot({
+        ignoreEnvFile: true,
+        load: [() => ({ profiling: { dataset: "shop-from-config", dir } })],
+      }),
+      SessionModule.forRootAsync({
+        imports: [ConfigModule],
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => ({
+          datasetId: config.getOrThrow<string>("profiling.dataset"),
+          profileDir: config.getOrThrow<string>("profiling.dir"),
+          sessionOptions: { forceLocal: true },
+        }),
+      }),
+    ])
+    await sendAll(
+      base,
+      [
+        { method: "GET", path: "/items/3" },
+        { method: "POST", path: "/items", body: item },
+      ],
+      3,
+    )
+    expect(app!.get(FeatureLog).session?.kind).toBe("local")
+    await app!.close()
+    app = undefined
+    expect(rowsBySegment(await readProfiles(dir), "shop-from-config")).toEqual({
+      "GET /items/:id": 3,
+      "POST /items": 3,
+    })
+  })
+})

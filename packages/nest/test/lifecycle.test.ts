@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { type Call, sendAll } from "./support/http.js"
+import { readProfiles, rowsBySegment } from "./support/profiles.js"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const packageDir = join(here, "..")
+const HINT = "shutdown hooks are off"
+
+interface Child {
+  readonly process: ChildProcess
+  readonly base: string
+  /** Everything the child printed so far. */
+  output(): string
+  /** Resolves once the child has printed something `pattern` matches. */
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>
+  /** Resolves with how the child ended: its exit code, or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Starts the fixture app under tsx (sources, not a build) and waits for it to listen. */
+const startChild = (profileDir: string, mode: "hooks" | "no-hooks"): Promise<Child> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=@sketchlog/source",
+        "--import",
+        "tsx",
+        join(here, "fixtures", "lifecycleApp.ts"),
+        profileDir,
+        mode,
+      ],
+      {
+        cwd: packageDir,
+        env: { ...process.env, TSX_TSCONFIG_PATH: join(packageDir, "tsconfig.run.json"), NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+      },
+    )
+    let out = ""
+    const waiting: Array<{ pattern: RegExp; done: (match: RegExpExecArray) => void }> = []
+    const append = (chunk: Buffer) => {
+      out += chunk.toString()
+      for (const w of waiting.splice(0)) {
+        const match = w.pattern.exec(out)
+        if (match !== null) w.done(match)
+        else waiting.push(w)
+      }
+    }
+    const waitFor = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((done) => {
+        const match = pattern.exec(out)
+        if (match !== null) done(match)
+        else waiting.push({ pattern, done })
+      })
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.once("exit", (code, signal) => done({ code, signal })),
+    )
+    child.stdout!.on("data", append)
+    child.stderr!.on("data", append)
+    void waitFor(/ready (\d+)\n/).then(([, port]) =>
+      resolve({ process: child, base: `http://127.0.0.1:${port}`, output: () => out, waitFor, exited }),
+    )
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`child ended early (${code ?? signal}):\n${out}`)),
+    )
+  })
+
+const traffic: ReadonlyArray<Call> = [
+  { method: "GET", path: "/items/1" },
+  { method: "POST", path: "/items", body: { name: "nut", quantity: 1 } },
+  { method: "GET", path: "/items/1/secret" },
+  { method: "GET", path: "/missing" },
+]
+
+let dir: string
+let child: Child | undefined
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sketchlog-nest-life-"))
+})
+
+afterEach(async () => {
+  if (child !== undefined && child.process.exitCode === null && child.process.signalCode === null) {
+    child.process.kill("SIGKILL")
+    await child.exited
+  }
+  child = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe("lifecycle", () => {
+  it("writes every profile on SIGTERM when shutdown hooks are on, without the hint", async () => {
+    child = await startChild(dir, "hooks")
+    await sendAll(child.base, traffic, 5)
+    child.process.kill("SIGTERM")
+    const ended = await child.exited
+    // Nest re-raises the signal once its shutdown hooks have run.
+    expect(ended.signal ?? ended.code).toBe("SIGTERM")
+    expect(child.output()).not.toContain(HINT)
+    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+      "GET /items/:id": 5,
+      "POST /items": 5,
+      "GET /items/:id/secret": 5,
+      "GET (unmatched)": 5,
+    })
+  })
+
+  it("logs the hint once when shutdown hooks are off, and the process ends by itself after app.close()", async () => {
+    child = await startChild(dir, "no-hooks")
+    await sendAll(child.base, traffic, 3)
+    child.process.send("close")
+    await child.waitFor(/^closed$/m)
+    // Read while the process still runs: what is there now, app.close() wrote.
+    const profiles = await readProfiles(dir)
+    child.process.send("release")
+    const ended = await child.exited
+    expect(ended).toEqual({ code: 0, signal: null })
+    expect(child.output().split(HINT).length - 1).toBe(1)
+    expect(rowsBySegment(profiles, "shop")).toEqual({
+      "GET /items/:id": 3,
+      "POST /items": 3,
+      "GET /items/:id/secret": 3,
+      "GET (unmatched)": 3,
+    })
+    expect(profiles.filter((p) => p.dataset === "side")).toEqual([])
+  })
+})
