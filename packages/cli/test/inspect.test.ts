@@ -11,7 +11,7 @@ beforeAll(async () => {
   ;({ dir, cleanup } = await tempDir())
   await profileOf({
     age: [31, 45, null, 27, 45],
-    name: ["ada", "bob", "eve", "ada", "ada"],
+    name: ["ada", "bob", "", "ada", "ada"],
     score: [0.5, 0.25, Number.NaN, 1, 0.75],
   }).write(join(dir, "people.bin"))
   await profileOf({ age: [60, 61] }, { datasetTimestamp: Date.UTC(2024, 0, 2) }).write(join(dir, "more.bin"))
@@ -55,8 +55,9 @@ describe("sketchlog inspect", () => {
       "45",
       "45 (2), 27 (1), 31 (1)",
     ])
-    expect(row("name").slice(0, 5)).toEqual(["name", "string", "5", "0%", "3"])
-    expect(row("name").at(-1)).toBe("ada (3), bob (1), eve (1)")
+    // DataSketches' HLL ignores the empty string, so it is not among the distinct values.
+    expect(row("name").slice(0, 5)).toEqual(["name", "string", "5", "0%", "2"])
+    expect(row("name").at(-1)).toBe('ada (3), "" (1), bob (1)')
     expect(row("score").slice(0, 4)).toEqual(["score", "fractional", "5", "20%"])
   })
 
@@ -85,8 +86,8 @@ describe("sketchlog inspect", () => {
     })
     expect(people!.columns.name!["frequent_items/frequent_strings"]).toEqual([
       { value: "ada", est: 3, upper: 3, lower: 3 },
+      { value: "", est: 1, upper: 1, lower: 1 },
       { value: "bob", est: 1, upper: 1, lower: 1 },
-      { value: "eve", est: 1, upper: 1, lower: 1 },
     ])
     expect(more!.datasetTimestamp).toBe("2024-01-02T00:00:00.000Z")
     expect(Object.keys(more!.columns)).toEqual(["age"])

@@ -126,12 +126,15 @@ const describeView = (view: DatasetProfileView): string => {
   return printable(parts.join(" · "))
 }
 
+/** A frequent value for the terminal: escaped, and `""` for the empty string, which would print as nothing. */
+const valueText = (value: string): string => (value === "" ? '""' : printable(value))
+
 const topText = (facts: ReturnType<typeof columnFacts>): string =>
   facts.topValues === undefined || facts.topValues.length === 0
     ? ""
     : facts.topValues
         .slice(0, 3)
-        .map((item) => `${truncate(printable(item.value), 16)} (${formatNumber(item.est)})`)
+        .map((item) => `${truncate(valueText(item.value), 16)} (${formatNumber(item.est)})`)
         .join(", ")
 
 const toText = (shown: Shown, full: boolean): string => {
@@ -187,5 +190,5 @@ const fullValue = (value: SummaryValue): string => {
   if (value === null) return "—"
   if (typeof value === "number") return formatNumber(value)
   if (typeof value === "string") return printable(value)
-  return truncate(value.map((item) => `${printable(item.value)} (${formatNumber(item.est)})`).join(", "), 120)
+  return truncate(value.map((item) => `${valueText(item.value)} (${formatNumber(item.est)})`).join(", "), 120)
 }
