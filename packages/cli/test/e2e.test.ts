@@ -43,47 +43,62 @@ afterAll(async () => {
   await cleanup()
 })
 
+// Each child starts tsx and compiles the sources: seconds apiece on a loaded 2-core machine.
+const CHILD_TIMEOUT = 60_000
+
 describe("sketchlog as a child process", () => {
-  it.concurrent("inspects a profile as JSON and exits 0", async () => {
-    const result = await sketchlog(["inspect", "a.bin", "--json"], dir)
-    expect(result.code).toBe(0)
-    const { profiles } = JSON.parse(result.stdout) as {
-      profiles: Array<{ columns: Record<string, Record<string, number>> }>
-    }
-    expect(profiles[0]!.columns.amount!["counts/n"]).toBe(500)
-  })
-
-  it.concurrent("exits 3 with one line on stderr for a corrupt profile, and 1 when diff finds drift", async () => {
-    const [corrupt, diff] = await Promise.all([
-      sketchlog(["inspect", "corrupt.bin"], dir),
-      sketchlog(["diff", "a.bin", "b.bin"], dir),
-    ])
-    expect(corrupt.code).toBe(3)
-    expect(corrupt.stdout).toBe("")
-    expect(corrupt.stderr).toMatch(
-      /^sketchlog inspect: corrupt\.bin: not a readable whylogs v1 profile: [^\n]+\n$/,
-    )
-    expect(diff.code).toBe(1)
-    expect(diff.stdout).toMatch(/^amount +numeric .* DRIFT$/m)
-  })
-
-  it.concurrent("uploads to the platform through the session and exits by itself when done", async () => {
-    const env = {
-      ...process.env,
-      WHYLABS_API_KEY: platform.apiKey,
-      WHYLABS_API_ENDPOINT: platform.url,
-      WHYLABS_DEFAULT_DATASET_ID: "model-e2e",
-      WHYLOGS_CONFIG_PATH: sandbox.dir,
-    }
-    const { dir: profiles, cleanup: done } = await tempDir()
-    try {
-      await profileOf({ x: [1, 2] }).write(join(profiles, "one.bin"))
-      const result = await sketchlog(["upload", profiles], profiles, env)
-      expect(result.stderr).toBe("")
+  it.concurrent(
+    "inspects a profile as JSON and exits 0",
+    async () => {
+      const result = await sketchlog(["inspect", "a.bin", "--json"], dir)
       expect(result.code).toBe(0)
-      expect(platform.profiles({ datasetId: "model-e2e" })).toHaveLength(1)
-    } finally {
-      await done()
-    }
-  })
+      const { profiles } = JSON.parse(result.stdout) as {
+        profiles: Array<{ columns: Record<string, Record<string, number>> }>
+      }
+      expect(profiles[0]!.columns.amount!["counts/n"]).toBe(500)
+    },
+    CHILD_TIMEOUT,
+  )
+
+  it.concurrent(
+    "exits 3 with one line on stderr for a corrupt profile, and 1 when diff finds drift",
+    async () => {
+      const [corrupt, diff] = await Promise.all([
+        sketchlog(["inspect", "corrupt.bin"], dir),
+        sketchlog(["diff", "a.bin", "b.bin"], dir),
+      ])
+      expect(corrupt.code).toBe(3)
+      expect(corrupt.stdout).toBe("")
+      expect(corrupt.stderr).toMatch(
+        /^sketchlog inspect: corrupt\.bin: not a readable whylogs v1 profile: [^\n]+\n$/,
+      )
+      expect(diff.code).toBe(1)
+      expect(diff.stdout).toMatch(/^amount +numeric .* DRIFT$/m)
+    },
+    CHILD_TIMEOUT,
+  )
+
+  it.concurrent(
+    "uploads to the platform through the session and exits by itself when done",
+    async () => {
+      const env = {
+        ...process.env,
+        WHYLABS_API_KEY: platform.apiKey,
+        WHYLABS_API_ENDPOINT: platform.url,
+        WHYLABS_DEFAULT_DATASET_ID: "model-e2e",
+        WHYLOGS_CONFIG_PATH: sandbox.dir,
+      }
+      const { dir: profiles, cleanup: done } = await tempDir()
+      try {
+        await profileOf({ x: [1, 2] }).write(join(profiles, "one.bin"))
+        const result = await sketchlog(["upload", profiles], profiles, env)
+        expect(result.stderr).toBe("")
+        expect(result.code).toBe(0)
+        expect(platform.profiles({ datasetId: "model-e2e" })).toHaveLength(1)
+      } finally {
+        await done()
+      }
+    },
+    CHILD_TIMEOUT,
+  )
 })
