@@ -28,7 +28,8 @@ export class ProfilingInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== "http") return next.handle()
-    const request = context.switchToHttp().getRequest<unknown>()
+    const http = context.switchToHttp()
+    const request = http.getRequest<unknown>()
     const capture = captureOf(nodeRequest(request))
     // No capture: sampled out, or not served through a hook of this module. A second SessionModule's
     // interceptor finds the handler already noted and leaves it to the first.
@@ -37,7 +38,8 @@ export class ProfilingInterceptor implements NestInterceptor {
     capture.handler = profile
     if (profile.skip) return next.handle()
     capture.route = platformRoute(request) ?? profile.metadataRoute
-    capture.requestBody = (request as { body?: unknown }).body
+    capture.platformRequest = request
+    capture.platformResponse = http.getResponse<unknown>()
     return next.handle().pipe(
       tap({
         next: (value) => {

@@ -14,6 +14,7 @@ import {
 } from "@nestjs/common"
 import { APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core"
 import { type HttpProfiler, RollingLoggerHandle, SessionHandle, sharedHttpProfiler } from "@sketchlog/core"
+import { watchFastifyRequests } from "./internal/fastifyRequests.js"
 import { startCapture } from "./internal/RequestCapture.js"
 import { onceProcessWide, SHUTDOWN_HINT, ShutdownHooksProbe } from "./internal/shutdownHooks.js"
 import { ProfilingInterceptor } from "./ProfilingInterceptor.js"
@@ -129,7 +130,8 @@ export class SessionModule
    * handling, guards), so every request is counted; a second registration finds the server claimed.
    */
   onModuleInit(): void {
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as Partial<ServerLike> | undefined
+    const adapter = this.adapterHost.httpAdapter
+    const server = adapter?.getHttpServer() as Partial<ServerLike> | undefined
     if (typeof server?.prependListener !== "function") return
     const owner = serverOwners.get(server)
     if (owner !== undefined) {
@@ -146,6 +148,11 @@ export class SessionModule
     this.#listener = (req, res) => startCapture(req, res, profiler)
     this.#server = server as ServerLike
     this.#server.prependListener("request", this.#listener)
+    if (adapter.getType() === "fastify" && !watchFastifyRequests(adapter.getInstance())) {
+      this.#logger.warn(
+        "the Fastify instance had already started: requests turned away before a handler are profiled without their route",
+      )
+    }
   }
 
   onApplicationBootstrap(): void {

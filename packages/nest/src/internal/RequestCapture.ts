@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { HttpException } from "@nestjs/common"
-import type { DeferredExchange, HttpExchange, HttpProfiler } from "@sketchlog/core"
+import type { DeferredExchange, HttpExchange, HttpHeaderRecord, HttpProfiler } from "@sketchlog/core"
 import type { HandlerProfile } from "./HandlerProfile.js"
 import { platformRoute } from "./routeTemplate.js"
 
@@ -11,7 +11,6 @@ const CAPTURE = Symbol.for("sketchlog.nest.capture")
 const NOT_SAMPLED = Symbol.for("sketchlog.nest.not-sampled")
 
 type NodeRequest = IncomingMessage & {
-  readonly body?: unknown
   [CAPTURE]?: RequestCapture | typeof NOT_SAMPLED
 }
 
@@ -62,8 +61,12 @@ export class RequestCapture implements DeferredExchange {
   handler: HandlerProfile | undefined = undefined
   /** The template the interceptor found (platform's, else from metadata). */
   route: string | undefined = undefined
-  /** The parsed body as the platform holds it (Fastify keeps it off the Node request). */
-  requestBody: unknown = undefined
+  /**
+   * The platform's own request and response objects when they wrap the Node ones (Fastify's hold
+   * the route, the parsed body and the response headers), set by the interceptor or a platform hook.
+   */
+  platformRequest: unknown = undefined
+  platformResponse: unknown = undefined
   /** What the handler returned (after inner interceptors), the body Nest serialises. */
   responseBody: unknown = undefined
   /** What the handler, a pipe or an inner interceptor threw. */
@@ -96,17 +99,23 @@ export class RequestCapture implements DeferredExchange {
   toExchange(): HttpExchange {
     const req = this.#req
     const res = this.#res
+    const request = (this.platformRequest ?? req) as { readonly body?: unknown }
+    const response = this.platformResponse as { getHeaders?: () => HttpHeaderRecord } | undefined
     const url = req.url ?? ""
     const q = url.indexOf("?")
     return {
       method: req.method ?? "",
-      route: this.route ?? platformRoute(req),
+      route: this.route ?? platformRoute(request),
       path: q === -1 ? url : url.slice(0, q),
       status: this.#status(),
       durationMs: this.#durationMs,
       timestamp: this.startedAt,
-      request: { headers: req.headers, body: this.requestBody ?? req.body },
-      response: { headers: res.getHeaders(), body: this.responseBody },
+      request: { headers: req.headers, body: request.body },
+      // Fastify passes its headers to `writeHead`, where the Node response does not keep them.
+      response: {
+        headers: typeof response?.getHeaders === "function" ? response.getHeaders() : res.getHeaders(),
+        body: this.responseBody,
+      },
       query: q === -1 ? undefined : new URLSearchParams(url.slice(q + 1)),
       error: this.error,
       aborted: this.#aborted,
