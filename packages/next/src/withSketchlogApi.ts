@@ -14,6 +14,7 @@ export interface ApiRequest extends IncomingMessage {
 
 /** What a Pages Router API route answers with: Node's response with Next.js's helpers. */
 export interface ApiResponse extends ServerResponse {
+  status(statusCode: number): ApiResponse
   json(body: unknown): void
   send(body: unknown): void
 }

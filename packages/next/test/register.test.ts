@@ -1,0 +1,125 @@
+import { spawn } from "node:child_process"
+import { mkdtemp, readdir, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { DatasetProfileView, sharedHttpProfilers } from "@sketchlog/core"
+import { afterAll, describe, expect, it, vi } from "vitest"
+import { processState } from "../src/internal/processState.js"
+import { EDGE_NOTICE } from "../src/internal/runtime.js"
+import { register } from "../src/register.js"
+import { sketchlogStatus } from "../src/status.js"
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+const temporary: Array<string> = []
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), "sketchlog-next-register-"))
+  temporary.push(dir)
+  return dir
+}
+
+afterAll(async () => {
+  await Promise.all(sharedHttpProfilers().map((p) => p.close()))
+  await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+describe("register() on the edge runtime", () => {
+  // First in this file: the notice is printed once per process.
+  it("prints a one-line explanation and opens nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined)
+    const previous = process.env.NEXT_RUNTIME
+    process.env.NEXT_RUNTIME = "edge"
+    let printed: Array<Array<unknown>>
+    try {
+      await register({ datasetId: "never" })
+      await register({ datasetId: "never" })
+    } finally {
+      if (previous === undefined) delete process.env.NEXT_RUNTIME
+      else process.env.NEXT_RUNTIME = previous
+      printed = [...warn.mock.calls]
+      warn.mockRestore()
+    }
+    expect(printed).toEqual([[EDGE_NOTICE]])
+    expect(processState().registration).toBeUndefined()
+    expect(sharedHttpProfilers()).toEqual([])
+  })
+})
+
+describe("register() on Node.js", () => {
+  it("opens one profiler per process, across repeated calls and re-evaluated modules (hot reload)", async () => {
+    const profileDir = await tempDir()
+    await register({ datasetId: "first", sessionOptions: { forceLocal: true }, profileDir })
+    const opened = processState().registered
+    expect(opened).toBeDefined()
+    expect((await sketchlogStatus()).profiler).toMatchObject({
+      state: "running",
+      datasetId: "first",
+      profileDir,
+    })
+
+    await register({ datasetId: "second", sessionOptions: { forceLocal: true }, profileDir })
+    // `next dev` evaluates instrumentation.ts again on a hot reload: fresh modules, same process.
+    vi.resetModules()
+    const reloaded = (await import("../src/index.js")) as typeof import("../src/index.js")
+    expect(reloaded.register).not.toBe(register)
+    await reloaded.register({ datasetId: "third", sessionOptions: { forceLocal: true }, profileDir })
+
+    expect(processState().registered).toBe(opened)
+    expect(sharedHttpProfilers()).toEqual([opened])
+    expect((await reloaded.sketchlogStatus()).profiler?.datasetId).toBe("first")
+  })
+})
+
+/** Runs `fixtures/serverProcess.ts` under Node with the package's sources, until it says "ready". */
+const startServerProcess = (mode: "alone" | "next-like", profileDir: string, requests: number) => {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@sketchlog/source", "--import", "tsx", join("test", "fixtures", "serverProcess.ts"), mode],
+    {
+      cwd: packageDir,
+      env: { ...process.env, SKETCHLOG_PROFILE_DIR: profileDir, REQUESTS: String(requests) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  )
+  let output = ""
+  child.stderr.on("data", (chunk) => (output += chunk))
+  const ready = new Promise<void>((done, fail) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk
+      if (output.includes("ready\n")) done()
+    })
+    child.once("exit", (code) => fail(new Error(`exited ${code} before ready:\n${output}`)))
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once("exit", (code, signal) => done({ code, signal })),
+  )
+  return { child, ready, exited, output: () => output }
+}
+
+/** Σ counts/n of `http.status` over every profile file under `dir/dataset`. */
+const profiledRequests = async (dir: string): Promise<number> => {
+  let total = 0
+  for (const file of await readdir(dir)) {
+    if (!file.endsWith(".bin")) continue
+    total += (await DatasetProfileView.read(join(dir, file))).getColumn("http.status")?.counts?.n ?? 0
+  }
+  return total
+}
+
+describe("register() closes the logger on SIGTERM", () => {
+  it.concurrent.for(["alone", "next-like"] as const)(
+    "writes every profiled request before the process exits (%s)",
+    { timeout: 60_000 },
+    async (mode, { expect }) => {
+      const profileDir = await tempDir()
+      const server = startServerProcess(mode, profileDir, 25)
+      await server.ready
+      // Nothing is written before the signal: the write schedule is minutes away.
+      expect(await readdir(profileDir).catch(() => [])).not.toContain("shutdown")
+      server.child.kill("SIGTERM")
+      const { code } = await server.exited
+      expect(code).toBe(143)
+      expect(await profiledRequests(join(profileDir, "shutdown"))).toBe(25)
+    },
+  )
+})
