@@ -31,6 +31,7 @@ export interface WithSketchlogOptions {
   /**
    * Response bodies up to this many bytes are read, from a clone, when they are JSON; larger ones and
    * every non-JSON or streamed body are counted by size only. Default: core's body limit (1 MiB).
+   * `0` never reads a response body, which saves the clone (about half the wrapper's own cost).
    */
   readonly maxResponseBodyBytes?: number | undefined
   /**
@@ -86,8 +87,9 @@ export function withSketchlog<Req extends Request, Ctx>(
     // Cold start only: core was still loading when the request came.
     const node = part ?? (await loadNodePart().catch(() => undefined))
     if (node !== undefined && (admitted ?? node.admit(options.profiler))) {
+      const limit = options.maxResponseBodyBytes
       const responseBody =
-        response === undefined ? undefined : node.readJsonBody(response, options.maxResponseBodyBytes)
+        response === undefined || limit === 0 ? undefined : node.readJsonBody(response, limit)
       const task = profileTask(node, options, {
         request,
         context,

@@ -208,6 +208,19 @@ describe("withSketchlog: the response goes out untouched", () => {
     )
   })
 
+  it("with maxResponseBodyBytes 0, does not even clone a JSON body", async () => {
+    const { profiles, options, settle } = setup({ maxResponseBodyBytes: 0 })
+    const original = Response.json({ prediction: "approve" })
+    const stream = original.body
+    const handler = withSketchlog(() => original, options)
+    const returned = await handler(new Request("http://localhost/api/unread"), {})
+    await settle()
+    expect(returned.body).toBe(stream)
+    expect(await returned.json()).toEqual({ prediction: "approve" })
+    expect(profiles.count("GET /api/unread")).toBe(1)
+    expect(profiles.view("GET /api/unread").columnNames.filter((c) => c.startsWith("response.body."))).toEqual([])
+  })
+
   it("never reads a streamed response: it arrives whole, in order, pulled only by its reader", async () => {
     const { profiles, options, settle } = setup()
     const lines = Array.from({ length: 20 }, (_, i) => `{"i":${i},"prediction":"approve"}\n`)
