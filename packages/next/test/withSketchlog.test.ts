@@ -5,6 +5,7 @@ import { processState } from "../src/internal/processState.js"
 import { EDGE_NOTICE } from "../src/internal/runtime.js"
 import { sketchlogStatus } from "../src/status.js"
 import { type WithSketchlogOptions, withSketchlog } from "../src/withSketchlog.js"
+import { withSketchlogApi } from "../src/withSketchlogApi.js"
 import { ProfileCollector } from "./support/ProfileCollector.js"
 
 /**
@@ -218,7 +219,9 @@ describe("withSketchlog: the response goes out untouched", () => {
     expect(returned.body).toBe(stream)
     expect(await returned.json()).toEqual({ prediction: "approve" })
     expect(profiles.count("GET /api/unread")).toBe(1)
-    expect(profiles.view("GET /api/unread").columnNames.filter((c) => c.startsWith("response.body."))).toEqual([])
+    expect(
+      profiles.view("GET /api/unread").columnNames.filter((c) => c.startsWith("response.body.")),
+    ).toEqual([])
   })
 
   it("never reads a streamed response: it arrives whole, in order, pulled only by its reader", async () => {
@@ -352,15 +355,17 @@ describe("withSketchlog: scheduling after the response", () => {
   })
 })
 
-describe("withSketchlog on the edge runtime", () => {
-  it("returns the handler itself and explains once why nothing is profiled", async () => {
+describe("withSketchlog and withSketchlogApi on the edge runtime", () => {
+  it("return the handler itself and explain once why nothing is profiled", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined)
     const previous = process.env.NEXT_RUNTIME
     process.env.NEXT_RUNTIME = "edge"
     try {
       const handler = () => Response.json({ ok: true })
+      const apiRoute = () => undefined
       expect(withSketchlog(handler)).toBe(handler)
       expect(withSketchlog(handler)).toBe(handler)
+      expect(withSketchlogApi(apiRoute)).toBe(apiRoute)
       // One line, once per process, however many routes are wrapped.
       expect(warn.mock.calls).toEqual([[EDGE_NOTICE]])
       expect(EDGE_NOTICE).not.toContain("\n")
