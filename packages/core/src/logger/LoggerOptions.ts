@@ -1,0 +1,121 @@
+import type { Duration } from "effect"
+import type { ColumnType } from "../profile/ColumnType.js"
+import type { SessionHandle } from "../session/SessionHandle.js"
+import type { WriteRetryPolicy } from "../writers/WriteRetry.js"
+import type { Writer } from "../writers/Writer.js"
+import type { TimeGranularity } from "./TimeBucket.js"
+import type { WriteSchedule } from "./WriteSchedule.js"
+
+/** What happens to rows when the queue is full. */
+export type OverflowPolicy = "block" | "drop"
+
+/** Where the actor runs: on the caller's thread, or in a `worker_threads` worker. */
+export type LoggerMode = "in-thread" | "worker"
+
+/**
+ * How one dataset is profiled. These can differ per dataset (`loggerOptions(datasetId)`); in worker
+ * mode they cross to the worker, so they must be plain data.
+ */
+export interface DatasetOptions {
+  /** The time bucket rows are aggregated into (default `"hour"`). */
+  readonly aggregateBy?: TimeGranularity | undefined
+  /** When profiles are written (default every 5 minutes); `null` writes only on `flush()` and `close()`. */
+  readonly writeSchedule?: WriteSchedule | null | undefined
+  /** Columns whose values pick the segment (default none). */
+  readonly segmentOn?: ReadonlyArray<string> | undefined
+  /** Segments per bucket before rows go to the overflow segment (default 200). */
+  readonly maxSegments?: number | undefined
+  /** The value every segment column takes in the overflow segment (default `"__overflow__"`). */
+  readonly overflowValue?: string | undefined
+  /** Declared column types (see `DatasetProfile`). */
+  readonly schema?: Readonly<Record<string, ColumnType>> | undefined
+  /** Columns per profile at most (default 1,000). */
+  readonly maxColumns?: number | undefined
+  /** Written to each profile's `properties.tags`. */
+  readonly tags?: Readonly<Record<string, string>> | undefined
+  /** Written to each profile's `properties.metadata`. */
+  readonly metadata?: Readonly<Record<string, string>> | undefined
+}
+
+/** Options of the worker thread (worker mode). */
+export interface WorkerOptions {
+  /** The caller thread posts its buffered rows this often (default 1 ms)… */
+  readonly postEveryMillis?: number | undefined
+  /** …or as soon as this many rows are buffered (default 2,000). */
+  readonly postRows?: number | undefined
+  /** Restarts after crashes before the logger gives up and closes (default 5). */
+  readonly maxRestarts?: number | undefined
+}
+
+/** Options of a rolling logger (`createRollingLogger`, `RollingLogger.layer`). */
+export interface RollingLoggerOptions extends DatasetOptions {
+  /** The dataset of rows logged without one (default: the session's default dataset). */
+  readonly datasetId?: string | undefined
+  /**
+   * Where profiles go. Default: a `WhyLabsWriter` when the session uploads (whylabs or anonymous),
+   * else a `LocalWriter` to `./profiles`.
+   */
+  readonly writers?: ReadonlyArray<Writer> | undefined
+  /** Writers of one dataset (wins over `writers`); called once per dataset, on its first row. */
+  readonly writerFactory?: ((datasetId: string) => ReadonlyArray<Writer>) | undefined
+  /** Options of one dataset, over the logger's; called once per dataset, on its first row. */
+  readonly loggerOptions?: ((datasetId: string) => DatasetOptions) | undefined
+  /** `"block"` (default): back-pressure; `"drop"`: drop and count rows that do not fit. */
+  readonly overflow?: OverflowPolicy | undefined
+  /** Rows accepted but not yet profiled, at most (default 10,000). */
+  readonly queueCapacity?: number | undefined
+  /** Messages the actor takes per drain at most (default 256). */
+  readonly batchSize?: number | undefined
+  /** How long the actor waits for a drain to fill before profiling it (default 0: what is there). */
+  readonly batchWindow?: Duration.DurationInput | undefined
+  /** `"in-thread"` (default) or `"worker"`. */
+  readonly mode?: LoggerMode | undefined
+  /** Worker thread settings (worker mode). */
+  readonly worker?: WorkerOptions | undefined
+  /** Write retries before the outbox (default `WriteRetry.default`). */
+  readonly retry?: Partial<WriteRetryPolicy> | undefined
+  /**
+   * The outbox folder (default `<first LocalWriter's dir>/.outbox`, else `./profiles/.outbox`);
+   * `false` disables it: a profile that fails after its retries is then reported lost
+   * (`RowsDropped` with reason `write-failed`).
+   */
+  readonly outboxDir?: string | false | undefined
+  /**
+   * How long `close()` waits for writes; then writes still running are interrupted and their
+   * profiles go to the outbox (default 30 s).
+   */
+  readonly closeTimeout?: Duration.DurationInput | undefined
+}
+
+/** Options of the Promise face, `createRollingLogger`. */
+export interface CreateRollingLoggerOptions extends RollingLoggerOptions {
+  /**
+   * The session whose event channel the logger publishes to and that `WhyLabsWriter`s default to.
+   * Default: the current session (`init()`), else a private local one.
+   */
+  readonly session?: SessionHandle | undefined
+  /**
+   * Close the logger when the process runs out of work (`process.on("beforeExit")`, default true),
+   * so an unclosed logger's rows are still written when a script ends. It cannot help on
+   * `process.exit()` or a signal: close the logger in your shutdown hook.
+   */
+  readonly closeOnExit?: boolean | undefined
+}
+
+/** Defaults of the options that have one. */
+export const LoggerDefaults = {
+  aggregateBy: "hour",
+  writeSchedule: { cadence: "minute", interval: 5 },
+  maxSegments: 200,
+  overflowValue: "__overflow__",
+  overflow: "block",
+  queueCapacity: 10_000,
+  batchSize: 256,
+  batchWindow: 0,
+  mode: "in-thread",
+  closeTimeout: "30 seconds",
+  postEveryMillis: 1,
+  postRows: 2000,
+  maxRestarts: 5,
+  localDir: "profiles",
+} as const

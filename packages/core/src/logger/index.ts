@@ -1,0 +1,41 @@
+/**
+ * The rolling logger: an actor that takes rows from many concurrent callers through one bounded
+ * queue, profiles them by dataset × time bucket × segment, and writes the profiles on a wall-clock
+ * schedule, on flush and on close. Effect face: the `RollingLogger` service and its layers. Promise
+ * face: `createRollingLogger()` and `RollingLoggerHandle`.
+ */
+export type { FlushResult, WriteFailure } from "./FlushResult.js"
+export { LoggerClosedError, LoggerOptionsError, RowsDroppedError, WriteFailedError } from "./LoggerError.js"
+export {
+  Close,
+  Flush,
+  Log,
+  LogBatch,
+  LoggerMessage,
+  LogRequest,
+  LogRequestData,
+  Settle,
+  Status,
+} from "./LoggerMessage.js"
+export {
+  type CreateRollingLoggerOptions,
+  type DatasetOptions,
+  LoggerDefaults,
+  type LoggerMode,
+  type OverflowPolicy,
+  type RollingLoggerOptions,
+  type WorkerOptions,
+} from "./LoggerOptions.js"
+export type { BucketStatus, DropReason, LoggerStatus, LoggerWriterStatus } from "./LoggerStatus.js"
+export { RollingLogger } from "./RollingLogger.js"
+export { createRollingLogger, RollingLoggerHandle } from "./RollingLoggerHandle.js"
+export type { LogError, LogOptions, LogRequestInput, RollingLoggerService } from "./RollingLoggerService.js"
+export {
+  bucketStart,
+  MAX_TIMESTAMP,
+  nextBucketStart,
+  TimeBucket,
+  type TimeGranularity,
+  timeGranularities,
+} from "./TimeBucket.js"
+export { nextWriteTime, schedulePeriod, type WriteCadence, type WriteSchedule } from "./WriteSchedule.js"

@@ -1,0 +1,433 @@
+import { Clock, Deferred, Duration, Effect, FiberSet, Queue, type Scope } from "effect"
+import type { WriteSettlement } from "../../writers/internal/WriterPipeline.js"
+import type { ProfileWrite } from "../../writers/Writer.js"
+import type { FlushResult, WriteFailure } from "../FlushResult.js"
+import { RowsDroppedError, WriteFailedError } from "../LoggerError.js"
+import type { DropReason } from "../LoggerStatus.js"
+import { nextWriteTime, type WriteSchedule } from "../WriteSchedule.js"
+import { backgroundSleep } from "./backgroundSleep.js"
+import type { DatasetConfig } from "./DatasetConfig.js"
+import {
+  type ActorStatus,
+  type CloseReply,
+  isRowsMail,
+  type Mail,
+  type RowsMail,
+  type ScheduledWrite,
+} from "./Mail.js"
+import { bucketKey, type DatasetState, ProfileStore } from "./ProfileStore.js"
+
+/**
+ * Where the actor's results go. In-thread: the writer pipeline and the row budget of this thread.
+ * In a worker: messages to the caller's thread, which owns the writers.
+ */
+export interface ActorSink {
+  /** Hands profiles to their dataset's writers; the returned effect waits for those writes. */
+  readonly write: (writes: ReadonlyArray<ProfileWrite>) => Effect.Effect<Effect.Effect<WriteSettlement>>
+  /** Replays the outbox; the returned effect waits for the replays. */
+  readonly replay: Effect.Effect<Effect.Effect<WriteSettlement>>
+  /** Waits for every write handed over so far. */
+  readonly settle: Effect.Effect<WriteSettlement>
+  /** Waits for every write, moving those still running after `timeout` to the outbox. */
+  readonly drain: (timeout: Duration.Duration) => Effect.Effect<WriteSettlement>
+  /** Rows that will not be profiled. */
+  readonly dropped: (datasetId: string, reason: DropReason, count: number) => Effect.Effect<void>
+  /** `permits` row permits are free again (their rows are profiled or dropped). */
+  readonly release: (permits: number) => void
+}
+
+/** What the actor is made of. */
+export interface ActorConfig {
+  readonly mailbox: Queue.Queue<Mail>
+  readonly sink: ActorSink
+  /** The config of a dataset on its first row (the logger's, or `loggerOptions(datasetId)` over it). */
+  readonly configFor: (datasetId: string) => DatasetConfig
+  /** The dataset of rows that name none. */
+  readonly defaultDatasetId: string | undefined
+  readonly batchSize: number
+  readonly batchWindow: Duration.Duration
+  readonly closeTimeout: Duration.Duration
+  /** Called after each drain (the worker reports its status to the caller's thread from here). */
+  readonly afterDrain?: ((peek: () => ActorStatus) => void) | undefined
+}
+
+/** A running actor. */
+export interface RunningActor {
+  /** Completes when the actor has stopped after `Close`. */
+  readonly done: Effect.Effect<void>
+  /**
+   * The actor's status now. Read on the actor's own thread between two drains (JavaScript runs one
+   * thing at a time, so it never sees a drain half done).
+   */
+  readonly peek: () => ActorStatus
+}
+
+/** Counts of one drain, per dataset and reason, reported together after it. */
+class DropTally {
+  readonly counts = new Map<string, Map<DropReason, number>>()
+  add(datasetId: string, reason: DropReason, count = 1): void {
+    let byReason = this.counts.get(datasetId)
+    if (byReason === undefined) {
+      byReason = new Map()
+      this.counts.set(datasetId, byReason)
+    }
+    byReason.set(reason, (byReason.get(reason) ?? 0) + count)
+  }
+}
+
+/** A rows mail waiting for its rows to be tracked (and maybe written) before it is answered. */
+interface PendingReply {
+  readonly mail: RowsMail
+  readonly dropped: { reason: DropReason; datasetId: string; count: number } | undefined
+  readonly buckets: ReadonlySet<string>
+}
+
+const settlementFailures = (settlement: WriteSettlement): ReadonlyArray<WriteFailure> =>
+  settlement.outcomes.flatMap((o) =>
+    o._tag === "Stored"
+      ? []
+      : [{ writer: o.writer, reason: o.error.message, outboxed: o._tag === "Outboxed" || o._tag === "Kept" }],
+  )
+
+/**
+ * Starts the actor: one fiber that owns every profile. It takes up to `batchSize` mails at a time
+ * (waiting `batchWindow` for more), gathers their rows by dataset × bucket × segment into column
+ * batches, tracks each batch with one columnar call, answers `sync` callers, and handles control
+ * mails in order. Each write schedule has a fiber that sleeps until its next wall-clock boundary (on
+ * the current `Clock`) and mails the actor. Returns the fiber's completion.
+ */
+export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const { mailbox, sink } = config
+    const store = new ProfileStore()
+    const schedules = yield* FiberSet.make()
+    const replies = yield* FiberSet.make()
+    const scheduled = new Set<string>()
+    const droppedByReason: Partial<Record<DropReason, number>> = {}
+    let profiled = 0
+    let closed = false
+    let lastDataset: DatasetState | undefined
+
+    const startSchedule = (key: string, schedule: WriteSchedule) =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const at = nextWriteTime(schedule, now)
+        yield* backgroundSleep(Duration.millis(at - now))
+        const message: ScheduledWrite = { _tag: "ScheduledWrite", scheduleKey: key, at }
+        yield* Queue.offer(mailbox, { message, reply: undefined })
+      }).pipe(Effect.forever, FiberSet.run(schedules))
+
+    /** Schedules of datasets seen in the current drain, started after it. */
+    let newSchedules: Array<{ key: string; schedule: WriteSchedule }> = []
+
+    const datasetOf = (id: string): DatasetState => {
+      if (lastDataset?.id === id) return lastDataset
+      let state = store.datasets.get(id)
+      if (state === undefined) {
+        state = store.addDataset(id, config.configFor(id))
+        const { scheduleKey, writeSchedule } = state.config
+        if (scheduleKey !== null && writeSchedule !== null && !scheduled.has(scheduleKey)) {
+          scheduled.add(scheduleKey)
+          newSchedules.push({ key: scheduleKey, schedule: writeSchedule })
+        }
+      }
+      lastDataset = state
+      return state
+    }
+
+    const resolve = (id: string | undefined): DatasetState | undefined => {
+      const datasetId = id ?? config.defaultDatasetId
+      return datasetId === undefined || datasetId.length === 0 ? undefined : datasetOf(datasetId)
+    }
+
+    /** Gathers the rows of one mail; returns the first drop (for a sync answer) and the buckets it touched. */
+    const gather = (mail: RowsMail, now: number, tally: DropTally) => {
+      const message = mail.message
+      let firstDrop: { reason: DropReason; datasetId: string; count: number } | undefined
+      const touched = mail.sync === "written" ? new Set<string>() : undefined
+      const drop = (datasetId: string, reason: DropReason) => {
+        tally.add(datasetId, reason)
+        if (firstDrop === undefined) firstDrop = { reason, datasetId, count: 1 }
+        else firstDrop.count++
+      }
+      const one = (dataset: DatasetState | undefined, datasetId: string, timestamp: number, row: unknown) => {
+        if (dataset === undefined) return drop(datasetId, "no-dataset")
+        const reason = store.addRow(dataset, timestamp, row)
+        if (reason !== undefined) return drop(dataset.id, reason)
+        touched?.add(bucketKey(dataset.id, dataset.last?.bucket.start ?? 0))
+      }
+      switch (message._tag) {
+        case "Log":
+          one(resolve(message.datasetId), message.datasetId ?? "", message.timestamp ?? now, message.row)
+          break
+        case "LogBatch": {
+          const { rows, datasetIds, timestamps } = message
+          const shared = datasetIds === undefined ? resolve(message.datasetId) : undefined
+          for (let i = 0; i < rows.length; i++) {
+            const id = datasetIds?.[i] ?? message.datasetId
+            const dataset = datasetIds === undefined ? shared : resolve(id)
+            one(dataset, id ?? "", timestamps?.[i] ?? message.timestamp ?? now, rows[i])
+          }
+          break
+        }
+        case "LogRequest": {
+          const dataset = resolve(message.datasetId)
+          const timestamp = message.timestamp ?? now
+          const { columns, data } = message.multiple
+          for (const values of data) {
+            if (dataset === undefined) {
+              drop(message.datasetId, "no-dataset")
+              continue
+            }
+            const reason = store.addValues(dataset, timestamp, columns, values)
+            if (reason !== undefined) drop(message.datasetId, reason)
+            else touched?.add(bucketKey(dataset.id, dataset.last?.bucket.start ?? 0))
+          }
+          break
+        }
+      }
+      return { dropped: firstDrop, buckets: touched ?? new Set<string>() }
+    }
+
+    /** Tracks what was gathered, frees its permits, reports drops and answers sync callers. */
+    const commit = (now: number, permits: number, tally: DropTally, pending: ReadonlyArray<PendingReply>) =>
+      Effect.gen(function* () {
+        profiled += store.commit(now)
+        sink.release(permits)
+        for (const [datasetId, byReason] of tally.counts) {
+          for (const [reason, count] of byReason) {
+            droppedByReason[reason] = (droppedByReason[reason] ?? 0) + count
+            yield* sink.dropped(datasetId, reason, count)
+          }
+        }
+        for (const { mail, dropped, buckets } of pending) {
+          const reply = mail.reply
+          if (reply === undefined) continue
+          if (dropped !== undefined) {
+            yield* Deferred.fail(reply, new RowsDroppedError(dropped))
+            continue
+          }
+          if (mail.sync !== "written") {
+            yield* Deferred.succeed(reply, undefined)
+            continue
+          }
+          const taken = store.takeWrites(() => true, now, false, buckets)
+          const wait = yield* sink.write(taken.writes)
+          yield* wait.pipe(
+            Effect.flatMap((settlement) => {
+              const failures = settlementFailures(settlement)
+              return failures.length === 0
+                ? Deferred.succeed(reply, undefined)
+                : Deferred.fail(reply, new WriteFailedError({ failures }))
+            }),
+            FiberSet.run(replies),
+          )
+        }
+      })
+
+    const writeAll = (now: number, releaseAll: boolean) =>
+      Effect.gen(function* () {
+        const taken = store.takeWrites(() => true, now, releaseAll)
+        const written = yield* sink.write(taken.writes)
+        const replayed = yield* sink.replay
+        return Effect.zipWith(written, replayed, (w, r): FlushResult => {
+          const failures = [...settlementFailures(w), ...settlementFailures(r)]
+          return {
+            profiles: taken.writes.length,
+            rows: taken.rows,
+            stored: w.outcomes.filter((o) => o._tag === "Stored").length,
+            failures,
+            replayed: r.outcomes.filter((o) => o._tag === "Stored").length,
+          }
+        })
+      })
+
+    const control = (mail: Exclude<Mail, RowsMail>, now: number) =>
+      Effect.gen(function* () {
+        switch (mail.message._tag) {
+          case "ScheduledWrite": {
+            const key = mail.message.scheduleKey
+            const taken = store.takeWrites((d) => d.config.scheduleKey === key, now, false)
+            yield* sink.write(taken.writes)
+            return
+          }
+          case "Flush": {
+            const done = yield* writeAll(now, false)
+            const reply = mail.reply as Deferred.Deferred<FlushResult, unknown> | undefined
+            if (reply !== undefined)
+              yield* done.pipe(
+                Effect.flatMap((r) => Deferred.succeed(reply, r)),
+                FiberSet.run(replies),
+              )
+            return
+          }
+          case "Status": {
+            yield* Deferred.succeed(mail.reply as Deferred.Deferred<ActorStatus>, peek())
+            return
+          }
+          case "Settle": {
+            yield* sink.settle.pipe(
+              Effect.flatMap(() => Deferred.succeed(mail.reply as Deferred.Deferred<void>, undefined)),
+              FiberSet.run(replies),
+            )
+            return
+          }
+          case "Close": {
+            const done = yield* writeAll(now, true)
+            yield* FiberSet.clear(schedules)
+            // Waits for every write (these and earlier ones); after closeTimeout the rest go to the outbox.
+            yield* sink.drain(config.closeTimeout)
+            closed = true
+            const result = yield* done
+            yield* Deferred.succeed(mail.reply as Deferred.Deferred<CloseReply>, { result, status: peek() })
+            return
+          }
+        }
+      })
+
+    const processMails = (mails: ReadonlyArray<Mail>) =>
+      Effect.gen(function* () {
+        let now = yield* Clock.currentTimeMillis
+        let tally = new DropTally()
+        let permits = 0
+        let pending: PendingReply[] = []
+        for (const mail of mails) {
+          if (isRowsMail(mail)) {
+            if (closed) {
+              yield* rejectClosed(mail)
+              continue
+            }
+            const { dropped, buckets } = gather(mail, now, tally)
+            permits += mail.permits
+            if (mail.reply !== undefined) pending.push({ mail, dropped, buckets })
+            continue
+          }
+          yield* commit(now, permits, tally, pending)
+          tally = new DropTally()
+          permits = 0
+          pending = []
+          if (closed) {
+            yield* answerClosed(mail)
+            continue
+          }
+          yield* control(mail, now)
+          now = yield* Clock.currentTimeMillis
+        }
+        yield* commit(now, permits, tally, pending)
+        const starting = newSchedules
+        newSchedules = []
+        for (const { key, schedule } of starting) yield* startSchedule(key, schedule)
+      })
+
+    const rejectClosed = (mail: RowsMail) =>
+      Effect.gen(function* () {
+        sink.release(mail.permits)
+        const count = rowCount(mail)
+        droppedByReason.closed = (droppedByReason.closed ?? 0) + count
+        yield* sink.dropped(datasetIdOf(mail) ?? config.defaultDatasetId ?? "", "closed", count)
+        if (mail.reply !== undefined) {
+          yield* Deferred.fail(
+            mail.reply,
+            new RowsDroppedError({ datasetId: datasetIdOf(mail) ?? "", reason: "closed", count }),
+          )
+        }
+      })
+
+    const answerClosed = (mail: Exclude<Mail, RowsMail>) =>
+      Effect.gen(function* () {
+        switch (mail.message._tag) {
+          case "Status":
+            yield* Deferred.succeed(mail.reply as Deferred.Deferred<ActorStatus>, {
+              profiled,
+              droppedByReason: { ...droppedByReason },
+              buckets: [],
+            })
+            return
+          case "Settle":
+            yield* Deferred.succeed(mail.reply as Deferred.Deferred<void>, undefined)
+            return
+          case "Flush": {
+            const reply = mail.reply as Deferred.Deferred<FlushResult> | undefined
+            if (reply !== undefined) yield* Deferred.succeed(reply, EMPTY_RESULT)
+            return
+          }
+          case "Close":
+            yield* Deferred.succeed(mail.reply as Deferred.Deferred<CloseReply>, {
+              result: EMPTY_RESULT,
+              status: { profiled, droppedByReason: { ...droppedByReason }, buckets: [] },
+            })
+            return
+          default:
+            return
+        }
+      })
+
+    const peek = (): ActorStatus => ({
+      profiled,
+      droppedByReason: { ...droppedByReason },
+      buckets: closed ? [] : store.buckets(),
+    })
+
+    const take = Effect.gen(function* () {
+      const first = yield* Queue.take(mailbox)
+      const mails: Mail[] = [first]
+      if (config.batchSize > 1) {
+        for (const mail of yield* Queue.takeUpTo(mailbox, config.batchSize - 1)) mails.push(mail)
+        if (mails.length < config.batchSize && Duration.toMillis(config.batchWindow) > 0) {
+          yield* backgroundSleep(config.batchWindow)
+          for (const mail of yield* Queue.takeUpTo(mailbox, config.batchSize - mails.length)) mails.push(mail)
+        }
+      }
+      return mails
+    })
+
+    const drainOnce = Effect.gen(function* () {
+      const mails = yield* take
+      yield* processMails(mails).pipe(
+        Effect.catchAllDefect((defect) => Effect.logError("the rolling logger's actor met a defect", defect)),
+      )
+      config.afterDrain?.(peek)
+    })
+    // A plain loop, not Effect.repeat: a repeat schedule would sleep on the Clock between rounds,
+    // which a TestClock never lets go of.
+    const loop: Effect.Effect<void> = Effect.flatMap(drainOnce, () => (closed ? Effect.void : loop))
+
+    // Mails sent after close: answered as closed, so no caller waits forever.
+    const leftovers = Effect.flatMap(Queue.takeAll(mailbox), (mails) => processMails(Array.from(mails)))
+    // The default dataset's schedule runs from the start (not from its first row), so a test's
+    // TestClock.adjust always finds it waiting.
+    const startDefault = Effect.suspend(() => {
+      if (config.defaultDatasetId !== undefined && config.defaultDatasetId.length > 0)
+        datasetOf(config.defaultDatasetId)
+      const starting = newSchedules
+      newSchedules = []
+      return Effect.forEach(starting, ({ key, schedule }) => startSchedule(key, schedule), { discard: true })
+    })
+    // Then the replay of what an earlier run left in the outbox (flush and close wait for it too).
+    yield* startDefault
+    const fiber = yield* Effect.forkScoped(
+      Effect.zipRight(sink.replay, Effect.zipRight(loop, leftovers)).pipe(
+        Effect.catchAllDefect((defect) => Effect.logError("the rolling logger's actor stopped", defect)),
+      ),
+    )
+    return { done: Effect.asVoid(fiber.await), peek }
+  })
+
+const EMPTY_RESULT: FlushResult = { profiles: 0, rows: 0, stored: 0, failures: [], replayed: 0 }
+
+const rowCount = (mail: RowsMail): number => {
+  const message = mail.message
+  switch (message._tag) {
+    case "Log":
+      return 1
+    case "LogBatch":
+      return message.rows.length
+    case "LogRequest":
+      return message.multiple.data.length
+  }
+}
+
+const datasetIdOf = (mail: RowsMail): string | undefined => {
+  const message = mail.message
+  return message._tag === "LogBatch" ? (message.datasetIds?.[0] ?? message.datasetId) : message.datasetId
+}

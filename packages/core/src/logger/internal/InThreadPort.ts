@@ -1,0 +1,73 @@
+import { Effect, Queue, type Scope } from "effect"
+import { type ActorConfig, startActor } from "./Actor.js"
+import { type ActorStatus, CONTROL_RESERVE, type Mail } from "./Mail.js"
+import type { RowBuffer } from "./RowBuffer.js"
+
+/** How the logger's front reaches its actor, wherever the actor runs. */
+export interface ActorPort {
+  /** Sends a mail. Room is guaranteed by the sender (row permits; the control reserve). */
+  readonly send: (mail: Mail) => Effect.Effect<void>
+  /** The row buffer has new rows: hand them over now or soon. */
+  readonly buffered: () => void
+  /** Hands the buffered rows over now (before a control mail, so order is kept). */
+  readonly flush: () => void
+  /** Completes when the actor has stopped after `Close`. */
+  readonly done: Effect.Effect<void>
+  /** The actor's latest status (in a worker: as last reported), or undefined before the first report. */
+  readonly peek: () => ActorStatus | undefined
+  /** The worker thread's figures (worker mode). */
+  readonly worker: () => { readonly threadId: number | undefined; readonly restarts: number } | undefined
+}
+
+/** Settings of the in-thread port. */
+export interface InThreadPortConfig {
+  readonly actor: Omit<ActorConfig, "mailbox">
+  readonly queueCapacity: number
+  readonly buffer: RowBuffer
+  /** Hand the buffer over at once when it holds this many rows; else at the next turn of the event loop. */
+  readonly handOffRows: number
+}
+
+/**
+ * The actor on the caller's thread: one bounded mailbox (row capacity plus a reserve for control
+ * mails) drained by the actor's fiber. Buffered rows are handed over at the next turn of the event
+ * loop (an unref'd `setImmediate`, so it never keeps Node running) or when the buffer fills.
+ */
+export const startInThreadPort = (config: InThreadPortConfig): Effect.Effect<ActorPort, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const mailbox = yield* Queue.bounded<Mail>(config.queueCapacity + CONTROL_RESERVE)
+    const actor = yield* startActor({ ...config.actor, mailbox })
+    let scheduled: NodeJS.Immediate | undefined
+    const flush = () => {
+      if (scheduled !== undefined) {
+        clearImmediate(scheduled)
+        scheduled = undefined
+      }
+      const taken = config.buffer.take()
+      if (taken === undefined) return
+      mailbox.unsafeOffer({
+        message: taken.message,
+        permits: taken.permits,
+        sync: undefined,
+        reply: undefined,
+      })
+    }
+    yield* Effect.addFinalizer(() => Effect.sync(flush))
+    return {
+      send: (mail) => Effect.asVoid(Queue.offer(mailbox, mail)),
+      buffered: () => {
+        if (config.buffer.size >= config.handOffRows) return flush()
+        if (scheduled === undefined) {
+          scheduled = setImmediate(() => {
+            scheduled = undefined
+            flush()
+          })
+          scheduled.unref()
+        }
+      },
+      flush,
+      done: actor.done,
+      peek: actor.peek,
+      worker: () => undefined,
+    }
+  })

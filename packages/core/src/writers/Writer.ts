@@ -1,0 +1,83 @@
+import { Effect } from "effect"
+import type { TimeBucket } from "../logger/TimeBucket.js"
+import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
+import type { ProfileSegment } from "../profile/Segment.js"
+import { WriterError } from "./WriterError.js"
+
+/**
+ * One profile to store: the view, its whylogs v1 bytes (serialized once, shared by every writer),
+ * the dataset, the time bucket and, for a segmented dataset, the segment.
+ */
+export interface ProfileWrite {
+  readonly datasetId: string
+  readonly bucket: TimeBucket
+  /** The segment (its `tags` are `whylogs.tag.<column>` = value), or undefined when unsegmented. */
+  readonly segment: ProfileSegment | undefined
+  readonly view: DatasetProfileView
+  readonly bytes: Uint8Array
+  /** Rows the profile holds. */
+  readonly rows: number
+}
+
+/** What a writer reports about a stored profile. */
+export interface WriteReceipt {
+  /** Where it went: a file path, `whylabs`, … (the `destination` of the `ProfileWritten` event). */
+  readonly destination: string
+}
+
+/**
+ * Stores profiles somewhere. `write` either stores the profile (succeeds) or fails with a
+ * `WriterError`; the logger retries retryable failures with backoff and then puts the profile in its
+ * outbox, so a writer never needs its own retries. A writer must tolerate being given the same
+ * bucket and segment more than once (every write carries the rows tracked since the previous one).
+ */
+export interface Writer {
+  /** Unique within a logger; names the writer's outbox folder, so keep it stable across restarts. */
+  readonly name: string
+  /** Writes this writer runs at once (default 1). */
+  readonly concurrency?: number | undefined
+  readonly write: (profile: ProfileWrite) => Effect.Effect<WriteReceipt, WriterError>
+}
+
+/** Options of `promiseWriter`. */
+export interface PromiseWriterOptions {
+  readonly concurrency?: number | undefined
+  /**
+   * Whether a thrown error is worth retrying (default: always, except a `WriterError` that says
+   * otherwise).
+   */
+  readonly retryable?: ((error: unknown) => boolean) | undefined
+}
+
+/**
+ * A writer from a Promise-returning function, for users who do not write Effect code. What the
+ * function throws becomes a `WriterError` (retryable unless `options.retryable` says no); a string it
+ * resolves with is the destination.
+ *
+ * ```ts
+ * const toS3 = promiseWriter("s3", async (p) => { await s3.put(`${p.datasetId}/${p.bucket.fileStamp}.bin`, p.bytes) })
+ * ```
+ */
+export const promiseWriter = (
+  name: string,
+  write: (profile: ProfileWrite) => Promise<unknown>,
+  options: PromiseWriterOptions = {},
+): Writer => ({
+  name,
+  concurrency: options.concurrency,
+  write: (profile) =>
+    Effect.tryPromise({
+      try: () => write(profile),
+      catch: (error) =>
+        error instanceof WriterError
+          ? error
+          : new WriterError({
+              writer: name,
+              reason: error instanceof Error ? error.message : String(error),
+              retryable: options.retryable?.(error) ?? true,
+              cause: error,
+            }),
+    }).pipe(
+      Effect.map((destination) => ({ destination: typeof destination === "string" ? destination : name })),
+    ),
+})
