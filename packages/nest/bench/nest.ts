@@ -1,0 +1,239 @@
+// Cost of SessionModule on the Nest demo API: the same app with and without the module.
+// Run: pnpm bench:nest   (BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONNECTIONS=16 to change the run)
+//
+// Setup: each variant is the nest-demo app (Express platform) in its own child process, started once;
+// autocannon runs in this process. On Linux with `taskset`, servers are pinned to CPU 1 and autocannon
+// to CPU 0, so the two never share a core on a 2-core machine. Variants alternate round by round (the
+// order reverses every other round), so a change in machine load hits every variant alike; the table
+// gives the median of the rounds.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import type { INestApplication } from "@nestjs/common"
+import autocannon from "autocannon"
+
+/**
+ * bare: no SessionModule; sketchlog: SessionModule profiling in-thread; sketchlog-worker: the logger in
+ * a worker thread; module-only: SessionModule with sampleRate 0 (its hooks run, nothing is profiled),
+ * which separates what the Nest side costs from what profiling costs.
+ */
+const variants = ["bare", "sketchlog", "sketchlog-worker", "module-only"] as const
+type Variant = (typeof variants)[number]
+
+/** A realistic application, as the demo's traffic sends. */
+const application = JSON.stringify({
+  age: 41,
+  annual_income: 72000.5,
+  loan_amount: 25000,
+  loan_term_months: 60,
+  credit_score: 712,
+  employment_status: "employed",
+  years_employed: 7.5,
+  debt_to_income: 0.31,
+  num_open_accounts: 5,
+  num_delinquencies: 0,
+  home_ownership: "mortgage",
+  purpose: "home_improvement",
+  has_cosigner: false,
+})
+
+const routes = {
+  "POST /v1/score": {
+    method: "POST",
+    path: "/v1/score",
+    body: application,
+    headers: { "content-type": "application/json" },
+  },
+  "GET /v1/models/:modelId": { method: "GET", path: "/v1/models/credit-v3" },
+} as const
+type RouteName = keyof typeof routes
+
+const here = dirname(fileURLToPath(import.meta.url))
+const demoApp = join(here, "..", "..", "..", "apps", "nest-demo", "src", "app.ts")
+
+// ——— server side (child process) ———
+
+interface DemoApp {
+  createApp(options: {
+    profiling?: false | { profileDir: string; sampleRate?: number; logger?: { mode: "in-thread" | "worker" } }
+    logger?: false
+  }): Promise<INestApplication>
+}
+
+const profilingOf = (variant: Variant, profileDir: string) => {
+  switch (variant) {
+    case "bare":
+      return false
+    case "sketchlog":
+      return { profileDir, logger: { mode: "in-thread" as const } }
+    case "sketchlog-worker":
+      return { profileDir, logger: { mode: "worker" as const } }
+    case "module-only":
+      return { profileDir, sampleRate: 0 }
+  }
+}
+
+const serve = async (variant: Variant, profileDir: string) => {
+  // Loaded by path: the demo is an app, not a dependency of this package.
+  const { createApp } = (await import(pathToFileURL(demoApp).href)) as DemoApp
+  const app = await createApp({ logger: false, profiling: profilingOf(variant, profileDir) })
+  await app.listen(0, "127.0.0.1")
+  const address = app.getHttpServer().address() as { port: number }
+  process.stdout.write(`ready ${address.port}\n`)
+  process.on("message", async (message) => {
+    if (message === "cpu") {
+      // CPU time of the whole process (every thread, the logger's worker included), in µs.
+      const { user, system } = process.cpuUsage()
+      process.send!({ cpu: user + system })
+    } else if (message === "stop") {
+      await app.close() // writes the profiles (SessionModule's onApplicationShutdown)
+      process.exit(0)
+    }
+  })
+}
+
+// ——— load side (this process) ———
+
+interface Server {
+  readonly variant: Variant
+  readonly child: ChildProcess
+  readonly url: string
+}
+
+const hasTaskset = (() => {
+  try {
+    execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+const startServer = (variant: Variant, profileDir: string): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const args = [...process.execArgv, fileURLToPath(import.meta.url), "server", variant, profileDir]
+    const stdio: Array<"ignore" | "pipe" | "inherit" | "ipc"> = ["ignore", "pipe", "inherit", "ipc"]
+    const child = hasTaskset
+      ? spawn("taskset", ["-c", "1", process.execPath, ...args], { stdio })
+      : spawn(process.execPath, args, { stdio })
+    let out = ""
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /ready (\d+)/.exec(out)
+      if (match !== null) resolve({ variant, child, url: `http://127.0.0.1:${match[1]}` })
+    })
+    child.once("exit", (code) => reject(new Error(`${variant} server exited with ${code}`)))
+  })
+
+interface Sample {
+  readonly rps: number
+  readonly p50: number
+  readonly p99: number
+  readonly errors: number
+  /** Server CPU time per request, µs: less sensitive than req/s to other work on the machine. */
+  readonly cpuPerRequest: number
+}
+
+const cpuOf = (server: Server): Promise<number> =>
+  new Promise((resolve) => {
+    server.child.once("message", (message) => resolve((message as { cpu: number }).cpu))
+    server.child.send("cpu")
+  })
+
+const load = async (
+  server: Server,
+  route: RouteName,
+  seconds: number,
+  connections: number,
+): Promise<Sample> => {
+  const r = routes[route]
+  const cpuBefore = await cpuOf(server)
+  const result = await autocannon({
+    url: server.url + r.path,
+    method: r.method,
+    connections,
+    duration: seconds,
+    ...("body" in r ? { body: r.body, headers: r.headers } : {}),
+  })
+  const cpu = (await cpuOf(server)) - cpuBefore
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    cpuPerRequest: cpu / Math.max(1, result.requests.total),
+  }
+}
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+
+const main = async () => {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5)
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
+  const profileDir = mkdtempSync(join(tmpdir(), "sketchlog-bench-nest-"))
+  console.log(
+    `nest bench: nest-demo on the Express platform, ${rounds} rounds × ${seconds}s per variant and route, ` +
+      `${connections} connections, node ${process.version}, ` +
+      `${hasTaskset ? "servers pinned to CPU 1, autocannon to CPU 0" : "no CPU pinning"}`,
+  )
+  const servers: Array<Server> = []
+  try {
+    for (const variant of variants) servers.push(await startServer(variant, profileDir))
+    const routeNames = Object.keys(routes) as Array<RouteName>
+    // Warm-up: JIT and connection pools, discarded.
+    for (const server of servers) for (const route of routeNames) await load(server, route, 1, connections)
+    const samples = new Map<string, Array<Sample>>()
+    for (let round = 0; round < rounds; round++) {
+      for (const route of routeNames) {
+        for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+          const sample = await load(server, route, seconds, connections)
+          const key = `${server.variant}|${route}`
+          samples.set(key, [...(samples.get(key) ?? []), sample])
+          process.stderr.write(".")
+        }
+      }
+    }
+    process.stderr.write("\n")
+    const rows: Array<Record<string, string>> = []
+    for (const route of routeNames) {
+      const bare = samples.get(`bare|${route}`)!
+      const bareRps = median(bare.map((s) => s.rps))
+      const bareP99 = median(bare.map((s) => s.p99))
+      for (const variant of variants) {
+        const s = samples.get(`${variant}|${route}`)!
+        const rps = median(s.map((x) => x.rps))
+        const p99 = median(s.map((x) => x.p99))
+        rows.push({
+          route,
+          variant,
+          "req/s": rps.toFixed(0),
+          "req/s per round": s.map((x) => x.rps.toFixed(0)).join(" "),
+          "p50 ms": median(s.map((x) => x.p50)).toFixed(2),
+          "p99 ms": p99.toFixed(2),
+          "× bare req/s": (rps / bareRps).toFixed(3),
+          "p99 added ms": (p99 - bareP99).toFixed(2),
+          "CPU µs/req": median(s.map((x) => x.cpuPerRequest)).toFixed(0),
+          errors: String(s.reduce((n, x) => n + x.errors, 0)),
+        })
+      }
+    }
+    console.table(rows)
+    console.log("target: sketchlog ≥ 0.90 × bare req/s")
+  } finally {
+    for (const server of servers) server.child.send("stop")
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.child.once("exit", resolve))))
+    rmSync(profileDir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[2] === "server") {
+  await serve(process.argv[3] as Variant, process.argv[4]!)
+} else {
+  await main()
+}
