@@ -15,6 +15,7 @@ import {
 import { APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core"
 import { type HttpProfiler, RollingLoggerHandle, SessionHandle, sharedHttpProfiler } from "@sketchlog/core"
 import { watchFastifyRequests } from "./internal/fastifyRequests.js"
+import { holdProfiler, releaseProfiler } from "./internal/profilerLeases.js"
 import { startCapture } from "./internal/RequestCapture.js"
 import { onceProcessWide, SHUTDOWN_HINT, ShutdownHooksProbe } from "./internal/shutdownHooks.js"
 import { ProfilingInterceptor } from "./ProfilingInterceptor.js"
@@ -48,6 +49,8 @@ const providers: ReadonlyArray<Provider> = [
     useFactory: async (options: SessionModuleOptions): Promise<HttpProfiler> => {
       // One profiler per configuration, process-wide: a module imported twice shares it.
       const profiler = sharedHttpProfiler(options)
+      // Held here, released by the module instance that owns this provider (onApplicationShutdown).
+      holdProfiler(profiler)
       await profiler.ready
       return profiler
     },
@@ -159,12 +162,15 @@ export class SessionModule
     if (!this.#shutdownHooks.enabled()) onceProcessWide(() => this.#logger.log(SHUTDOWN_HINT))
   }
 
-  /** Writes every profile and releases the logger (and the session when the module opened it). */
+  /**
+   * Writes every profile and releases the logger (and the session when the module opened it), unless
+   * another application still uses the same profiler; the last one to shut down closes it.
+   */
   async onApplicationShutdown(): Promise<void> {
     if (this.#server !== undefined && this.#listener !== undefined) {
       this.#server.removeListener("request", this.#listener)
       serverOwners.delete(this.#server)
     }
-    await this.profiler.close()
+    await releaseProfiler(this.profiler)
   }
 }

@@ -212,6 +212,45 @@ describe("SessionModule.forRoot", () => {
   })
 })
 
+describe("several applications and failures", () => {
+  it("lets two applications with equal options share the profiler: closing one leaves the other profiling", async () => {
+    const first = await startShop([SessionModule.forRoot(local())])
+    const firstApp = app!
+    const second = await startShop([SessionModule.forRoot(local())])
+    const secondApp = app!
+    expect(firstApp.get(SKETCHLOG_PROFILER)).toBe(secondApp.get(SKETCHLOG_PROFILER))
+    await sendAll(first, [{ method: "GET", path: "/items/1" }], 2)
+    await sendAll(second, [{ method: "GET", path: "/items/1" }], 3)
+    await firstApp.close()
+    expect(secondApp.get<HttpProfiler>(SKETCHLOG_PROFILER).state).toBe("running")
+    await sendAll(second, [{ method: "GET", path: "/items/1" }], 4)
+    await secondApp.close()
+    app = undefined
+    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({ "GET /items/:id": 9 })
+  })
+
+  it("serves requests when profiling cannot start, reports why, and injects no session", async () => {
+    const errors: Array<string> = []
+    const base = await startShop([
+      SessionModule.forRoot(
+        local({
+          session: Promise.reject(new Error("the platform is down")),
+          onError: (error) => errors.push(error.message),
+        }),
+      ),
+    ])
+    expect(await sendAll(base, [{ method: "GET", path: "/items/1" }], 3)).toEqual([200, 200, 200])
+    expect(app!.get(FeatureLog).session).toBeUndefined()
+    const profiler = app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
+    expect(profiler.state).toBe("failed")
+    expect((await profiler.status()).exchanges.dropped).toEqual({ "not-running": 3 })
+    expect(errors).toEqual([expect.stringContaining("the platform is down")])
+    await app!.close()
+    app = undefined
+    expect(await readProfiles(dir)).toEqual([])
+  })
+})
+
 describe("SessionModule.forRootAsync", () => {
   it("builds its options with ConfigService injected into the factory", async () => {
     const base = await startShop([
