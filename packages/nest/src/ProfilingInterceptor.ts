@@ -13,10 +13,10 @@ import { platformRoute } from "./internal/routeTemplate.js"
 
 /**
  * The global interceptor `SessionModule` installs: for each request that reaches a handler it notes
- * the route template, the handler's `@SkipProfiling` / `@ProfileDataset`, the parsed request body,
- * the value the handler returns and what it (or a pipe) throws. It stores references only; the row is
- * built after the response is sent. Requests that never reach a handler are profiled all the same
- * (the capture starts earlier, when the request arrives).
+ * the route template, the handler's `@SkipProfiling` / `@ProfileDataset`, the platform's request and
+ * response, and what the handler (or a pipe) throws. It stores references only; the row is built
+ * after the response is sent. Requests that never reach a handler are profiled all the same (the
+ * capture starts earlier, when the request arrives), and the body sent is taken where Nest sends it.
  */
 @Injectable()
 export class ProfilingInterceptor implements NestInterceptor {
@@ -42,9 +42,6 @@ export class ProfilingInterceptor implements NestInterceptor {
     capture.platformResponse = http.getResponse<unknown>()
     return next.handle().pipe(
       tap({
-        next: (value) => {
-          capture.responseBody = value
-        },
         error: (error: unknown) => {
           capture.error = error
         },

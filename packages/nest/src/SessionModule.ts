@@ -17,6 +17,7 @@ import { type HttpProfiler, RollingLoggerHandle, SessionHandle, sharedHttpProfil
 import { watchFastifyRequests } from "./internal/fastifyRequests.js"
 import { holdProfiler, releaseProfiler } from "./internal/profilerLeases.js"
 import { startCapture } from "./internal/RequestCapture.js"
+import { watchReplies } from "./internal/replyHook.js"
 import { onceProcessWide, SHUTDOWN_HINT, ShutdownHooksProbe } from "./internal/shutdownHooks.js"
 import { ProfilingInterceptor } from "./ProfilingInterceptor.js"
 import { ProfilingMiddleware } from "./ProfilingMiddleware.js"
@@ -117,6 +118,7 @@ export class SessionModule
   readonly #shutdownHooks = new ShutdownHooksProbe()
   #server: ServerLike | undefined
   #listener: RequestListener | undefined
+  #unwatchReplies: (() => void) | undefined
 
   constructor(
     @Inject(SKETCHLOG_PROFILER) private readonly profiler: HttpProfiler,
@@ -151,6 +153,7 @@ export class SessionModule
     this.#listener = (req, res) => startCapture(req, res, profiler)
     this.#server = server as ServerLike
     this.#server.prependListener("request", this.#listener)
+    this.#unwatchReplies = watchReplies(adapter)
     if (adapter.getType() === "fastify" && !watchFastifyRequests(adapter.getInstance())) {
       this.#logger.warn(
         "the Fastify instance had already started: requests turned away before a handler are profiled without their route",
@@ -171,6 +174,7 @@ export class SessionModule
       this.#server.removeListener("request", this.#listener)
       serverOwners.delete(this.#server)
     }
+    this.#unwatchReplies?.()
     await releaseProfiler(this.profiler)
   }
 }

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type INestApplication, Module } from "@nestjs/common"
+import { ClassSerializerInterceptor, type INestApplication, Module } from "@nestjs/common"
 import { ConfigModule, ConfigService } from "@nestjs/config"
+import { APP_INTERCEPTOR, NestFactory } from "@nestjs/core"
 import { Test } from "@nestjs/testing"
 import { type HttpProfiler, RollingLoggerHandle, SessionHandle } from "@sketchlog/core"
 import { SessionModule, type SessionModuleOptions, SKETCHLOG_PROFILER } from "@sketchlog/nest"
@@ -104,6 +105,35 @@ describe("SessionModule.forRoot", () => {
     expect(everything).not.toContain("/items/1")
     expect(everything).not.toContain("nowhere")
     expect(everything).not.toContain("must never be profiled")
+  })
+
+  it("profiles the body the client got: after a global ClassSerializerInterceptor, and never an error body", async () => {
+    @Module({
+      imports: [SessionModule.forRoot(local())],
+      controllers: shopControllers,
+      providers: [FeatureLog, { provide: APP_INTERCEPTOR, useClass: ClassSerializerInterceptor }],
+    })
+    class SerializingShop {}
+    const moduleRef = await Test.createTestingModule({ imports: [SerializingShop] }).compile()
+    app = moduleRef.createNestApplication({ logger: false })
+    const base = await listen(app)
+    await sendAll(
+      base,
+      [
+        { method: "GET", path: "/accounts/7" },
+        { method: "GET", path: "/errors/teapot" },
+      ],
+      2,
+    )
+    await app.close()
+    app = undefined
+    const profiles = await readProfiles(dir)
+    const account = segmentView(profiles, "shop", "GET /accounts/:id")!
+    expect(account.getColumn("response.body.owner")?.summary()["counts/n"]).toBe(2)
+    expect(account.getColumn("response.body.internal_risk_score")).toBeUndefined()
+    const teapot = segmentView(profiles, "shop", "GET /errors/teapot")!
+    expect(teapot.columnNames.filter((c) => c.startsWith("response.body."))).toEqual([])
+    expect(JSON.stringify(teapot.toJSON())).not.toContain("short and stout")
   })
 
   it("leaves out @SkipProfiling() controllers and handlers, and honours a handler's @SkipProfiling(false)", async () => {
@@ -248,6 +278,23 @@ describe("several applications and failures", () => {
     await app!.close()
     app = undefined
     expect(await readProfiles(dir)).toEqual([])
+  })
+})
+
+describe("without HTTP", () => {
+  it("injects the session and the logger into a standalone application context, whose close writes the rows", async () => {
+    @Module({ imports: [SessionModule.forRoot(local())], providers: [FeatureLog] })
+    class WorkerModule {}
+    const context = await NestFactory.createApplicationContext(WorkerModule, { logger: false })
+    const features = context.get(FeatureLog)
+    expect(features.session?.kind).toBe("local")
+    for (const income of [30000, 45000, 61000])
+      await features.record({ income_log: Math.log(income), segment: "batch" })
+    await context.close()
+    const rows = (await readProfiles(dir))
+      .filter((p) => p.dataset === "item-features")
+      .reduce((n, p) => n + (p.view.getColumn("income_log")?.summary()["counts/n"] as number), 0)
+    expect(rows).toBe(3)
   })
 })
 

@@ -4,7 +4,7 @@ import type { DeferredExchange, HttpExchange, HttpHeaderRecord, HttpProfiler } f
 import type { HandlerProfile } from "./HandlerProfile.js"
 import { platformRoute } from "./routeTemplate.js"
 
-/** Where a request's capture is kept, on the Node request object (shared by every platform). */
+/** Where a request's capture is kept, on the Node request and response (shared by every platform). */
 const CAPTURE = Symbol.for("sketchlog.nest.capture")
 
 /** Marks a request `sampleRate` left out, so a later hook does not draw again. */
@@ -13,6 +13,7 @@ const NOT_SAMPLED = Symbol.for("sketchlog.nest.not-sampled")
 type NodeRequest = IncomingMessage & {
   [CAPTURE]?: RequestCapture | typeof NOT_SAMPLED
 }
+type NodeResponse = ServerResponse & { [CAPTURE]?: RequestCapture }
 
 /**
  * The Node request and response behind a platform's objects: Express's are the Node ones,
@@ -29,6 +30,10 @@ export const captureOf = (req: IncomingMessage): RequestCapture | undefined => {
   return capture === NOT_SAMPLED ? undefined : capture
 }
 
+/** The capture of the request a response answers (Express's or Fastify's response, or the Node one). */
+export const captureOfResponse = (response: unknown): RequestCapture | undefined =>
+  (nodeResponse(response) as NodeResponse)[CAPTURE]
+
 /**
  * Starts capturing a request, once: the first hook to see it (the server listener, else the
  * middleware) decides, with its profiler; later hooks and a second `SessionModule` find it taken, so a
@@ -43,6 +48,7 @@ export const startCapture = (req: IncomingMessage, res: ServerResponse, profiler
   }
   const capture = new RequestCapture(r, res, profiler)
   r[CAPTURE] = capture
+  ;(res as NodeResponse)[CAPTURE] = capture
   res.once("close", capture.finish)
 }
 
@@ -67,7 +73,7 @@ export class RequestCapture implements DeferredExchange {
    */
   platformRequest: unknown = undefined
   platformResponse: unknown = undefined
-  /** What the handler returned (after inner interceptors), the body Nest serialises. */
+  /** The body Nest sent (`HttpAdapter.reply`), after every interceptor: what the client got. */
   responseBody: unknown = undefined
   /** What the handler, a pipe or an inner interceptor threw. */
   error: unknown = undefined

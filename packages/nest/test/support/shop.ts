@@ -25,6 +25,7 @@ import {
   type Session,
   SkipProfiling,
 } from "@sketchlog/nest"
+import { Exclude } from "class-transformer"
 import { IsInt, IsString, Min } from "class-validator"
 
 export class NewItem {
@@ -154,6 +155,28 @@ export class FeaturesController {
   }
 }
 
+/** An entity whose `internal_risk_score` `ClassSerializerInterceptor` keeps out of responses. */
+export class Account {
+  readonly id: string
+  readonly owner: string
+  @Exclude()
+  readonly internal_risk_score: number
+
+  constructor(id: string, owner: string, internalRiskScore: number) {
+    this.id = id
+    this.owner = owner
+    this.internal_risk_score = internalRiskScore
+  }
+}
+
+@Controller("accounts")
+export class AccountsController {
+  @Get(":id")
+  get(@Param("id") id: string) {
+    return new Account(id, "ada", 0.93)
+  }
+}
+
 /** Every controller of the shop, without SessionModule (each test adds its own registration). */
 export const shopControllers = [
   ItemsController,
@@ -162,6 +185,7 @@ export const shopControllers = [
   MetricsController,
   FraudController,
   FeaturesController,
+  AccountsController,
 ]
 
 /** A feature module that registers nothing but imports what it is given (the "imported twice" case). */
