@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ClassSerializerInterceptor, type INestApplication, Module } from "@nestjs/common"
+import { ClassSerializerInterceptor, type INestApplication, Module, VersioningType } from "@nestjs/common"
 import { ConfigModule, ConfigService } from "@nestjs/config"
 import { APP_INTERCEPTOR, NestFactory } from "@nestjs/core"
 import { Test } from "@nestjs/testing"
@@ -134,6 +134,35 @@ describe("SessionModule.forRoot", () => {
     const teapot = segmentView(profiles, "shop", "GET /errors/teapot")!
     expect(teapot.columnNames.filter((c) => c.startsWith("response.body."))).toEqual([])
     expect(JSON.stringify(teapot.toJSON())).not.toContain("short and stout")
+  })
+
+  it("takes the template with the global prefix and the URI version, as the platform registered it", async () => {
+    @Module({
+      imports: [SessionModule.forRoot(local())],
+      controllers: shopControllers,
+      providers: [FeatureLog],
+    })
+    class VersionedShop {}
+    const moduleRef = await Test.createTestingModule({ imports: [VersionedShop] }).compile()
+    app = moduleRef.createNestApplication({ logger: false })
+    app.setGlobalPrefix("api")
+    app.enableVersioning({ type: VersioningType.URI, defaultVersion: "2" })
+    const base = await listen(app)
+    const statuses = await sendAll(
+      base,
+      [
+        { method: "GET", path: "/api/v2/items/5" },
+        { method: "GET", path: "/items/5" },
+      ],
+      2,
+    )
+    expect(statuses).toEqual([200, 404, 200, 404])
+    await app.close()
+    app = undefined
+    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+      "GET /api/v2/items/:id": 2,
+      "GET (unmatched)": 2,
+    })
   })
 
   it("leaves out @SkipProfiling() controllers and handlers, and honours a handler's @SkipProfiling(false)", async () => {
