@@ -24,8 +24,9 @@ export type SketchlogNextOptions = HttpProfilerOptions
  * reloads) return at once and keep the first call's options. Every `withSketchlog` and
  * `withSketchlogApi` route without options of its own profiles into it. On SIGTERM the logger is
  * closed (every accepted row written) after Next.js has finished its requests and before the process
- * exits. On the edge runtime it prints a one-line explanation and does nothing. Never rejects:
- * failures are reported through `onError` (default: one line on stderr) and requests go on unprofiled.
+ * exits. On the edge runtime it prints a one-line explanation and does nothing. Rejects only for a
+ * bad option (`HttpOptionsError`, naming the option); a session or logger that cannot start is
+ * reported through `onError` (default: one line on stderr) and requests go on unprofiled.
  */
 export const register = async (options: SketchlogNextOptions = {}): Promise<void> => {
   if (isEdgeRuntime()) {
@@ -34,9 +35,13 @@ export const register = async (options: SketchlogNextOptions = {}): Promise<void
   }
   const state = processState()
   state.registration ??= loadNodePart().then((node) => node.openRegistration(options))
+  const registration = state.registration
   try {
-    await state.registration
-  } catch {
-    // Reported through onError by the node part; the server must start regardless.
+    await registration
+  } catch (error) {
+    // Only a bad option gets here (the session and the logger report through onError): fail where
+    // it was written, and let a corrected call (a hot reload) try again.
+    if (state.registration === registration) state.registration = undefined
+    throw error
   }
 }

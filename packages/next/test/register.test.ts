@@ -46,6 +46,21 @@ describe("register() on the edge runtime", () => {
 })
 
 describe("register() on Node.js", () => {
+  it("rejects a bad option with core's HttpOptionsError, leaving the way open for a corrected call", async () => {
+    const profileDir = await tempDir()
+    const bad = register({
+      datasetId: "first",
+      sampleRate: 2,
+      sessionOptions: { forceLocal: true },
+      profileDir,
+    })
+    await expect(bad).rejects.toMatchObject({ _tag: "HttpOptionsError", option: "sampleRate" })
+    expect(processState().registration).toBeUndefined()
+    expect(processState().registered).toBeUndefined()
+    expect(sharedHttpProfilers()).toEqual([])
+    // (The next test's first call is that corrected call.)
+  })
+
   it("opens one profiler per process, across repeated calls and re-evaluated modules (hot reload)", async () => {
     const profileDir = await tempDir()
     await register({ datasetId: "first", sessionOptions: { forceLocal: true }, profileDir })

@@ -171,6 +171,25 @@ describe("withSketchlog: what is profiled", () => {
   })
 })
 
+describe("withSketchlog: a route with invalid profiler options", () => {
+  it("serves the route unprofiled and says why once", async () => {
+    const printed = vi.spyOn(console, "error").mockImplementation(() => undefined)
+    try {
+      const handler = withSketchlog(async (request: Request) => Response.json(await request.json()), {
+        profiler: { sampleRate: -1 },
+      })
+      for (let i = 0; i < 3; i++) {
+        const response = await handler(jsonRequest("http://localhost/api/misconfigured", { i }), {})
+        expect(await response.json()).toEqual({ i })
+      }
+      const lines = printed.mock.calls.map(([line]) => String(line))
+      expect(lines).toEqual([expect.stringMatching(/^sketchlog: .*invalid.*sampleRate: /)])
+    } finally {
+      printed.mockRestore()
+    }
+  })
+})
+
 describe("withSketchlog: the response goes out untouched", () => {
   it("returns the handler's own Response; a small JSON body is read from a clone, the client still reads it", async () => {
     const { profiles, options, settle } = setup()

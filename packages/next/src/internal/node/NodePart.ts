@@ -45,11 +45,23 @@ export const profilerFor = (options: HttpProfilerOptions | undefined): HttpProfi
   return registered !== undefined && registered.state !== "closed" ? registered : sharedHttpProfiler()
 }
 
-/** Draws the sampling lot for a request that just arrived (false: do not capture it). */
+const reported = new Set<string>()
+
+/**
+ * Draws the sampling lot for a request that just arrived (false: do not capture it). A route whose
+ * own `profiler` options are invalid is served unprofiled, and says why once.
+ */
 export const admit = (options: HttpProfilerOptions | undefined): boolean => {
   try {
     return profilerFor(options).admit()
-  } catch {
+  } catch (error) {
+    const option = (error as { option?: unknown } | null)?.option
+    const text = error instanceof Error ? error.message : String(error)
+    const message = typeof option === "string" ? `${option}: ${text}` : text
+    if (!reported.has(message)) {
+      reported.add(message)
+      console.error(`sketchlog: a route's profiler options are invalid, it is served unprofiled: ${message}`)
+    }
     return false
   }
 }
