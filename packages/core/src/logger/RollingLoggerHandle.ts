@@ -7,6 +7,7 @@ import type { SessionEvent } from "../session/SessionEvent.js"
 import { getCurrentSession } from "../session/SessionInit.js"
 import type { FlushResult } from "./FlushResult.js"
 import { makeRollingLogger, type RollingLoggerEngine } from "./internal/makeRollingLogger.js"
+import { LoggerClosedError } from "./LoggerError.js"
 import type { CreateRollingLoggerOptions } from "./LoggerOptions.js"
 import type { LoggerStatus } from "./LoggerStatus.js"
 import type { LogOptions, LogRequestInput, RollingLoggerService } from "./RollingLoggerService.js"
@@ -37,6 +38,8 @@ export class RollingLoggerHandle implements AsyncDisposable {
   readonly #engine: RollingLoggerEngine
   readonly #session: Session["Type"]
   #closing: Promise<FlushResult> | undefined
+  /** Set once the runtime is disposed (after close): calls then reject with LoggerClosedError. */
+  #disposed = false
   #onBeforeExit: (() => void) | undefined
 
   /** @internal Use `createRollingLogger`. */
@@ -111,8 +114,10 @@ export class RollingLoggerHandle implements AsyncDisposable {
 
   /** Calls `callback` with every event of the logger's session (profiles written, rows dropped, uploads). */
   onEvent(callback: (event: SessionEvent) => void): () => Promise<void> {
+    if (this.#disposed) throw new LoggerClosedError()
     const stop = this.#runtime.runSync(this.#session.follow((event) => Effect.sync(() => callback(event))))
-    return () => this.#runtime.runPromise(stop)
+    // After close the subscription has already ended with the runtime.
+    return () => (this.#disposed ? Promise.resolve() : this.#runtime.runPromise(stop))
   }
 
   /**
@@ -124,6 +129,7 @@ export class RollingLoggerHandle implements AsyncDisposable {
       if (this.#onBeforeExit !== undefined) process.off("beforeExit", this.#onBeforeExit)
       this.#closing = this.#runtime.runPromiseExit(this.#engine.service.close).then(async (exit) => {
         await this.#runtime.dispose()
+        this.#disposed = true
         return settle(exit)
       })
     }
@@ -144,6 +150,7 @@ export class RollingLoggerHandle implements AsyncDisposable {
   }
 
   #run<A, E>(effect: Effect.Effect<A, E, never>): Promise<A> {
+    if (this.#disposed) return Promise.reject(new LoggerClosedError())
     return this.#runtime.runPromiseExit(effect).then(settle)
   }
 }

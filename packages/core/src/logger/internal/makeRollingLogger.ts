@@ -288,7 +288,8 @@ const build = (
     let finalStatus: ActorStatus | undefined
     const closeResult = yield* Deferred.make<FlushResult>()
 
-    // Drops on the Promise face are published once per turn of the event loop, per dataset and reason.
+    // Queue-full drops are published once per turn of the event loop, per dataset and reason, so an
+    // overload does not flood the session's event channel (a subscriber would lose the oldest).
     const pendingDrops = new Map<string, number>()
     let dropsScheduled = false
     const countDrop = (_datasetId: string, reason: DropReason, count: number) => {
@@ -299,15 +300,16 @@ const build = (
       pendingDrops.set(key, (pendingDrops.get(key) ?? 0) + count)
       if (dropsScheduled) return
       dropsScheduled = true
-      setImmediate(() => {
-        dropsScheduled = false
-        const drops = Array.from(pendingDrops)
-        pendingDrops.clear()
-        for (const [key, n] of drops) {
-          const [dropReason, id] = key.split("\u0000") as [string, string]
-          Effect.runSync(session.publish(new RowsDropped({ datasetId: id, count: n, reason: dropReason })))
-        }
-      }).unref()
+      setImmediate(publishDrops).unref()
+    }
+    const publishDrops = () => {
+      dropsScheduled = false
+      const drops = Array.from(pendingDrops)
+      pendingDrops.clear()
+      for (const [key, n] of drops) {
+        const [dropReason, id] = key.split("\u0000") as [string, string]
+        Effect.runSync(session.publish(new RowsDropped({ datasetId: id, count: n, reason: dropReason })))
+      }
     }
 
     const ask = <A>(make: (reply: Deferred.Deferred<A, unknown>) => Mail): Effect.Effect<A, unknown> =>
@@ -354,7 +356,7 @@ const build = (
           taken = Math.min(permits, rows)
           if (taken < rows) {
             countDrop(datasetId, "queue-full", rows - taken)
-            yield* session.publish(new RowsDropped({ datasetId, count: rows - taken, reason: "queue-full" }))
+            publishDropsSoon(datasetId, "queue-full", rows - taken)
             if (taken === 0) {
               if (sync !== undefined)
                 return yield* Effect.fail(
@@ -502,6 +504,7 @@ const build = (
         })).pipe(Effect.orDie)) as CloseReply
         finalStatus = reply.status
         yield* port.done
+        publishDrops()
         state = "closed"
         yield* Deferred.succeed(closeResult, reply.result)
         return reply.result
