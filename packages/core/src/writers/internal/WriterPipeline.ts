@@ -90,7 +90,11 @@ export class WriterPipeline {
   readonly #replaying = new Map<string, Deferred.Deferred<JobOutcome> | undefined>()
   /** Outbox entries known to exist (rows by id): from the last listing, plus puts, minus removals. */
   readonly #outboxEntries = new Map<string, number>()
+  /** Entries this process removed (a listing read before a removal must not bring them back). */
+  readonly #removed = new Set<string>()
   readonly #abandon: Deferred.Deferred<void>
+  /** One outbox listing at a time, so a replay's wait always covers entries an earlier one is reading. */
+  readonly #listing = Effect.unsafeMakeSemaphore(1)
   readonly #schedule: Schedule.Schedule<unknown, WriterError>
 
   private constructor(config: WriterPipelineConfig, scope: Scope.Scope, abandon: Deferred.Deferred<void>) {
@@ -152,8 +156,9 @@ export class WriterPipeline {
    * returns an effect waiting for those replays and every other replay in flight.
    */
   replay(resolve: (entry: OutboxEntry) => Writer | undefined): Effect.Effect<Effect.Effect<WriteSettlement>> {
-    return Effect.map(Effect.forkIn(this.#replayNow(resolve), this.#scope), (fiber) =>
-      Effect.flatten(Fiber.join(fiber)),
+    return Effect.map(
+      Effect.forkIn(this.#listing.withPermits(1)(this.#replayNow(resolve)), this.#scope),
+      (fiber) => Effect.flatten(Fiber.join(fiber)),
     )
   }
 
@@ -173,9 +178,10 @@ export class WriterPipeline {
       for (const id of Array.from(this.#outboxEntries.keys())) {
         if (!this.#replaying.has(id)) this.#outboxEntries.delete(id)
       }
-      for (const entry of entries) this.#outboxEntries.set(entry.id, entry.rows)
+      for (const entry of entries)
+        if (!this.#removed.has(entry.id)) this.#outboxEntries.set(entry.id, entry.rows)
       for (const entry of entries) {
-        if (this.#replaying.has(entry.id)) continue
+        if (this.#replaying.has(entry.id) || this.#removed.has(entry.id)) continue
         const writer = resolve(entry)
         if (writer === undefined) continue
         // Claimed before reading, so a concurrent replay (start-up and a flush) never sends it twice.
@@ -325,6 +331,7 @@ export class WriterPipeline {
       lane.status.rowsStored += write.rows
       if (entry !== undefined && this.#config.outbox !== undefined) {
         this.#outboxEntries.delete(entry.id)
+        this.#removed.add(entry.id)
         yield* this.#config.outbox
           .remove(entry)
           .pipe(
