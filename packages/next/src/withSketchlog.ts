@@ -86,23 +86,27 @@ export function withSketchlog<Req extends Request, Ctx>(
     const durationMs = performance.now() - started
     // Cold start only: core was still loading when the request came.
     const node = part ?? (await loadNodePart().catch(() => undefined))
-    if (node !== undefined && (admitted ?? node.admit(options.profiler))) {
-      const limit = options.maxResponseBodyBytes
-      const responseBody =
-        response === undefined || limit === 0 ? undefined : node.readJsonBody(response, limit)
-      const task = profileTask(node, options, {
-        request,
-        context,
-        response,
-        thrown,
-        error,
-        startedAt,
-        durationMs,
-        requestBody: capture,
-        responseBody,
-      })
-      const mode = runAfterResponse(options.after ?? node.after(), task, trackPending)
-      processState().scheduled[mode]++
+    try {
+      if (node !== undefined && (admitted ?? node.admit(options.profiler))) {
+        const limit = options.maxResponseBodyBytes
+        const responseBody =
+          response === undefined || limit === 0 ? undefined : node.readJsonBody(response, limit)
+        const task = profileTask(node, options, {
+          request,
+          context,
+          response,
+          thrown,
+          error,
+          startedAt,
+          durationMs,
+          requestBody: capture,
+          responseBody,
+        })
+        const mode = runAfterResponse(options.after ?? node.after(), task, trackPending)
+        processState().scheduled[mode]++
+      }
+    } catch {
+      // Profiling never changes what the handler answered.
     }
     if (thrown) throw error
     return response as Response

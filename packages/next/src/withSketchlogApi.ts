@@ -74,23 +74,27 @@ export function withSketchlogApi<Req extends ApiRequest, Res extends ApiResponse
       const durationMs = performance.now() - started
       const aborted = !res.writableFinished
       const record = (node: NodePart) => {
-        if (admitted === undefined && !node.admit(options.profiler)) return
-        const path = pathOf(req.url)
-        const search = searchOf(req.url)
-        node.recordExchange(options.profiler, {
-          method: req.method ?? "GET",
-          route: options.route ?? deriveRouteTemplate(path, paramsOf(req.query, search)),
-          path,
-          status: res.statusCode,
-          durationMs,
-          timestamp: startedAt,
-          request: { headers: req.headers, body: req.body },
-          response: { headers: res.getHeaders(), body: sent.body?.value },
-          // The URL's own query, not `req.query`, which also holds the route's parameters.
-          query: search,
-          error: error?.value,
-          aborted,
-        })
+        try {
+          if (admitted === undefined && !node.admit(options.profiler)) return
+          const path = pathOf(req.url)
+          const search = searchOf(req.url)
+          node.recordExchange(options.profiler, {
+            method: req.method ?? "GET",
+            route: options.route ?? deriveRouteTemplate(path, paramsOf(req.query, search)),
+            path,
+            status: res.statusCode,
+            durationMs,
+            timestamp: startedAt,
+            request: { headers: req.headers, body: req.body },
+            response: { headers: res.getHeaders(), body: sent.body?.value },
+            // The URL's own query, not `req.query`, which also holds the route's parameters.
+            query: search,
+            error: error?.value,
+            aborted,
+          })
+        } catch {
+          // This runs in a socket event: nothing here may throw into the server.
+        }
       }
       const node = loadedNodePart()
       if (node !== undefined) record(node)
