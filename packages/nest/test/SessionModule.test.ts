@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises"
+import { createServer } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { ClassSerializerInterceptor, type INestApplication, Module, VersioningType } from "@nestjs/common"
@@ -307,6 +308,44 @@ describe("several applications and failures", () => {
     await app!.close()
     app = undefined
     expect(await readProfiles(dir)).toEqual([])
+  })
+})
+
+describe("served without the application's server", () => {
+  it("captures through the middleware when the platform instance is mounted elsewhere (serverless wrappers)", async () => {
+    @Module({
+      imports: [SessionModule.forRoot(local())],
+      controllers: shopControllers,
+      providers: [FeatureLog],
+    })
+    class ShopModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [ShopModule] }).compile()
+    app = moduleRef.createNestApplication({ logger: false })
+    await app.init()
+    // Another server around the Express instance, as a serverless wrapper would call it.
+    const server = createServer(app.getHttpAdapter().getInstance())
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+    const statuses = await sendAll(
+      base,
+      [
+        { method: "GET", path: "/items/1" },
+        { method: "POST", path: "/items", body: { name: 3 } },
+        { method: "GET", path: "/items/1/secret" },
+        { method: "GET", path: "/missing" },
+      ],
+      2,
+    )
+    expect(statuses).toEqual([200, 400, 403, 404, 200, 400, 403, 404])
+    await new Promise((resolve) => server.close(resolve))
+    await app.close()
+    app = undefined
+    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+      "GET /items/:id": 2,
+      "POST /items": 2,
+      "GET /items/:id/secret": 2,
+      "GET (unmatched)": 2,
+    })
   })
 })
 
