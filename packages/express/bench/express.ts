@@ -1,0 +1,266 @@
+// Cost of auto-profiling an Express app, against bare Express and Express + pino-http.
+// Run: pnpm bench:express   (BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONNECTIONS=16 to change the run)
+//
+// Setup: each variant is its own server in a child process (started once, all idle but the one under
+// load); autocannon runs in this process. On Linux with `taskset`, servers are pinned to CPU 1 and
+// autocannon to CPU 0, so the two never share a core on a 2-core machine. Variants and routes
+// alternate round by round, so a change in machine load hits every variant alike; the table gives
+// the median of the rounds.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import autocannon from "autocannon"
+
+/** The middleware each server runs in front of the same two routes. */
+const variants = ["bare", "pino-http", "sketchlog", "sketchlog-worker"] as const
+type Variant = (typeof variants)[number]
+
+/** A 20-field request body, as a model-serving API receives. */
+const jsonBody = JSON.stringify({
+  applicant_id: "a-10293",
+  age: 41,
+  annual_income: 72000.5,
+  loan_amount: 25000,
+  loan_term_months: 60,
+  credit_score: 712,
+  employment_status: "employed",
+  years_employed: 7.5,
+  debt_to_income: 0.31,
+  num_open_accounts: 5,
+  num_delinquencies: 0,
+  home_ownership: "mortgage",
+  purpose: "home_improvement",
+  has_cosigner: false,
+  region: "north-east",
+  channel: "web",
+  device: "mobile",
+  marketing_opt_in: true,
+  referral_code: "SPRING24",
+  requested_at: "2025-03-14T09:26:53Z",
+})
+
+const routes = {
+  hello: { method: "GET", path: "/hello" },
+  json: { method: "POST", path: "/json", body: jsonBody, headers: { "content-type": "application/json" } },
+} as const
+type RouteName = keyof typeof routes
+
+// ——— server side (child process) ———
+
+const serve = async (variant: Variant, profileDir: string) => {
+  const express = (await import("express")).default
+  const app = express()
+  app.disable("x-powered-by")
+  app.use(express.json())
+  let close: () => Promise<void> = async () => undefined
+  if (variant === "pino-http") {
+    const { pino } = await import("pino")
+    const { pinoHttp } = await import("pino-http")
+    app.use(pinoHttp({ logger: pino(pino.destination("/dev/null")) }))
+  } else if (variant === "sketchlog" || variant === "sketchlog-worker") {
+    const { sketchlog } = await import("../src/index.js")
+    const middleware = sketchlog({
+      datasetId: "bench",
+      profileDir,
+      sessionOptions: { forceLocal: true },
+      logger: { mode: variant === "sketchlog-worker" ? "worker" : "in-thread" },
+    })
+    await middleware.profiler.ready
+    app.use(middleware)
+    close = () => middleware.close()
+  }
+  app.get("/hello", (_req, res) => {
+    res.send("hello world")
+  })
+  app.post("/json", (req, res) => {
+    const b = req.body as { applicant_id: string; credit_score: number }
+    res.json({
+      applicant_id: b.applicant_id,
+      score: b.credit_score / 850,
+      label: "approve",
+      version: "3.2.1",
+    })
+  })
+  const server = app.listen(0, "127.0.0.1", () => {
+    const address = server.address()
+    process.stdout.write(`ready ${typeof address === "object" && address !== null ? address.port : 0}\n`)
+  })
+  const stop = async () => {
+    server.close()
+    server.closeAllConnections()
+    await close()
+    process.exit(0) // --cpu-prof writes its profile on this exit
+  }
+  process.on("message", (message) => {
+    if (message === "stop") void stop()
+    // CPU time used so far (µs, all threads of the process): the parent divides the difference over a
+    // run by the requests served, a figure that other load on the machine hardly moves.
+    if (message === "cpu") {
+      const { user, system } = process.cpuUsage()
+      process.send?.({ cpu: user + system })
+    }
+  })
+  // Run alone for profiling: `node --cpu-prof --import tsx --conditions=@sketchlog/source
+  // packages/express/bench/express.ts server sketchlog /tmp/profiles`, load it, then Ctrl-C.
+  process.once("SIGINT", () => void stop())
+}
+
+// ——— load side (this process) ———
+
+interface Server {
+  readonly variant: Variant
+  readonly child: ChildProcess
+  readonly url: string
+}
+
+const hasTaskset = (() => {
+  try {
+    execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+const startServer = (variant: Variant, profileDir: string): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const self = fileURLToPath(import.meta.url)
+    const nodeArgs = [...process.execArgv, self, "server", variant, profileDir]
+    const child = hasTaskset
+      ? spawn("taskset", ["-c", "1", process.execPath, ...nodeArgs], {
+          stdio: ["ignore", "pipe", "inherit", "ipc"],
+        })
+      : spawn(process.execPath, nodeArgs, { stdio: ["ignore", "pipe", "inherit", "ipc"] })
+    let out = ""
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /ready (\d+)/.exec(out)
+      if (match !== null) resolve({ variant, child, url: `http://127.0.0.1:${match[1]}` })
+    })
+    child.once("exit", (code) => reject(new Error(`${variant} server exited with ${code}`)))
+  })
+
+interface Sample {
+  readonly rps: number
+  readonly p50: number
+  readonly p99: number
+  /** CPU time the server used per request served, µs. */
+  readonly cpuPerRequest: number
+  readonly errors: number
+}
+
+const cpuOf = (server: Server): Promise<number> =>
+  new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (typeof message === "object" && message !== null && "cpu" in message) {
+        server.child.off("message", onMessage)
+        resolve((message as { cpu: number }).cpu)
+      }
+    }
+    server.child.on("message", onMessage)
+    server.child.send("cpu")
+  })
+
+const load = async (
+  server: Server,
+  route: RouteName,
+  seconds: number,
+  connections: number,
+): Promise<Sample> => {
+  const r = routes[route]
+  const cpuBefore = await cpuOf(server)
+  const result = await autocannon({
+    url: server.url + r.path,
+    method: r.method,
+    connections,
+    duration: seconds,
+    ...("body" in r ? { body: r.body, headers: r.headers } : {}),
+  })
+  const cpu = (await cpuOf(server)) - cpuBefore
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuPerRequest: cpu / Math.max(1, result.requests.total),
+    errors: result.errors + result.non2xx,
+  }
+}
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+
+const main = async () => {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5)
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
+  const profileDir = mkdtempSync(join(tmpdir(), "sketchlog-bench-"))
+  console.log(
+    `express bench: ${rounds} rounds × ${seconds}s per variant and route, ${connections} connections, ` +
+      `node ${process.version}, ${hasTaskset ? "servers pinned to CPU 1, autocannon to CPU 0" : "no CPU pinning"}`,
+  )
+  const servers: Array<Server> = []
+  try {
+    for (const variant of variants) servers.push(await startServer(variant, profileDir))
+    // Warm-up: JIT and connection pools, discarded.
+    for (const server of servers) {
+      for (const route of Object.keys(routes) as Array<RouteName>) await load(server, route, 2, connections)
+    }
+    const samples = new Map<string, Array<Sample>>()
+    for (let round = 0; round < rounds; round++) {
+      for (const route of Object.keys(routes) as Array<RouteName>) {
+        for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+          // Only the server under load runs: the others are paused (SIGSTOP), so their timers and
+          // background work cannot take CPU from it.
+          for (const other of servers) if (other !== server) other.child.kill("SIGSTOP")
+          server.child.kill("SIGCONT")
+          const sample = await load(server, route, seconds, connections)
+          const key = `${server.variant}|${route}`
+          samples.set(key, [...(samples.get(key) ?? []), sample])
+          process.stderr.write(".")
+        }
+      }
+    }
+    process.stderr.write("\n")
+    const rows: Array<Record<string, string>> = []
+    for (const route of Object.keys(routes) as Array<RouteName>) {
+      const bare = samples.get(`bare|${route}`)!
+      const bareRps = median(bare.map((s) => s.rps))
+      const bareP99 = median(bare.map((s) => s.p99))
+      const bareCpu = median(bare.map((s) => s.cpuPerRequest))
+      for (const variant of variants) {
+        const s = samples.get(`${variant}|${route}`)!
+        const rps = median(s.map((x) => x.rps))
+        const p99 = median(s.map((x) => x.p99))
+        rows.push({
+          route,
+          variant,
+          "req/s": rps.toFixed(0),
+          "req/s per round": s.map((x) => x.rps.toFixed(0)).join(" "),
+          "p50 ms": median(s.map((x) => x.p50)).toFixed(2),
+          "p99 ms": p99.toFixed(2),
+          "× bare req/s": (rps / bareRps).toFixed(3),
+          "p99 added ms": (p99 - bareP99).toFixed(2),
+          "CPU µs/req": median(s.map((x) => x.cpuPerRequest)).toFixed(0),
+          "CPU added µs/req": (median(s.map((x) => x.cpuPerRequest)) - bareCpu).toFixed(0),
+          errors: String(s.reduce((n, x) => n + x.errors, 0)),
+        })
+      }
+    }
+    console.table(rows)
+  } finally {
+    for (const server of servers) server.child.kill("SIGCONT")
+    for (const server of servers) server.child.send("stop")
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.child.once("exit", resolve))))
+    rmSync(profileDir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[2] === "server") {
+  await serve(process.argv[3] as Variant, process.argv[4]!)
+} else {
+  await main()
+}

@@ -1,0 +1,157 @@
+import type { IncomingMessage, ServerResponse } from "node:http"
+import type { DeferredExchange, HttpExchange, HttpProfiler, Row, SessionHandle } from "@sketchlog/core"
+import type { RequestSketchlog } from "../RequestSketchlog.js"
+import { byteLength, hookResponses, type ResponseSink } from "./responseHooks.js"
+import { routeTemplate } from "./routeTemplate.js"
+
+type ExpressRequest = IncomingMessage & {
+  readonly route?: unknown
+  readonly baseUrl?: unknown
+  readonly app?: unknown
+  readonly originalUrl?: string
+  readonly body?: unknown
+  readonly query?: unknown
+  sketchlog?: unknown
+}
+
+/**
+ * The capture of a request, if a sketchlog middleware saw it. The capture is `req.sketchlog` itself:
+ * one property added to each request, not two (every property added to Node's request objects has a
+ * measurable cost on a busy server).
+ */
+export const captureOf = (req: object | undefined): RequestCapture | undefined => {
+  const capture = (req as ExpressRequest | undefined)?.sketchlog
+  return capture instanceof RequestCapture ? capture : undefined
+}
+
+/** The `close` listener of every watched response: one shared function, no closure per request. */
+function onResponseClose(this: ServerResponse): void {
+  captureOf(this.req)?.finish()
+}
+
+/**
+ * What one request leaves for profiling, gathered on the response path with a few field reads and
+ * turned into an `HttpExchange` only after the response is out (`toExchange`). It is also the
+ * request's `req.sketchlog`, so a request costs one object for both.
+ */
+export class RequestCapture implements RequestSketchlog, DeferredExchange, ResponseSink {
+  readonly startedAt = Date.now()
+  readonly #start = performance.now()
+  readonly #req: ExpressRequest
+  readonly #res: ServerResponse
+  /** The first middleware's profiler: the one `req.sketchlog` speaks for. */
+  readonly primary: HttpProfiler
+  /**
+   * Profilers this request is recorded by: those whose `admit()` took it (usually the primary one; a
+   * second, differently configured middleware adds its own).
+   */
+  readonly profilers: Array<HttpProfiler> = []
+  /** Whether the response is being watched (its hooks report here; the `close` listener is on). */
+  watching = false
+  /** The value given to `res.json` / `res.send(object)`. */
+  responseBody: unknown = undefined
+  /** Bytes passed to `res.write`, for streamed bodies without a `content-length`. */
+  written = 0
+  /** The last chunk given to `res.end`, measured only if nothing says the size. */
+  endChunk: unknown = undefined
+  endEncoding: unknown = undefined
+  /** What the request's handlers threw, as seen by `errorHandler()`. */
+  error: unknown = undefined
+  durationMs = 0
+  aborted = false
+  route: unknown = undefined
+  baseUrl: unknown = undefined
+  app: unknown = undefined
+  finished = false
+
+  constructor(req: IncomingMessage, res: ServerResponse, primary: HttpProfiler) {
+    this.#req = req as ExpressRequest
+    this.#res = res
+    this.primary = primary
+  }
+
+  /** Records the request with `profiler` too (when its `admit()` took it). */
+  recordWith(profiler: HttpProfiler): void {
+    this.profilers.push(profiler)
+    if (this.watching) return
+    // The response hooks (on Express's response prototype) report to this capture from now on, and
+    // `close` comes after `finish`, or when the client went away.
+    this.watching = true
+    hookResponses(this.#res)
+    this.#res.on("close", onResponseClose)
+  }
+
+  /** Called once, on the response's `close`: freeze what can change later, then hand over. */
+  finish(): void {
+    if (this.finished) return
+    this.finished = true
+    const req = this.#req
+    this.durationMs = performance.now() - this.#start
+    // The client went away: before the response was handed over, or before its own request body
+    // arrived whole (a response written afterwards, like body-parser's 400 for the aborted body,
+    // counts as "finished" although it went nowhere).
+    this.aborted = !this.#res.writableFinished || req.readableAborted === true
+    // The route and mount path as they are when the response ends (Express resets them once a
+    // router is left), read now and resolved to a template later, off the response path.
+    this.route = req.route
+    this.baseUrl = req.baseUrl
+    this.app = req.app
+    for (let i = 0; i < this.profilers.length; i++) this.profilers[i]!.record(this)
+  }
+
+  /** The exchange, built after the response is out. Reads only; never throws on odd values. */
+  toExchange(): HttpExchange {
+    const req = this.#req
+    const res = this.#res
+    let query: unknown
+    try {
+      query = req.query // Express 5 parses the query string on every read: done here, not earlier
+    } catch {
+      query = undefined
+    }
+    const url = typeof req.originalUrl === "string" ? req.originalUrl : req.url
+    const q = url?.indexOf("?") ?? -1
+    return {
+      method: req.method ?? "",
+      // Before the response ends (`req.sketchlog.datasetId` in a handler) the live values are read.
+      route: this.finished
+        ? routeTemplate(this.route, this.baseUrl, this.app)
+        : routeTemplate(req.route, req.baseUrl, req.app),
+      path: q === -1 ? url : url!.slice(0, q),
+      status: res.statusCode,
+      durationMs: this.durationMs,
+      timestamp: this.startedAt,
+      request: { headers: req.headers, body: req.body },
+      response: {
+        headers: res.getHeaders(),
+        body: this.responseBody,
+        size: this.responseSize(),
+      },
+      query: typeof query === "object" && query !== null ? (query as Record<string, unknown>) : undefined,
+      error: this.error,
+      aborted: this.aborted,
+    }
+  }
+
+  /** Bytes of a streamed body; undefined when `content-length` says it (core reads that itself). */
+  private responseSize(): number | undefined {
+    if (this.#res.getHeader("content-length") !== undefined) return undefined
+    if (!this.#res.headersSent) return undefined
+    return this.written + byteLength(this.endChunk, this.endEncoding)
+  }
+
+  // — req.sketchlog —
+
+  get session(): SessionHandle | undefined {
+    return this.primary.session
+  }
+
+  get datasetId(): string {
+    return this.primary.datasetFor(this.toExchange())
+  }
+
+  log(row: Row): Promise<void> {
+    const exchange = this.toExchange()
+    return this.primary.log(row, { datasetId: this.primary.datasetFor(exchange), exchange })
+  }
+}

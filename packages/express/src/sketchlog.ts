@@ -1,0 +1,72 @@
+import { type HttpProfiler, type HttpProfilerStatus, sharedHttpProfiler } from "@sketchlog/core"
+import type { NextFunction, Request, RequestHandler, Response } from "express"
+import { captureOf, RequestCapture } from "./internal/RequestCapture.js"
+import type { SketchlogOptions } from "./SketchlogOptions.js"
+
+/** The middleware `sketchlog()` returns: an Express handler with the profiler's controls. */
+export interface SketchlogMiddleware extends RequestHandler {
+  /** The shared profiler behind it (one per configuration in the process). */
+  readonly profiler: HttpProfiler
+  /** Counts, state and the logger's status; never a secret. */
+  status(): Promise<HttpProfilerStatus>
+  /** Writes every open profile now. */
+  flush(): Promise<void>
+  /**
+   * Writes every profile and stops profiling (the session too, when the middleware opened it).
+   * Idempotent. Requests still arriving pass through unprofiled.
+   */
+  close(): Promise<void>
+  /** Same as `close()`. */
+  shutdown(): Promise<void>
+}
+
+/** Profilers made by `sketchlog()`, for the package-level `shutdown()`. */
+export const expressProfilers = new Set<HttpProfiler>()
+
+/**
+ * Express middleware that profiles every request and response: one line, `app.use(sketchlog())`.
+ * The session is resolved once (the first requests wait for it, a few milliseconds at start-up);
+ * each request gets `req.sketchlog` (`session`, `datasetId`, `log(row)`); when its response ends
+ * (or the client goes away) the exchange is handed to the profiler, which maps and logs it on a later
+ * turn of the event loop. Nothing but a few field reads happens on the response path. Mounting it
+ * twice with equal options (app and router, or twice by mistake) profiles each request once.
+ * Throws `HttpOptionsError` for a bad option.
+ */
+export const sketchlog = (options: SketchlogOptions = {}): SketchlogMiddleware => {
+  const profiler = sharedHttpProfiler(options)
+  expressProfilers.add(profiler)
+
+  const handle = (req: Request, res: Response, next: NextFunction): void => {
+    const seen = captureOf(req)
+    if (seen !== undefined) {
+      // Mounted again on this request's way: one capture per request; a second, different
+      // configuration records it too, but the same profiler never sees a request twice.
+      if (seen.primary !== profiler && !seen.profilers.includes(profiler) && profiler.state !== "closed") {
+        if (profiler.admit()) seen.recordWith(profiler)
+      }
+      next()
+      return
+    }
+    const capture = new RequestCapture(req, res, profiler)
+    req.sketchlog = capture
+    if (profiler.state !== "closed" && profiler.admit()) capture.recordWith(profiler)
+    if (profiler.state === "starting") {
+      // Only while the session resolves (start-up): then `req.sketchlog.session` is set in handlers.
+      void profiler.ready.then(() => next())
+      return
+    }
+    next()
+  }
+
+  const close = () => {
+    expressProfilers.delete(profiler)
+    return profiler.close()
+  }
+  return Object.assign(handle, {
+    profiler,
+    status: () => profiler.status(),
+    flush: () => profiler.flush(),
+    close,
+    shutdown: close,
+  })
+}
