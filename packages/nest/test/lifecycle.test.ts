@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { describe, it, type TestContext } from "vitest"
 import { type Call, sendAll } from "./support/http.js"
 import { readProfiles, rowsBySegment } from "./support/profiles.js"
 
@@ -77,25 +77,33 @@ const traffic: ReadonlyArray<Call> = [
   { method: "GET", path: "/missing" },
 ]
 
-let dir: string
-let child: Child | undefined
+/**
+ * A temporary profile directory and a child started in it, both cleaned up when the test ends (the
+ * child killed if it is still running, e.g. after a failed assertion).
+ */
+const setUp = async (
+  onTestFinished: TestContext["onTestFinished"],
+  mode: "hooks" | "no-hooks",
+): Promise<{ dir: string; child: Child }> => {
+  const dir = await mkdtemp(join(tmpdir(), "sketchlog-nest-life-"))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  const child = await startChild(dir, mode)
+  onTestFinished(async () => {
+    if (child.process.exitCode === null && child.process.signalCode === null) {
+      child.process.kill("SIGKILL")
+      await child.exited
+    }
+  })
+  return { dir, child }
+}
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "sketchlog-nest-life-"))
-})
-
-afterEach(async () => {
-  if (child !== undefined && child.process.exitCode === null && child.process.signalCode === null) {
-    child.process.kill("SIGKILL")
-    await child.exited
-  }
-  child = undefined
-  await rm(dir, { recursive: true, force: true })
-})
-
-describe("lifecycle", () => {
-  it("writes every profile on SIGTERM when shutdown hooks are on, without the hint", async () => {
-    child = await startChild(dir, "hooks")
+// Concurrent: each test waits mostly on its own child process (tsx compiling the app).
+describe.concurrent("lifecycle", () => {
+  it("writes every profile on SIGTERM when shutdown hooks are on, without the hint", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { dir, child } = await setUp(onTestFinished, "hooks")
     await sendAll(child.base, traffic, 5)
     child.process.kill("SIGTERM")
     const ended = await child.exited
@@ -110,8 +118,11 @@ describe("lifecycle", () => {
     })
   })
 
-  it("logs the hint once when shutdown hooks are off, and the process ends by itself after app.close()", async () => {
-    child = await startChild(dir, "no-hooks")
+  it("logs the hint once when shutdown hooks are off, and the process ends by itself after app.close()", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { dir, child } = await setUp(onTestFinished, "no-hooks")
     await sendAll(child.base, traffic, 3)
     child.process.send("close")
     await child.waitFor(/^closed$/m)
