@@ -5,8 +5,6 @@
 export { InjectRollingLogger, InjectSession } from "./InjectSession.js"
 export { RollingLogger, Session } from "./injectables.js"
 export { PROFILE_DATASET, ProfileDataset } from "./ProfileDataset.js"
-export { ProfilingInterceptor } from "./ProfilingInterceptor.js"
-export { ProfilingMiddleware } from "./ProfilingMiddleware.js"
 export { SessionModule } from "./SessionModule.js"
 export type { SessionModuleAsyncOptions, SessionModuleOptions } from "./SessionModuleOptions.js"
 export { SKIP_PROFILING, SkipProfiling } from "./SkipProfiling.js"
