@@ -92,6 +92,7 @@ export class WriterPipeline {
   readonly #outboxEntries = new Map<string, number>()
   /** Entries this process removed (a listing read before a removal must not bring them back). */
   readonly #removed = new Set<string>()
+  #swept = false
   readonly #abandon: Deferred.Deferred<void>
   /** One outbox listing at a time, so a replay's wait always covers entries an earlier one is reading. */
   readonly #listing = Effect.unsafeMakeSemaphore(1)
@@ -168,6 +169,11 @@ export class WriterPipeline {
     const outbox = this.#config.outbox
     if (outbox === undefined) return Effect.succeed(Effect.succeed({ outcomes: [] }))
     return Effect.gen(this, function* () {
+      if (!this.#swept) {
+        // Once per run: what a crash in the middle of an outbox write left behind.
+        this.#swept = true
+        yield* Effect.ignore(outbox.sweep())
+      }
       const entries = yield* outbox
         .list()
         .pipe(

@@ -121,9 +121,17 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
     let timer: NodeJS.Timeout | undefined
     let snapshot: ActorStatus | undefined
 
+    let referenced = false
+    /**
+     * The worker keeps the process alive only while someone waits for it: a call, rows it has not
+     * profiled yet (a caller may await room for more), closing. Idle, it is unref'd.
+     */
     const holdOpen = () => {
       if (worker === undefined) return
-      if (calls.size > 0 || closing) worker.ref()
+      const wanted = calls.size > 0 || closing || permitsInWorker > 0 || config.budget.waiting > 0
+      if (wanted === referenced) return
+      referenced = wanted
+      if (wanted) worker.ref()
       else worker.unref()
     }
 
@@ -180,6 +188,7 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         countIn(key, (message.multiple as { data: ReadonlyArray<unknown> }).data.length)
       }
       permitsInWorker += permits
+      holdOpen()
       post({ t: "rows", message, permits, id, sync })
     }
 
@@ -222,6 +231,7 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         case "release":
           permitsInWorker = Math.max(0, permitsInWorker - message.permits)
           config.budget.release(message.permits)
+          holdOpen()
           return
         case "dropped":
           countOut(message.datasetId, message.count)
@@ -299,6 +309,8 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         queueCapacity: config.queueCapacity,
       } satisfies ToWorker)
       configured.clear()
+      referenced = false
+      created.unref()
       holdOpen()
     }
 
