@@ -21,7 +21,7 @@ import { type ActorPort, startInThreadPort } from "./InThreadPort.js"
 import type { ActorStatus, CloseReply, Mail, SyncMode } from "./Mail.js"
 import { RowBudget } from "./RowBudget.js"
 import { RowBuffer } from "./RowBuffer.js"
-import { startWorkerPort } from "./worker/WorkerPort.js"
+import { startWorkerPort, workerOf } from "./worker/WorkerPort.js"
 
 /** What the Promise face uses besides the service: the synchronous paths. */
 export interface LoggerFastPath {
@@ -442,6 +442,8 @@ const build = (
       const droppedByReason: Partial<Record<DropReason, number>> = { ...counters.droppedByReason }
       for (const [reason, n] of Object.entries(actor.droppedByReason) as Array<[DropReason, number]>)
         droppedByReason[reason] = (droppedByReason[reason] ?? 0) + n
+      if (pipeline.lostRows > 0)
+        droppedByReason["write-failed"] = (droppedByReason["write-failed"] ?? 0) + pipeline.lostRows
       const latest = [lastError, ...writers.map((w) => w.lastError)]
         .filter((e) => e !== undefined)
         .sort((a, b) => (a.at < b.at ? 1 : -1))[0]
@@ -512,6 +514,8 @@ const build = (
     })
 
     const service: RollingLoggerService = { log, logRequest, flush, status, settle, close }
+    const worker = workerOf.get(port)
+    if (worker !== undefined) workerOf.set(service, worker)
 
     const fast: LoggerFastPath = {
       status: () => statusOf(finalStatus ?? port.peek() ?? EMPTY_ACTOR),

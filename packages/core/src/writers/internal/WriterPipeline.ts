@@ -93,6 +93,7 @@ export class WriterPipeline {
   /** Entries this process removed (a listing read before a removal must not bring them back). */
   readonly #removed = new Set<string>()
   #swept = false
+  #lostRows = 0
   readonly #abandon: Deferred.Deferred<void>
   /** One outbox listing at a time, so a replay's wait always covers entries an earlier one is reading. */
   readonly #listing = Effect.unsafeMakeSemaphore(1)
@@ -127,6 +128,11 @@ export class WriterPipeline {
     let rows = 0
     for (const n of this.#outboxEntries.values()) rows += n
     return { entries: this.#outboxEntries.size, rows }
+  }
+
+  /** Rows of profiles that failed and could not be kept in the outbox. */
+  get lostRows(): number {
+    return this.#lostRows
   }
 
   /** Jobs queued or running. */
@@ -371,6 +377,7 @@ export class WriterPipeline {
       lane.status.failed++
       const lost = (reason: string) =>
         Effect.gen(this, function* () {
+          this.#lostRows += write.rows
           yield* Effect.logError(
             `lost a profile of ${write.datasetId} (${write.rows} rows, ${write.bucket}): ${error.message}; ${reason}`,
           )

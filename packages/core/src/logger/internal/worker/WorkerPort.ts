@@ -44,8 +44,11 @@ interface PendingCall {
   readonly rows: { readonly datasetId: string; readonly count: number } | undefined
 }
 
-/** The ports of live loggers, for tests that need to crash a worker. */
-export const workerOfPort = new WeakMap<ActorPort, () => Worker | undefined>()
+/**
+ * The worker behind a logger's port or service, for tests that need to crash it (internal: not
+ * exported from the package).
+ */
+export const workerOf = new WeakMap<object, () => Worker | undefined>()
 
 const plainOutcome = (outcome: JobOutcome): PlainOutcome =>
   outcome._tag === "Stored"
@@ -120,6 +123,7 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
     const exited = yield* Deferred.make<void>()
     let timer: NodeJS.Timeout | undefined
     let snapshot: ActorStatus | undefined
+    let lastWorkerError: string | undefined
 
     let referenced = false
     /**
@@ -297,7 +301,10 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
       const created = new Worker(spec.entry, { ...spec.options, name: "sketchlog-logger" })
       worker = created
       created.on("message", onMessage)
-      created.on("error", (error) => config.noteError(`the logger's worker failed: ${error.message}`))
+      created.on("error", (error) => {
+        lastWorkerError = error.message
+        config.noteError(`the logger's worker failed: ${error.message}`)
+      })
       created.on("exit", (code) => onExit(created, code))
       created.postMessage({
         t: "init",
@@ -322,7 +329,9 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         return
       }
       // A crash: report what the worker held, restart it, and send the calls in flight again.
-      config.noteError(`the logger's worker stopped (exit code ${code})`)
+      config.noteError(
+        `the logger's worker stopped (exit code ${code}${lastWorkerError === undefined ? "" : `: ${lastWorkerError}`})`,
+      )
       for (const [datasetId, count] of inWorker) {
         config.counters.droppedByReason["worker-crash"] =
           (config.counters.droppedByReason["worker-crash"] ?? 0) + count
@@ -349,10 +358,12 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
       if (restarts > maxRestarts) {
         failed = true
         worker = undefined
-        config.noteError(`the logger's worker crashed ${restarts} times; rows are dropped from now on`)
+        config.noteError(
+          `the logger's worker crashed ${restarts} times${lastWorkerError === undefined ? "" : ` (${lastWorkerError})`}; rows are dropped from now on`,
+        )
         for (const [id, call] of calls) {
           calls.delete(id)
-          run(Deferred.fail(call.reply, new Error("the logger's worker is not running")))
+          run(Deferred.succeed(call.reply, answerWithoutWorker(call.post)))
         }
         flush()
         run(Deferred.succeed(exited, undefined))
@@ -374,6 +385,22 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
       }),
     )
 
+    const answerWithoutWorker = (message: ToWorker): unknown => {
+      const status: ActorStatus = snapshot ?? { profiled: 0, droppedByReason: {}, buckets: [] }
+      const empty = { profiles: 0, rows: 0, stored: 0, failures: [], replayed: 0 }
+      if (message.t !== "call") return undefined
+      switch (message.message) {
+        case "Close":
+          return { result: empty, status: { ...status, buckets: [] } }
+        case "Flush":
+          return empty
+        case "Status":
+          return status
+        default:
+          return undefined
+      }
+    }
+
     const call = (
       make: (id: number) => ToWorker,
       reply: Deferred.Deferred<unknown, unknown>,
@@ -383,7 +410,8 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         const id = nextId++
         const message = make(id)
         if (failed) {
-          run(Deferred.fail(reply, new Error("the logger's worker is not running")))
+          // Nothing can be profiled or written any more: answer here, so flush and close still end.
+          run(Deferred.succeed(reply, answerWithoutWorker(message)))
           return
         }
         calls.set(id, { post: message, reply, rows })
@@ -471,6 +499,6 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
       peek: () => snapshot,
       worker: () => ({ threadId: worker?.threadId, restarts }),
     }
-    workerOfPort.set(self, () => worker)
+    workerOf.set(self, () => worker)
     return self
   })

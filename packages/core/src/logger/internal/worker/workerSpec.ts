@@ -17,7 +17,10 @@ export interface WorkerSpec {
  * with the `@sketchlog/source` condition so sibling packages resolve to their sources too.
  */
 export const workerSpec = (moduleUrl: string = import.meta.url): WorkerSpec => {
-  if (!moduleUrl.endsWith(".ts")) return { entry: new URL("./workerEntry.js", moduleUrl), options: {} }
+  // Workers inherit the parent's flags; `--input-type` (from `node -e`) is refused for a file entry.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"))
+  if (!moduleUrl.endsWith(".ts"))
+    return { entry: new URL("./workerEntry.js", moduleUrl), options: { execArgv } }
   const require = createRequire(moduleUrl)
   let tsxApi: string
   try {
