@@ -82,6 +82,8 @@ const second = await sendTraffic({
   drifted: true,
   seed: 12,
 })
+// Flush first, so every exchange is mapped and counted before the status is read.
+await server.profiling.flush()
 const status = await server.profiling.status()
 await server.close()
 

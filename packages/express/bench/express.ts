@@ -1,15 +1,20 @@
 // Cost of auto-profiling an Express app, against bare Express and Express + pino-http.
-// Run: pnpm bench:express   (BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONNECTIONS=16 to change the run)
+// Run: pnpm bench:express   (BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONNECTIONS=16 BENCH_RATE=1000
+// BENCH_RATE_SECONDS=3 to change the run)
 //
 // Setup: each variant is its own server in a child process (started once, all idle but the one under
 // load); autocannon runs in this process. On Linux with `taskset`, servers are pinned to CPU 1 and
 // autocannon to CPU 0, so the two never share a core on a 2-core machine. Variants and routes
 // alternate round by round, so a change in machine load hits every variant alike; the table gives
-// the median of the rounds.
+// the median of the rounds. Two measures: throughput at saturation (autocannon; its latencies have a
+// resolution of 1 ms), and latency at a fixed, moderate rate with a plain keep-alive client timing
+// each request in microseconds, which is what "latency added per request" means without queueing.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
+import { Agent, request } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { monitorEventLoopDelay } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import autocannon from "autocannon"
 
@@ -93,8 +98,14 @@ const serve = async (variant: Variant, profileDir: string) => {
     await close()
     process.exit(0) // --cpu-prof writes its profile on this exit
   }
+  // Event-loop delay of the server during the fixed-rate runs: how long a request that arrived could
+  // wait for the loop (profiling work included), measured where the client's scheduling cannot blur it.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+  loopDelay.enable()
   process.on("message", (message) => {
     if (message === "stop") void stop()
+    if (message === "eld-reset") loopDelay.reset()
+    if (message === "eld") process.send?.({ eld: loopDelay.percentile(99) / 1e6 })
     // CPU time used so far (µs, all threads of the process): the parent divides the difference over a
     // run by the requests served, a figure that other load on the machine hardly moves.
     if (message === "cpu") {
@@ -151,17 +162,20 @@ interface Sample {
   readonly errors: number
 }
 
-const cpuOf = (server: Server): Promise<number> =>
+/** Sends `message` to the server and resolves with the field `key` of its answer. */
+const ask = (server: Server, message: string, key: string): Promise<number> =>
   new Promise((resolve) => {
-    const onMessage = (message: unknown) => {
-      if (typeof message === "object" && message !== null && "cpu" in message) {
+    const onMessage = (answer: unknown) => {
+      if (typeof answer === "object" && answer !== null && key in answer) {
         server.child.off("message", onMessage)
-        resolve((message as { cpu: number }).cpu)
+        resolve((answer as Record<string, number>)[key]!)
       }
     }
     server.child.on("message", onMessage)
-    server.child.send("cpu")
+    server.child.send(message)
   })
+
+const cpuOf = (server: Server): Promise<number> => ask(server, "cpu", "cpu")
 
 const load = async (
   server: Server,
@@ -188,6 +202,74 @@ const load = async (
   }
 }
 
+interface RateSample {
+  readonly p50: number
+  readonly p99: number
+  /** The server's event-loop delay p99 over the run, ms. */
+  readonly loopP99: number
+  readonly errors: number
+}
+
+/** Sends `rate` requests a second for `seconds` (open loop) and times each one, in milliseconds. */
+const fixedRate = async (
+  server: Server,
+  route: RouteName,
+  rate: number,
+  seconds: number,
+): Promise<RateSample> => {
+  const r = routes[route]
+  const url = new URL(server.url + r.path)
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+  const body = "body" in r ? r.body : undefined
+  const headers = "body" in r ? { ...r.headers, "content-length": String(Buffer.byteLength(r.body)) } : {}
+  const total = Math.round(rate * seconds)
+  const durations: Array<number> = []
+  let errors = 0
+  server.child.send("eld-reset")
+  await new Promise<void>((resolve) => {
+    let sent = 0
+    let done = 0
+    const finished = () => {
+      if (++done === total) resolve()
+    }
+    const send = () => {
+      const started = performance.now()
+      const req = request(
+        { agent, host: url.hostname, port: url.port, path: url.pathname, method: r.method, headers },
+        (res) => {
+          res.resume()
+          res.on("end", () => {
+            durations.push(performance.now() - started)
+            if (res.statusCode !== 200) errors++
+            finished()
+          })
+        },
+      )
+      req.on("error", () => {
+        errors++
+        finished()
+      })
+      req.end(body)
+    }
+    const begin = performance.now()
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - begin) / 1000) * rate))
+      while (sent < due) {
+        sent++
+        send()
+      }
+      if (sent < total) setTimeout(tick, 1)
+    }
+    tick()
+  })
+  agent.destroy()
+  const loopP99 = await ask(server, "eld", "eld")
+  durations.sort((a, b) => a - b)
+  const at = (q: number) =>
+    durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? Number.NaN
+  return { p50: at(0.5), p99: at(0.99), loopP99, errors }
+}
+
 const median = (xs: ReadonlyArray<number>): number => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
@@ -197,10 +279,13 @@ const main = async () => {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
   const seconds = Number(process.env.BENCH_SECONDS ?? 5)
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
+  const rate = Number(process.env.BENCH_RATE ?? 1000)
+  const rateSeconds = Number(process.env.BENCH_RATE_SECONDS ?? 3)
   const profileDir = mkdtempSync(join(tmpdir(), "sketchlog-bench-"))
   console.log(
     `express bench: ${rounds} rounds × ${seconds}s per variant and route, ${connections} connections, ` +
-      `node ${process.version}, ${hasTaskset ? "servers pinned to CPU 1, autocannon to CPU 0" : "no CPU pinning"}`,
+      `then ${rate} req/s for ${rateSeconds}s, node ${process.version}, ` +
+      `${hasTaskset ? "servers pinned to CPU 1, clients to CPU 0" : "no CPU pinning"}`,
   )
   const servers: Array<Server> = []
   try {
@@ -210,6 +295,7 @@ const main = async () => {
       for (const route of Object.keys(routes) as Array<RouteName>) await load(server, route, 2, connections)
     }
     const samples = new Map<string, Array<Sample>>()
+    const rated = new Map<string, Array<RateSample>>()
     for (let round = 0; round < rounds; round++) {
       for (const route of Object.keys(routes) as Array<RouteName>) {
         for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
@@ -220,6 +306,7 @@ const main = async () => {
           const sample = await load(server, route, seconds, connections)
           const key = `${server.variant}|${route}`
           samples.set(key, [...(samples.get(key) ?? []), sample])
+          rated.set(key, [...(rated.get(key) ?? []), await fixedRate(server, route, rate, rateSeconds)])
           process.stderr.write(".")
         }
       }
@@ -229,7 +316,6 @@ const main = async () => {
     for (const route of Object.keys(routes) as Array<RouteName>) {
       const bare = samples.get(`bare|${route}`)!
       const bareRps = median(bare.map((s) => s.rps))
-      const bareP99 = median(bare.map((s) => s.p99))
       const bareCpu = median(bare.map((s) => s.cpuPerRequest))
       for (const variant of variants) {
         const s = samples.get(`${variant}|${route}`)!
@@ -240,17 +326,38 @@ const main = async () => {
           variant,
           "req/s": rps.toFixed(0),
           "req/s per round": s.map((x) => x.rps.toFixed(0)).join(" "),
-          "p50 ms": median(s.map((x) => x.p50)).toFixed(2),
-          "p99 ms": p99.toFixed(2),
           "× bare req/s": (rps / bareRps).toFixed(3),
-          "p99 added ms": (p99 - bareP99).toFixed(2),
+          "p50 ms": median(s.map((x) => x.p50)).toFixed(0),
+          "p99 ms": p99.toFixed(0),
           "CPU µs/req": median(s.map((x) => x.cpuPerRequest)).toFixed(0),
           "CPU added µs/req": (median(s.map((x) => x.cpuPerRequest)) - bareCpu).toFixed(0),
           errors: String(s.reduce((n, x) => n + x.errors, 0)),
         })
       }
     }
+    console.log("\nThroughput at saturation (autocannon; latencies in whole milliseconds)")
     console.table(rows)
+    const latency: Array<Record<string, string>> = []
+    for (const route of Object.keys(routes) as Array<RouteName>) {
+      const bareP99 = median(rated.get(`bare|${route}`)!.map((x) => x.p99))
+      const bareLoop = median(rated.get(`bare|${route}`)!.map((x) => x.loopP99))
+      for (const variant of variants) {
+        const r = rated.get(`${variant}|${route}`)!
+        const p99 = median(r.map((x) => x.p99))
+        latency.push({
+          route,
+          variant,
+          "p50 µs": (median(r.map((x) => x.p50)) * 1000).toFixed(0),
+          "p99 µs": (p99 * 1000).toFixed(0),
+          "p99 added µs": ((p99 - bareP99) * 1000).toFixed(0),
+          "server loop delay p99 µs": (median(r.map((x) => x.loopP99)) * 1000).toFixed(0),
+          "loop p99 added µs": ((median(r.map((x) => x.loopP99)) - bareLoop) * 1000).toFixed(0),
+          errors: String(r.reduce((n, x) => n + x.errors, 0)),
+        })
+      }
+    }
+    console.log(`\nLatency at ${rate} req/s (each request timed in microseconds)`)
+    console.table(latency)
   } finally {
     for (const server of servers) server.child.kill("SIGCONT")
     for (const server of servers) server.child.send("stop")
