@@ -1,4 +1,5 @@
 import type { Reflector } from "@nestjs/core"
+import type { RecordOptions } from "@sketchlog/core"
 import { PROFILE_DATASET } from "../ProfileDataset.js"
 import { SKIP_PROFILING } from "../SkipProfiling.js"
 import { metadataRoute } from "./routeTemplate.js"
@@ -9,6 +10,8 @@ export interface HandlerProfile {
   readonly skip: boolean
   /** `@ProfileDataset()` on the handler, else on its controller; `undefined`: the module's dataset. */
   readonly datasetId: string | undefined
+  /** What `HttpProfiler.record` is given for this handler's requests (made once, not per request). */
+  readonly recordOptions: RecordOptions | undefined
   /** The template from Nest's path metadata, for platforms that report none themselves. */
   readonly metadataRoute: string | undefined
 }
@@ -40,6 +43,7 @@ export class HandlerProfiles {
       profile = {
         skip: skip === true,
         datasetId,
+        recordOptions: datasetId === undefined ? undefined : { datasetId },
         metadataRoute: metadataRoute(this.globalPrefix(), controller, handler),
       }
       byHandler.set(handler, profile)

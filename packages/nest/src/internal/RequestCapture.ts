@@ -49,7 +49,12 @@ export const startCapture = (req: IncomingMessage, res: ServerResponse, profiler
   const capture = new RequestCapture(r, res, profiler)
   r[CAPTURE] = capture
   ;(res as NodeResponse)[CAPTURE] = capture
-  res.once("close", capture.finish)
+  res.once("close", finishOnClose)
+}
+
+/** The `close` listener of every captured response (one function, no closure per request). */
+function finishOnClose(this: ServerResponse): void {
+  ;(this as NodeResponse)[CAPTURE]?.finish()
 }
 
 /**
@@ -88,17 +93,14 @@ export class RequestCapture implements DeferredExchange {
   }
 
   /** On the response's `close`: freeze the timing, then hand over (unless `@SkipProfiling`). */
-  readonly finish = (): void => {
+  finish(): void {
     if (this.#finished) return
     this.#finished = true
     this.#durationMs = performance.now() - this.#start
     this.#aborted = !this.#res.writableFinished
     const handler = this.handler
     if (handler?.skip === true) return
-    this.#profiler.record(
-      this,
-      handler?.datasetId === undefined ? undefined : { datasetId: handler.datasetId },
-    )
+    this.#profiler.record(this, handler?.recordOptions)
   }
 
   /** The exchange, built off the response path. Reads only. */
