@@ -289,6 +289,15 @@ describe("several applications and failures", () => {
     expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({ "GET /items/:id": 9 })
   })
 
+  it("refuses to start on a mistyped option, naming it", async () => {
+    @Module({ imports: [SessionModule.forRoot({ datasetID: "shop" } as SessionModuleOptions)] })
+    class Mistyped {}
+    await expect(Test.createTestingModule({ imports: [Mistyped] }).compile()).rejects.toMatchObject({
+      _tag: "HttpOptionsError",
+      option: "datasetID",
+    })
+  })
+
   it("serves requests when profiling cannot start, reports why, and injects no session", async () => {
     const errors: Array<string> = []
     const base = await startShop([

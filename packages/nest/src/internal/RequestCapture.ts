@@ -59,8 +59,8 @@ function finishOnClose(this: ServerResponse): void {
 
 /**
  * What one request leaves for profiling. The response path only stores references (the handler's
- * profile, the returned value, what was thrown); the `HttpExchange` is built by `toExchange` when
- * the profiler maps it, after the response is out.
+ * profile, the platform's objects, the body sent, what was thrown); the `HttpExchange` is built by
+ * `toExchange` when the profiler maps it, after the response is out.
  */
 export class RequestCapture implements DeferredExchange {
   readonly startedAt = Date.now()
