@@ -2,6 +2,7 @@ import type { MetricName } from "./ColumnType.js"
 import type { CardinalityMetric } from "./metrics/CardinalityMetric.js"
 import type { CountsMetric } from "./metrics/CountsMetric.js"
 import type { DistributionMetric } from "./metrics/DistributionMetric.js"
+import type { EmbeddingMetric } from "./metrics/EmbeddingMetric.js"
 import type { FrequentItem, FrequentItemsMetric } from "./metrics/FrequentItemsMetric.js"
 import type { IntsMetric } from "./metrics/IntsMetric.js"
 import type { TypesMetric } from "./metrics/TypesMetric.js"
@@ -14,6 +15,8 @@ export interface ColumnMetrics {
   readonly ints?: IntsMetric | undefined
   readonly cardinality?: CardinalityMetric | undefined
   readonly frequentItems?: FrequentItemsMetric | undefined
+  /** whylogs' `embedding` metric, on columns configured with reference vectors (`embeddings` option). */
+  readonly embedding?: EmbeddingMetric | undefined
 }
 
 /** One summary field's value: a number (NaN and ±Infinity kept), null where whylogs gives None, a list of frequent items, or text. */
@@ -34,6 +37,7 @@ export class ColumnProfileView implements ColumnMetrics {
   readonly ints: IntsMetric | undefined
   readonly cardinality: CardinalityMetric | undefined
   readonly frequentItems: FrequentItemsMetric | undefined
+  readonly embedding: EmbeddingMetric | undefined
   /** Components of metrics sketchlog does not know, by `namespace/component` path, as protobuf bytes. */
   readonly otherComponents: ReadonlyMap<string, Uint8Array>
 
@@ -44,6 +48,7 @@ export class ColumnProfileView implements ColumnMetrics {
     this.ints = metrics.ints
     this.cardinality = metrics.cardinality
     this.frequentItems = metrics.frequentItems
+    this.embedding = metrics.embedding
     this.otherComponents = otherComponents
   }
 
@@ -80,6 +85,7 @@ export class ColumnProfileView implements ColumnMetrics {
         ints: pick(this.ints, other.ints),
         cardinality: pick(this.cardinality, other.cardinality),
         frequentItems: pick(this.frequentItems, other.frequentItems),
+        embedding: pick(this.embedding, other.embedding),
       },
       others,
     )
@@ -95,6 +101,7 @@ export class ColumnProfileView implements ColumnMetrics {
       ...this.cardinality?.summary(),
       ...this.counts?.summary(),
       ...this.distribution?.summary(),
+      ...this.embedding?.summary(),
       ...this.frequentItems?.summary(),
       ...this.ints?.summary(),
       ...this.types?.summary(),

@@ -1,6 +1,12 @@
 import { type ColumnType, columnTypes } from "./ColumnType.js"
 import { DatasetProfileView } from "./DatasetProfileView.js"
 import { ColumnTracker } from "./internal/ColumnTracker.js"
+import { EmbeddingTracker } from "./internal/EmbeddingTracker.js"
+import {
+  type EmbeddingOptions,
+  type EmbeddingReferences,
+  resolveEmbeddingOptions,
+} from "./metrics/EmbeddingOptions.js"
 import { ProfileArgumentError } from "./ProfileError.js"
 
 /** A row: column name → value. Any JavaScript value is accepted (see the README's type table). */
@@ -23,6 +29,25 @@ export interface DatasetProfileOptions {
    * counted in `droppedCells`, so rows with unbounded key sets cannot grow memory without limit.
    */
   readonly maxColumns?: number | undefined
+  /**
+   * Embedding columns: column → reference vectors, labels and distance (whylogs' `EmbeddingConfig`).
+   * These columns exist from the start, typed `any` (each vector counts as a tensor), and carry the
+   * `embedding` metric: nearest label and distance to every reference, per vector.
+   */
+  readonly embeddings?: Readonly<Record<string, EmbeddingOptions>> | undefined
+}
+
+/** Options checked once: the logger makes a profile per bucket and write from the same options object. */
+const resolvedEmbeddings = new WeakMap<EmbeddingOptions, EmbeddingReferences>()
+
+const embeddingReferences = (column: string, options: EmbeddingOptions): EmbeddingReferences => {
+  if (typeof options === "object" && options !== null) {
+    const known = resolvedEmbeddings.get(options)
+    if (known !== undefined) return known
+  }
+  const resolved = resolveEmbeddingOptions(column, options)
+  resolvedEmbeddings.set(options, resolved)
+  return resolved
 }
 
 /** Default cap on the number of columns of one profile. */
@@ -69,6 +94,19 @@ export class DatasetProfile {
         })
       }
       this.#columns.set(name, new ColumnTracker(type))
+    }
+    for (const [name, embedding] of Object.entries(options.embeddings ?? {})) {
+      const declared = options.schema?.[name]
+      if (declared !== undefined && declared !== "any") {
+        throw new ProfileArgumentError({
+          argument: `schema[${JSON.stringify(name)}]`,
+          reason: `an embedding column is typed "any", not ${declared}`,
+        })
+      }
+      this.#columns.set(
+        name,
+        new ColumnTracker("any", new EmbeddingTracker(embeddingReferences(name, embedding))),
+      )
     }
   }
 

@@ -25,6 +25,20 @@ export { DatasetProfileView, type DatasetProfileViewInit, type SummaryRow } from
 export { CardinalityMetric } from "./metrics/CardinalityMetric.js"
 export { CountsMetric } from "./metrics/CountsMetric.js"
 export { DistributionMetric, summaryQuantiles } from "./metrics/DistributionMetric.js"
+export {
+  EmbeddingMetric,
+  type EmbeddingMetricInit,
+  type InvalidEmbeddings,
+} from "./metrics/EmbeddingMetric.js"
+export {
+  type EmbeddingDistance,
+  type EmbeddingOptions,
+  type EmbeddingReferences,
+  embeddingDistances,
+  MAX_EMBEDDING_REFERENCE_CELLS,
+  MAX_EMBEDDING_REFERENCES,
+  resolveEmbeddingOptions,
+} from "./metrics/EmbeddingOptions.js"
 export { type FrequentItem, FrequentItemsMetric } from "./metrics/FrequentItemsMetric.js"
 export { IntsMetric } from "./metrics/IntsMetric.js"
 export { TypesMetric } from "./metrics/TypesMetric.js"

@@ -7,6 +7,7 @@ import { DistributionMetric } from "../metrics/DistributionMetric.js"
 import { FrequentItemsMetric } from "../metrics/FrequentItemsMetric.js"
 import { IntsMetric } from "../metrics/IntsMetric.js"
 import { TypesMetric } from "../metrics/TypesMetric.js"
+import type { EmbeddingTracker } from "./EmbeddingTracker.js"
 import { cutItem, doubleText, integerText } from "./ItemText.js"
 import { SketchCell } from "./SketchCell.js"
 import { FREQUENT_LG_MAX, frequentCodec, HLL_LG_K, hllCodec, KLL_K, kllCodec } from "./SketchCodecs.js"
@@ -53,8 +54,11 @@ export class ColumnTracker {
   m2 = 0
   posInf = false
   negInf = false
+  /** The embedding metric of a column configured with reference vectors (its values also count here, as tensors). */
+  readonly embedding: EmbeddingTracker | null
 
-  constructor(declared?: ColumnType) {
+  constructor(declared?: ColumnType, embedding?: EmbeddingTracker) {
+    this.embedding = embedding ?? null
     if (declared !== undefined) this.resolve(declared)
   }
 
@@ -71,6 +75,7 @@ export class ColumnTracker {
   /** Count one value. Never throws: every JavaScript value is some kind of cell. */
   track(value: unknown): void {
     this.n++
+    if (this.embedding !== null && value !== null && value !== undefined) this.embedding.track(value)
     switch (typeof value) {
       case "number":
         if (Number.isNaN(value)) this.nan()
@@ -226,6 +231,7 @@ export class ColumnTracker {
         this.frequent === null
           ? undefined
           : new FrequentItemsMetric(SketchCell.ofBytes(frequentCodec, frequentCodec.encode(this.frequent))),
+      embedding: this.embedding?.snapshot(),
     })
   }
 

@@ -11,6 +11,7 @@ import { ProfileFormatError } from "../../ProfileError.js"
 import { type MetricComponentMessage, MetricComponentMessageSchema } from "../gen/whylogs/messages_pb.js"
 import { SketchCell, type SketchCodec } from "../SketchCell.js"
 import { frequentCodec, hllCodec, kllCodec } from "../SketchCodecs.js"
+import { EMBEDDING_NAMESPACE, embeddingComponents, embeddingFromComponents } from "./EmbeddingComponents.js"
 
 /** whylogs' component type ids: 0 plain, 1 min-aggregated int, 2 max-aggregated int. */
 const TYPE_ID_MIN = 1
@@ -73,6 +74,11 @@ export const columnComponents = (column: ColumnProfileView): Map<string, MetricC
     out.set("types/string", count(types.string))
     out.set("types/tensor", count(types.tensor))
   }
+  if (column.embedding) {
+    for (const [path, component] of embeddingComponents(column.embedding, columnComponents)) {
+      out.set(`${EMBEDDING_NAMESPACE}/${path}`, component)
+    }
+  }
   for (const [path, bytes] of column.otherComponents) {
     out.set(path, fromBinary(MetricComponentMessageSchema, bytes))
   }
@@ -91,15 +97,24 @@ export const columnFromComponents = (
   column: string,
   components: ReadonlyMap<string, MetricComponentMessage>,
   offset: number,
+  /** Put before each path in errors: a submetric's (`embedding/closest:`). */
+  pathPrefix = "",
 ): ColumnProfileView => {
   const fail = (path: string, reason: string): never => {
-    throw new ProfileFormatError({ offset, field: `column ${JSON.stringify(column)} / ${path}`, reason })
+    throw new ProfileFormatError({
+      offset,
+      field: `column ${JSON.stringify(column)} / ${pathPrefix}${path}`,
+      reason,
+    })
   }
   const namespaces = new Set<string>()
   const others = new Map<string, Uint8Array>()
+  const embedding = new Map<string, MetricComponentMessage>()
   for (const [path, component] of components) {
     const namespace = path.split("/", 1)[0] as string
     if (known.has(namespace)) namespaces.add(namespace)
+    else if (namespace === EMBEDDING_NAMESPACE && pathPrefix === "" && path.length > namespace.length + 1)
+      embedding.set(path.slice(namespace.length + 1), component)
     else others.set(path, toBinary(MetricComponentMessageSchema, component))
   }
   const n = (path: string): number => {
@@ -182,6 +197,12 @@ export const columnFromComponents = (
             n("types/tensor"),
           )
         : undefined,
+      embedding:
+        embedding.size === 0
+          ? undefined
+          : embeddingFromComponents(embedding, (parts, prefix) =>
+              columnFromComponents(column, parts, offset, prefix),
+            ),
     },
     others,
   )
