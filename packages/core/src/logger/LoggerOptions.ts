@@ -1,5 +1,6 @@
 import type { Duration } from "effect"
 import type { ColumnType } from "../profile/ColumnType.js"
+import type { EmbeddingOptions } from "../profile/metrics/EmbeddingOptions.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import type { WriteRetryPolicy } from "../writers/WriteRetry.js"
 import type { Writer } from "../writers/Writer.js"
@@ -35,6 +36,8 @@ export interface DatasetOptions {
   readonly tags?: Readonly<Record<string, string>> | undefined
   /** Written to each profile's `properties.metadata`. */
   readonly metadata?: Readonly<Record<string, string>> | undefined
+  /** Embedding columns: column → reference vectors, labels and distance (see `DatasetProfileOptions.embeddings`). */
+  readonly embeddings?: Readonly<Record<string, EmbeddingOptions>> | undefined
 }
 
 /** Options of the worker thread (worker mode). */

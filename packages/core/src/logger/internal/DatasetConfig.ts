@@ -1,4 +1,7 @@
 import { columnTypes } from "../../profile/ColumnType.js"
+import { DatasetProfile } from "../../profile/DatasetProfile.js"
+import type { EmbeddingOptions } from "../../profile/metrics/EmbeddingOptions.js"
+import { ProfileArgumentError } from "../../profile/ProfileError.js"
 import { LoggerOptionsError } from "../LoggerError.js"
 import { type DatasetOptions, LoggerDefaults } from "../LoggerOptions.js"
 import { type TimeGranularity, timeGranularities } from "../TimeBucket.js"
@@ -17,6 +20,7 @@ export interface DatasetConfig {
   readonly maxColumns: number | undefined
   readonly tags: Readonly<Record<string, string>> | undefined
   readonly metadata: Readonly<Record<string, string>> | undefined
+  readonly embeddings: Readonly<Record<string, EmbeddingOptions>> | undefined
 }
 
 const fail = (option: string, reason: string): never => {
@@ -73,6 +77,17 @@ export const resolveDatasetConfig = (
   const maxColumns = options.maxColumns ?? base?.maxColumns
   if (maxColumns !== undefined && (!Number.isInteger(maxColumns) || maxColumns < 1))
     fail(name("maxColumns"), `must be a positive integer, got ${maxColumns}`)
+  const embeddings = options.embeddings ?? base?.embeddings
+  if (embeddings !== undefined) {
+    // A profile made now checks the references (and their fit with the schema) once, here, rather
+    // than failing later inside the actor.
+    try {
+      new DatasetProfile({ schema, embeddings })
+    } catch (error) {
+      if (error instanceof ProfileArgumentError) fail(name(error.argument), error.reason)
+      throw error
+    }
+  }
   return {
     aggregateBy,
     writeSchedule:
@@ -85,5 +100,6 @@ export const resolveDatasetConfig = (
     maxColumns,
     tags: stringRecord(name("tags"), options.tags) ?? base?.tags,
     metadata: stringRecord(name("metadata"), options.metadata) ?? base?.metadata,
+    embeddings: embeddings === undefined ? undefined : { ...embeddings },
   }
 }

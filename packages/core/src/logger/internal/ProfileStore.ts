@@ -6,6 +6,7 @@ import type { ProfileWrite } from "../../writers/Writer.js"
 import type { BucketStatus, DropReason } from "../LoggerStatus.js"
 import { MAX_TIMESTAMP, TimeBucket } from "../TimeBucket.js"
 import type { DatasetConfig } from "./DatasetConfig.js"
+import type { ColumnarRows } from "./worker/ColumnarRows.js"
 
 /** Stands for a cell whose getter threw; the profile counts it as an object, as `track` does. */
 const UNREADABLE: object = Object.freeze({})
@@ -69,6 +70,23 @@ class ColumnBatch {
   addValues(names: ReadonlyArray<string>, values: ReadonlyArray<unknown>): void {
     for (let j = 0; j < names.length; j++) this.#array(names[j] as string).push(values[j])
     this.rows++
+  }
+
+  /** Adds whole columns (rows packed for the worker, all bound for this profile). */
+  addColumns(
+    keys: ReadonlyArray<string>,
+    columns: ReadonlyArray<ReadonlyArray<unknown>>,
+    rows: number,
+  ): void {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k] as string
+      const values = columns[k] as unknown[]
+      const array = this.#columns.get(key)
+      // Adopted when new (the shape cache only ever holds arrays of the map).
+      if (array === undefined) this.#columns.set(key, values)
+      else for (let i = 0; i < values.length; i++) array.push(values[i])
+    }
+    this.rows += rows
   }
 
   /** Tracks what was gathered into `profile` and empties the batch (keeping its arrays' shape cache). */
@@ -146,6 +164,27 @@ export class ProfileStore {
     if (!target.batch.addRecord(row)) return "invalid-row"
     this.#gathered(target)
     return undefined
+  }
+
+  /**
+   * Gathers packed rows that all go to one profile, when they can: one dataset, unsegmented, every
+   * timestamp in one bucket, every row readable. Returns false (nothing gathered) otherwise.
+   */
+  addPacked(dataset: DatasetState, timestamps: ArrayLike<number>, packed: ColumnarRows): boolean {
+    if (dataset.config.segmentOn.length > 0 || packed.count === 0) return false
+    const first = timestamps[0] as number
+    const bucket = this.#bucketOf(dataset, first)
+    if (bucket === undefined) return false
+    const { start, end } = bucket.bucket
+    for (let i = 0; i < packed.count; i++) {
+      const t = timestamps[i] as number
+      if (!(t >= start && t < end) || (packed.rowShapes[i] as number) < 0) return false
+    }
+    const target = this.#targetOf(dataset, bucket, undefined, undefined)
+    const before = target.batch.rows
+    target.batch.addColumns(packed.keys, packed.columns, packed.count)
+    if (before === 0) this.#dirty.push(target)
+    return true
   }
 
   /** Gathers one row of a log request (`values` in the order of `names`). */
@@ -331,6 +370,7 @@ export class ProfileStore {
       maxColumns: config.maxColumns,
       tags: config.tags,
       metadata: config.metadata,
+      embeddings: config.embeddings,
       creationTimestamp: Math.max(0, now),
       datasetTimestamp: target.bucket.datasetTimestamp,
     })
