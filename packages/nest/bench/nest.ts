@@ -2,7 +2,7 @@
 // Run: pnpm bench:nest   (BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONNECTIONS=16 to change the run)
 //
 // Setup: each variant is the nest-demo app (Express platform) in its own child process, started once;
-// autocannon runs in this process. On Linux with `taskset`, servers are pinned to CPU 1 and autocannon
+// only the one under load runs (the others are paused); autocannon runs in this process. On Linux with `taskset`, servers are pinned to CPU 1 and autocannon
 // to CPU 0, so the two never share a core on a 2-core machine. Variants alternate round by round (the
 // order reverses every other round), so a change in machine load hits every variant alike; the table
 // gives the median of the rounds.
@@ -186,12 +186,22 @@ const main = async () => {
   try {
     for (const variant of variants) servers.push(await startServer(variant, profileDir))
     const routeNames = Object.keys(routes) as Array<RouteName>
+    // Only the server under load runs: the others are paused (SIGSTOP), so their timers and background
+    // work (the logger's schedule, a worker thread) cannot take CPU from it on the shared core.
+    const runOnly = (server: Server) => {
+      for (const other of servers) if (other !== server) other.child.kill("SIGSTOP")
+      server.child.kill("SIGCONT")
+    }
     // Warm-up: JIT and connection pools, discarded.
-    for (const server of servers) for (const route of routeNames) await load(server, route, 1, connections)
+    for (const server of servers) {
+      runOnly(server)
+      for (const route of routeNames) await load(server, route, 1, connections)
+    }
     const samples = new Map<string, Array<Sample>>()
     for (let round = 0; round < rounds; round++) {
       for (const route of routeNames) {
         for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+          runOnly(server)
           const sample = await load(server, route, seconds, connections)
           const key = `${server.variant}|${route}`
           samples.set(key, [...(samples.get(key) ?? []), sample])
@@ -226,6 +236,7 @@ const main = async () => {
     console.table(rows)
     console.log("target: sketchlog ≥ 0.90 × bare req/s")
   } finally {
+    for (const server of servers) server.child.kill("SIGCONT")
     for (const server of servers) server.child.send("stop")
     await Promise.all(servers.map((s) => new Promise((resolve) => s.child.once("exit", resolve))))
     rmSync(profileDir, { recursive: true, force: true })
