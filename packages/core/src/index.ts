@@ -6,6 +6,7 @@
 export * from "./adapter/index.js"
 export * from "./drift/index.js"
 export * from "./http/index.js"
+export * from "./intake/index.js"
 export * from "./logger/index.js"
 export * from "./platform/index.js"
 export * from "./profile/index.js"
