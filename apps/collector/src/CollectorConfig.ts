@@ -1,0 +1,170 @@
+import { resolve } from "node:path"
+import type { LoggerMode, TimeGranularity, WriteSchedule } from "@sketchlog/core"
+import { Redacted } from "effect"
+import { CollectorConfigError } from "./CollectorConfigError.js"
+import { type EmbeddingsByDataset, readEmbeddingsFile } from "./EmbeddingsFile.js"
+
+/** Where profiles go: uploaded through a WhyLabs session, or files on this machine. */
+export type Destination = "whylabs" | "local"
+
+/** Everything the collector runs with, from the environment and the command line. */
+export interface CollectorConfig {
+  readonly host: string
+  readonly port: number
+  /** The token every request but `GET /health` must carry; undefined only with `--insecure-no-auth`. */
+  readonly token: Redacted.Redacted<string> | undefined
+  readonly destination: Destination
+  /** WhyLabs credentials and place (whylabs destination). */
+  readonly apiKey: Redacted.Redacted<string> | undefined
+  readonly orgId: string | undefined
+  readonly apiEndpoint: string | undefined
+  /** Profile files (local destination) and the outbox (both). */
+  readonly profileDir: string
+  /** The time bucket of a profile (the dataset cadence). */
+  readonly aggregateBy: TimeGranularity
+  /** When profiles are written or uploaded. */
+  readonly writeSchedule: WriteSchedule
+  readonly maxBodyBytes: number
+  readonly queueCapacity: number
+  readonly loggerMode: LoggerMode
+  readonly embeddings: EmbeddingsByDataset
+  /** How long SIGTERM waits for requests in flight and for the writers before giving up. */
+  readonly shutdownTimeoutMs: number
+}
+
+/** Environment variables as `process.env` holds them. */
+export type Environment = Readonly<Record<string, string | undefined>>
+
+/** Command-line flags the collector knows. */
+export const FLAGS = ["--insecure-no-auth", "--help"] as const
+
+/** Defaults of the settings that have one. */
+export const CollectorDefaults = {
+  host: "0.0.0.0",
+  port: 8000,
+  profileDir: "sketchlog-profiles",
+  datasetCadence: "DAILY",
+  uploadCadence: "HOUR",
+  uploadInterval: 1,
+  maxBodyBytes: 8 * 1024 * 1024,
+  queueCapacity: 100_000,
+  loggerMode: "worker",
+  shutdownTimeoutSeconds: 30,
+} as const
+
+const fail = (setting: string, reason: string): never => {
+  throw new CollectorConfigError({ setting, reason })
+}
+
+const text = (env: Environment, name: string): string | undefined => {
+  const value = env[name]?.trim()
+  return value === undefined || value.length === 0 ? undefined : value
+}
+
+const integer = (env: Environment, name: string, fallback: number, min: number, max: number): number => {
+  const raw = text(env, name)
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max)
+    return fail(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`)
+  return value
+}
+
+const choice = <T extends string>(
+  env: Environment,
+  name: string,
+  map: Readonly<Record<string, T>>,
+  fallback: string,
+) => {
+  const raw = text(env, name) ?? fallback
+  const value = map[raw.toUpperCase()]
+  if (value === undefined)
+    return fail(name, `must be one of ${Object.keys(map).join(", ")}, got ${JSON.stringify(raw)}`)
+  return value
+}
+
+/**
+ * Reads the configuration (see the README's table): the whylogs container's variable names where it
+ * has one (`CONTAINER_PASSWORD`, `WHYLABS_API_KEY`, `WHYLABS_ORG_ID`, `DEFAULT_WHYLABS_DATASET_CADENCE`,
+ * `DEFAULT_WHYLABS_UPLOAD_CADENCE`, `DEFAULT_WHYLABS_UPLOAD_INTERVAL`, `UPLOAD_DESTINATION`), whylogs'
+ * own (`WHYLABS_DEFAULT_ORG_ID`, `WHYLABS_API_ENDPOINT`), `SKETCHLOG_*` for the rest. Rejects with
+ * `CollectorConfigError` naming the setting; in particular without a token unless `--insecure-no-auth`.
+ */
+export const loadCollectorConfig = async (
+  env: Environment,
+  argv: ReadonlyArray<string> = [],
+): Promise<CollectorConfig> => {
+  for (const arg of argv) {
+    if (!(FLAGS as ReadonlyArray<string>).includes(arg))
+      fail(
+        arg,
+        `unknown argument; the collector takes ${FLAGS.join(", ")} and reads the rest from the environment`,
+      )
+  }
+  const password = text(env, "CONTAINER_PASSWORD")
+  if (password === undefined && !argv.includes("--insecure-no-auth"))
+    fail(
+      "CONTAINER_PASSWORD",
+      "is not set: every request must carry this token (Authorization: Bearer <token>); to accept requests from anyone who can reach the port, start with --insecure-no-auth",
+    )
+  const apiKey = text(env, "WHYLABS_API_KEY")
+  const destination = choice<Destination>(
+    env,
+    "UPLOAD_DESTINATION",
+    { WHYLABS: "whylabs", LOCAL: "local", DEBUG_FILE_SYSTEM: "local" },
+    apiKey === undefined ? "LOCAL" : "WHYLABS",
+  )
+  if (destination === "whylabs" && apiKey === undefined)
+    fail(
+      "WHYLABS_API_KEY",
+      "is needed to upload (UPLOAD_DESTINATION=WHYLABS); set it, or UPLOAD_DESTINATION=LOCAL",
+    )
+  const aggregateBy = choice<TimeGranularity>(
+    env,
+    "DEFAULT_WHYLABS_DATASET_CADENCE",
+    { HOURLY: "hour", DAILY: "day" },
+    CollectorDefaults.datasetCadence,
+  )
+  const cadence = choice<WriteSchedule["cadence"]>(
+    env,
+    "DEFAULT_WHYLABS_UPLOAD_CADENCE",
+    { MINUTE: "minute", M: "minute", HOUR: "hour", H: "hour", DAY: "day", D: "day" },
+    CollectorDefaults.uploadCadence,
+  )
+  const interval = integer(
+    env,
+    "DEFAULT_WHYLABS_UPLOAD_INTERVAL",
+    CollectorDefaults.uploadInterval,
+    1,
+    10_000,
+  )
+  const loggerMode = choice<LoggerMode>(
+    env,
+    "SKETCHLOG_LOGGER_MODE",
+    { WORKER: "worker", "IN-THREAD": "in-thread" },
+    CollectorDefaults.loggerMode,
+  )
+  const embeddingsFile = text(env, "SKETCHLOG_EMBEDDINGS_FILE")
+  return {
+    host: text(env, "HOST") ?? CollectorDefaults.host,
+    port: integer(env, "PORT", CollectorDefaults.port, 0, 65_535),
+    token: password === undefined ? undefined : Redacted.make(password),
+    destination,
+    apiKey: apiKey === undefined ? undefined : Redacted.make(apiKey),
+    orgId: text(env, "WHYLABS_DEFAULT_ORG_ID") ?? text(env, "WHYLABS_ORG_ID"),
+    apiEndpoint: text(env, "WHYLABS_API_ENDPOINT"),
+    profileDir: resolve(text(env, "SKETCHLOG_PROFILE_DIR") ?? CollectorDefaults.profileDir),
+    aggregateBy,
+    writeSchedule: { cadence, interval },
+    maxBodyBytes: integer(env, "SKETCHLOG_MAX_BODY_BYTES", CollectorDefaults.maxBodyBytes, 1024, 1024 ** 3),
+    queueCapacity: integer(env, "SKETCHLOG_QUEUE_CAPACITY", CollectorDefaults.queueCapacity, 1, 100_000_000),
+    loggerMode,
+    embeddings:
+      embeddingsFile === undefined
+        ? {}
+        : await readEmbeddingsFile(embeddingsFile, "SKETCHLOG_EMBEDDINGS_FILE"),
+    shutdownTimeoutMs:
+      integer(env, "SKETCHLOG_SHUTDOWN_TIMEOUT_SECONDS", CollectorDefaults.shutdownTimeoutSeconds, 1, 3600) *
+      1000,
+  }
+}
