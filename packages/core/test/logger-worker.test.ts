@@ -32,7 +32,78 @@ const random = (seed: number) => {
   }
 }
 
+/** Rows with every kind of value, and a few rows that are not rows at all. */
+const awkwardRows = (): unknown[] => {
+  const rows: unknown[] = []
+  for (let i = 0; i < 3000; i++) {
+    const row: Record<string, unknown> = { i, name: i % 7 === 0 ? null : `n${i % 13}` }
+    if (i % 3 === 0) row.sometimes = i * 0.5
+    if (i % 5 === 0) row.nan = Number.NaN
+    if (i % 11 === 0) row.fn = () => i
+    if (i % 13 === 0) row.sym = Symbol("s")
+    if (i % 17 === 0) row.map = new Map([[1, 2]])
+    if (i % 19 === 0)
+      row.tensor = [
+        [1, 2],
+        [3, 4],
+      ]
+    if (i % 23 === 0) row.typed = new Float32Array([1, 2])
+    if (i % 29 === 0) row.when = new Date(i)
+    if (i % 31 === 0) row.big = BigInt(i)
+    if (i % 37 === 0) row.undef = undefined
+    if (i % 41 === 0) row.weird = [() => 1]
+    if (i % 43 === 0)
+      Object.defineProperty(row, "throws", {
+        enumerable: true,
+        get() {
+          throw new Error("no")
+        },
+      })
+    rows.push(row)
+  }
+  rows.push("not a row", 42, null)
+  rows.push(
+    new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error("no keys")
+        },
+      },
+    ),
+  )
+  return rows
+}
+
 describe("worker mode", () => {
+  it("profiles rows exactly as in-thread mode does, whatever they hold", async () => {
+    const summaries: Record<string, unknown> = {}
+    const dropped: Record<string, unknown> = {}
+    for (const mode of ["in-thread", "worker"] as const) {
+      const memory = new MemoryWriter()
+      const logger = createRollingLogger({
+        datasetId: "a",
+        mode,
+        writers: [memory],
+        writeSchedule: null,
+        closeOnExit: false,
+      })
+      await logger.log(awkwardRows() as never, { timestamp: T0 })
+      await logger.close()
+      expect(memory.writes).toHaveLength(1)
+      // KLL compaction flips a random coin, so quantiles may differ by a rank; everything else is exact.
+      summaries[mode] = memory.writes[0]?.view
+        .summary()
+        .map((row) =>
+          Object.fromEntries(Object.entries(row).filter(([key]) => !/^distribution\/(q_|median)/.test(key))),
+        )
+      dropped[mode] = logger.status().rows.droppedByReason
+    }
+    expect(summaries.worker).toEqual(summaries["in-thread"])
+    expect(dropped.worker).toEqual({ "invalid-row": 4 })
+    expect(dropped["in-thread"]).toEqual({ "invalid-row": 4 })
+  })
+
   it("profiles in a worker thread with the same accounting: 100,000 rows, 8 datasets, random hours, 4 concurrent producers, block mode", async () => {
     const memory = new MemoryWriter()
     const logger = createRollingLogger({

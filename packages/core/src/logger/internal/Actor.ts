@@ -16,6 +16,7 @@ import {
   type ScheduledWrite,
 } from "./Mail.js"
 import { bucketKey, type DatasetState, ProfileStore } from "./ProfileStore.js"
+import { unpackRows } from "./worker/ColumnarRows.js"
 
 /**
  * Where the actor's results go. In-thread: the writer pipeline and the row budget of this thread.
@@ -170,6 +171,25 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
           }
           break
         }
+        case "PackedBatch": {
+          const { packed, datasetIds, timestamps } = message
+          if (datasetIds === undefined) {
+            const dataset = resolve(message.datasetId)
+            if (
+              dataset !== undefined &&
+              touched === undefined &&
+              store.addPacked(dataset, timestamps, packed)
+            )
+              break
+          }
+          let i = 0
+          for (const row of unpackRows(packed)) {
+            const id = datasetIds?.[i] ?? message.datasetId
+            one(resolve(id), id ?? "", timestamps[i] ?? now, row ?? null)
+            i++
+          }
+          break
+        }
         case "LogRequest": {
           const dataset = resolve(message.datasetId)
           const timestamp = message.timestamp ?? now
@@ -300,6 +320,14 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
             const { dropped, buckets } = gather(mail, now, tally)
             permits += mail.permits
             if (mail.reply !== undefined) pending.push({ mail, dropped, buckets })
+            // Track (and free the permits) every few thousand rows, so callers refill the queue
+            // while the rest of a large drain is profiled.
+            if (permits >= COMMIT_ROWS) {
+              yield* commit(now, permits, tally, pending)
+              tally = new DropTally()
+              permits = 0
+              pending = []
+            }
             continue
           }
           yield* commit(now, permits, tally, pending)
@@ -413,6 +441,9 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
     return { done: Effect.asVoid(fiber.await), peek }
   })
 
+/** Rows gathered before the actor tracks them without waiting for the end of the drain. */
+const COMMIT_ROWS = 2048
+
 const EMPTY_RESULT: FlushResult = { profiles: 0, rows: 0, stored: 0, failures: [], replayed: 0 }
 
 const rowCount = (mail: RowsMail): number => {
@@ -424,10 +455,14 @@ const rowCount = (mail: RowsMail): number => {
       return message.rows.length
     case "LogRequest":
       return message.multiple.data.length
+    case "PackedBatch":
+      return message.packed.count
   }
 }
 
 const datasetIdOf = (mail: RowsMail): string | undefined => {
   const message = mail.message
-  return message._tag === "LogBatch" ? (message.datasetIds?.[0] ?? message.datasetId) : message.datasetId
+  return message._tag === "LogBatch" || message._tag === "PackedBatch"
+    ? (message.datasetIds?.[0] ?? message.datasetId)
+    : message.datasetId
 }

@@ -2,6 +2,7 @@ import type { Deferred } from "effect"
 import type { FlushResult } from "../FlushResult.js"
 import type { Close, Flush, Log, LogBatch, LogRequest, Settle, Status } from "../LoggerMessage.js"
 import type { BucketStatus, DropReason } from "../LoggerStatus.js"
+import type { ColumnarRows } from "./worker/ColumnarRows.js"
 
 /** When a `log` call resolves: at once, once its rows are tracked, or once they are written. */
 export type SyncMode = "tracked" | "written"
@@ -12,6 +13,18 @@ export interface ScheduledWrite {
   readonly scheduleKey: string
   /** The boundary it fired for, epoch ms. */
   readonly at: number
+}
+
+/**
+ * Rows packed by column (internal: what the caller's thread posts to the worker). Each row has its
+ * dataset (`datasetIds`, else `datasetId`) and its timestamp.
+ */
+export interface PackedBatch {
+  readonly _tag: "PackedBatch"
+  readonly packed: ColumnarRows
+  readonly datasetId?: string | undefined
+  readonly datasetIds?: ReadonlyArray<string> | undefined
+  readonly timestamps: ArrayLike<number>
 }
 
 /** The actor's own part of the status; the service adds the caller side and the writers. */
@@ -33,7 +46,7 @@ export type RowsReply = Deferred.Deferred<void, unknown>
 /** A message in the actor's mailbox, with what the sender waits on. */
 export type Mail =
   | {
-      readonly message: Log | LogBatch | LogRequest
+      readonly message: Log | LogBatch | LogRequest | PackedBatch
       /** Row permits held for it, released once its rows are profiled. */
       readonly permits: number
       readonly sync: SyncMode | undefined
@@ -50,7 +63,10 @@ export type RowsMail = Extract<Mail, { readonly permits: number }>
 
 /** Whether a mail carries rows. */
 export const isRowsMail = (mail: Mail): mail is RowsMail =>
-  mail.message._tag === "Log" || mail.message._tag === "LogBatch" || mail.message._tag === "LogRequest"
+  mail.message._tag === "Log" ||
+  mail.message._tag === "LogBatch" ||
+  mail.message._tag === "LogRequest" ||
+  mail.message._tag === "PackedBatch"
 
 /** Messages (Flush, Status, …) the mailbox reserves room for beyond the row capacity. */
 export const CONTROL_RESERVE = 1024

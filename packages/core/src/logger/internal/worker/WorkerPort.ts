@@ -14,6 +14,7 @@ import type { ActorPort } from "../InThreadPort.js"
 import { type ActorStatus, isRowsMail, type Mail } from "../Mail.js"
 import type { RowBudget } from "../RowBudget.js"
 import type { RowBuffer } from "../RowBuffer.js"
+import { type ColumnarRows, cloneableColumn, packRows } from "./ColumnarRows.js"
 import type { FromWorker, PlainOutcome, PlainRows, PlainWrite, ToWorker } from "./protocol.js"
 import { workerSpec } from "./workerSpec.js"
 
@@ -193,7 +194,33 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
       }
       permitsInWorker += permits
       holdOpen()
-      post({ t: "rows", message, permits, id, sync })
+      if (message._tag !== "LogBatch") return post({ t: "rows", message, permits, id, sync })
+      // Rows travel packed by column, timestamps as a transferred buffer.
+      const rows = message.rows as ReadonlyArray<unknown>
+      const timestamps = new Float64Array(rows.length)
+      const perRow = message.timestamps as ReadonlyArray<number> | undefined
+      if (perRow !== undefined) timestamps.set(perRow)
+      else timestamps.fill((message.timestamp as number | undefined) ?? Date.now())
+      const packed = packRows(rows)
+      const plain = (columns: ColumnarRows["columns"]) => ({
+        _tag: "PackedBatch" as const,
+        packed: { ...packed, columns },
+        datasetId: message.datasetId as string | undefined,
+        datasetIds: message.datasetIds as ReadonlyArray<string> | undefined,
+        timestamps,
+      })
+      try {
+        worker?.postMessage({ t: "rows", message: plain(packed.columns), permits, id, sync }, [
+          timestamps.buffer,
+        ])
+      } catch {
+        // A cell the structured clone refuses (an array holding a function): sent as an object instead,
+        // which is how the profile counts such an array anyway.
+        worker?.postMessage(
+          { t: "rows", message: plain(packed.columns.map(cloneableColumn)), permits, id, sync },
+          [timestamps.buffer],
+        )
+      }
     }
 
     const flush = () => {

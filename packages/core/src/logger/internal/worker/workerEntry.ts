@@ -9,7 +9,7 @@ import type { WriteSettlement } from "../../../writers/internal/WriterPipeline.j
 import { Close, Flush, LogBatch, LogRequest, Settle, Status } from "../../LoggerMessage.js"
 import { type ActorSink, startActor } from "../Actor.js"
 import type { DatasetConfig } from "../DatasetConfig.js"
-import { type ActorStatus, CONTROL_RESERVE, type Mail } from "../Mail.js"
+import { type ActorStatus, CONTROL_RESERVE, type Mail, type PackedBatch } from "../Mail.js"
 import type { FromWorker, PlainOutcome, PlainWrite, ToWorker, WorkerInit } from "./protocol.js"
 
 const SNAPSHOT_MILLIS = 50
@@ -58,6 +58,19 @@ const toTransfer = (bytes: Uint8Array): { bytes: Uint8Array; buffer: ArrayBuffer
   return { bytes: own, buffer: own.buffer as ArrayBuffer }
 }
 
+let pendingRelease = 0
+let releaseBatch = 1
+let releaseTimer: NodeJS.Timeout | undefined
+const flushRelease = () => {
+  if (releaseTimer !== undefined) {
+    clearTimeout(releaseTimer)
+    releaseTimer = undefined
+  }
+  if (pendingRelease === 0) return
+  post({ t: "release", permits: pendingRelease })
+  pendingRelease = 0
+}
+
 const sink: ActorSink = {
   write: (writes) =>
     Effect.sync(() => {
@@ -87,7 +100,14 @@ const sink: ActorSink = {
     request((id) => ({ t: "sink", id, op: "drain", timeoutMillis: Duration.toMillis(timeout) })),
   dropped: (datasetId, reason, count) => Effect.sync(() => post({ t: "dropped", datasetId, reason, count })),
   release: (permits) => {
-    if (permits > 0) post({ t: "release", permits })
+    // Coalesced: one message per eighth of the queue or per 2 ms, not one per drain (each message
+    // costs the caller's thread a dispatch).
+    pendingRelease += permits
+    if (pendingRelease >= releaseBatch) return flushRelease()
+    if (pendingRelease > 0 && releaseTimer === undefined) {
+      releaseTimer = setTimeout(flushRelease, 2)
+      releaseTimer.unref()
+    }
   },
 }
 
@@ -97,6 +117,7 @@ const plainError = (error: unknown): Record<string, unknown> =>
     : { _tag: "Error", message: String(error) }
 
 const start = (init: WorkerInit) => {
+  releaseBatch = Math.max(1, Math.floor(init.queueCapacity / 8))
   const configs = new Map<string, DatasetConfig>()
   const scope = Effect.runSync(Scope.make())
   const mailbox = Effect.runSync(Queue.bounded<Mail>(init.queueCapacity + CONTROL_RESERVE))
@@ -142,6 +163,8 @@ const start = (init: WorkerInit) => {
       Deferred.await(reply).pipe(
         Effect.exit,
         Effect.tap((exit) => {
+          // Permits and status first, so the caller sees them as of this answer.
+          flushRelease()
           report(actor.peek)
           if (Exit.isSuccess(exit)) post({ t: "reply", id, ok: true, value: exit.value })
           else {
@@ -165,9 +188,11 @@ const start = (init: WorkerInit) => {
       case "rows": {
         const plain = message.message
         const rows =
-          plain._tag === "LogBatch"
-            ? new LogBatch(plain as unknown as ConstructorParameters<typeof LogBatch>[0], true)
-            : new LogRequest(plain as unknown as ConstructorParameters<typeof LogRequest>[0], true)
+          plain._tag === "PackedBatch"
+            ? (plain as unknown as PackedBatch)
+            : plain._tag === "LogBatch"
+              ? new LogBatch(plain as unknown as ConstructorParameters<typeof LogBatch>[0], true)
+              : new LogRequest(plain as unknown as ConstructorParameters<typeof LogRequest>[0], true)
         if (message.id === undefined) {
           offer({ message: rows, permits: message.permits, sync: undefined, reply: undefined })
           return
