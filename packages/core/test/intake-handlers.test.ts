@@ -229,6 +229,67 @@ describe("intake: log requests", () => {
   })
 })
 
+describe("intake: coalescing", () => {
+  it("merges the requests of one turn that share dataset, timestamp and columns into one logger call", async () => {
+    const { logger, memory } = setup()
+    const calls: Array<{ datasetId: string; rows: number }> = []
+    const intake = createIntake({
+      token: TOKEN,
+      logger: {
+        logRequest: (request) => {
+          calls.push({ datasetId: request.datasetId, rows: request.multiple.data.length })
+          return logger.logRequest(request)
+        },
+      },
+    })
+    const body = (datasetId: string, columns: string[], timestamp: number, start: number) => ({
+      datasetId,
+      timestamp,
+      multiple: {
+        columns,
+        data: [
+          [start, `${start}`],
+          [start + 1, `${start + 1}`],
+        ],
+      },
+    })
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => intake.log(body("a", ["x", "y"], HOUR, i * 2), auth)),
+      intake.log(body("a", ["y", "x"], HOUR, 100), auth), // other column order: its own group
+      intake.log(body("a", ["x", "y"], HOUR + 1, 200), auth), // other timestamp
+      intake.log(body("b", ["x", "y"], HOUR, 300), auth), // other dataset
+    ])
+    expect(results.every((r) => r.status === 200 && (r.body as { rows: number }).rows === 2)).toBe(true)
+    expect(calls).toEqual([
+      { datasetId: "a", rows: 20 },
+      { datasetId: "a", rows: 2 },
+      { datasetId: "a", rows: 2 },
+      { datasetId: "b", rows: 2 },
+    ])
+    await logger.close()
+    const a = memory.writes
+      .filter((w) => w.datasetId === "a")
+      .map((w) => DatasetProfileView.deserialize(w.bytes))
+    const merged = a.reduce((x, y) => x.merge(y))
+    expect(merged.getColumn("x")?.counts?.n).toBe(24)
+    // Rows stay whole: x and y of one row are never split between requests.
+    expect(merged.getColumn("y")?.counts?.n).toBe(24)
+    expect(merged.getColumn("x")?.distribution?.max).toBe(201)
+  })
+
+  it("answers every member of a group with the group's failure", async () => {
+    const { logger } = setup()
+    const intake = createIntake({ logger, token: TOKEN })
+    await logger.close()
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        intake.log({ datasetId: "d", multiple: { columns: ["a"], data: [[1]] } }, auth),
+      ),
+    )
+    expect(results.map((r) => r.status)).toEqual([503, 503, 503, 503, 503])
+  })
+})
+
 describe("intake: embeddings", () => {
   it("profiles each vector with the dataset's references and says which field is wrong", async () => {
     const { intake, logger, memory } = setup({ embeddings: true })

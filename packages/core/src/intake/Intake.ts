@@ -13,6 +13,7 @@ import type {
 import { isObject } from "./internal/fields.js"
 import type { IntakeHeaders } from "./internal/headers.js"
 import { readJson } from "./internal/jsonBody.js"
+import { RequestCoalescer } from "./internal/RequestCoalescer.js"
 import { decodeLogEmbeddingsBody } from "./LogEmbeddingsBody.js"
 import { decodeLogRequestBody } from "./LogRequestBody.js"
 import { decodePubSubPush } from "./PubSubPush.js"
@@ -33,6 +34,12 @@ export interface IntakeOptions {
   readonly insecureNoAuth?: boolean | undefined
   /** Raw bodies (text or bytes) larger than this are refused with 413 (default 8 MiB). Parsed bodies are the framework's to limit. */
   readonly maxBodyBytes?: number | undefined
+  /**
+   * Merge the log requests of one event-loop turn that share dataset, timestamp and columns into one
+   * call of the logger (default true): a burst of small requests then costs the logger one message
+   * per group. Each request is still answered once its own rows are queued.
+   */
+  readonly coalesce?: boolean | undefined
   /** Told of unexpected failures (500s); default: one line on stderr. */
   readonly onError?: ((error: unknown) => void) | undefined
 }
@@ -129,6 +136,10 @@ export const createIntake = (options: IntakeOptions): Intake => {
     ((error: unknown) =>
       process.stderr.write(`sketchlog intake: ${error instanceof Error ? error.message : String(error)}\n`))
 
+  const coalescer = options.coalesce === false ? undefined : new RequestCoalescer((r) => logger.logRequest(r))
+  const send = (request: LogRequest): Promise<unknown> =>
+    coalescer === undefined ? logger.logRequest(request) : coalescer.add(request)
+
   const accepted: Record<IntakeKind, { requests: number; rows: number }> = {
     log: { requests: 0, rows: 0 },
     "log-embeddings": { requests: 0, rows: 0 },
@@ -187,7 +198,7 @@ export const createIntake = (options: IntakeOptions): Intake => {
   ): Promise<IntakeResult> => {
     if (rows > 0) {
       try {
-        await logger.logRequest(request)
+        await send(request)
       } catch (error) {
         if (error instanceof LoggerClosedError)
           return refuse("unavailable", "the logger is shutting down; send again later", undefined, {

@@ -1,0 +1,90 @@
+import { LogRequest } from "../../logger/LoggerMessage.js"
+
+/** Rows of one merged request at most: a larger one is sent alone, as it came. */
+export const MAX_MERGED_ROWS = 2048
+
+interface Waiting {
+  readonly request: LogRequest
+  readonly settle: (error: unknown) => void
+}
+
+/**
+ * Gathers the log requests that arrive during one turn of the event loop and hands them to the
+ * logger merged: requests with the same dataset, timestamp and column list (in order) become one
+ * columnar request whose rows follow each other, so a burst of small HTTP requests costs the logger
+ * one call and one actor message per group instead of one per request. Each caller's promise settles
+ * when its group is queued (or refused), exactly as if it had been sent alone.
+ */
+export class RequestCoalescer {
+  readonly #send: (request: LogRequest) => Promise<unknown>
+  #pending: Waiting[] = []
+  #scheduled = false
+
+  constructor(send: (request: LogRequest) => Promise<unknown>) {
+    this.#send = send
+  }
+
+  /** Queues `request` with the others of this turn; settles once it is in the logger's queue. */
+  add(request: LogRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ request, settle: (error) => (error === undefined ? resolve() : reject(error)) })
+      if (!this.#scheduled) {
+        this.#scheduled = true
+        setImmediate(() => this.#flush())
+      }
+    })
+  }
+
+  #flush(): void {
+    this.#scheduled = false
+    const pending = this.#pending
+    this.#pending = []
+    const groups = new Map<string, { rows: number; members: Waiting[] }>()
+    let alone = 0
+    for (const waiting of pending) {
+      const { request } = waiting
+      const rows = request.multiple.data.length
+      // `\u0000` cannot appear in a JSON-decoded dataset id's meaning here: it only separates the parts.
+      let key = `${request.datasetId}\u0000${request.timestamp ?? "now"}\u0000${request.multiple.columns.join("\u0000")}`
+      let group = groups.get(key)
+      if (group !== undefined && group.rows + rows > MAX_MERGED_ROWS) {
+        // Full: this request starts a group of its own.
+        key = `${key}\u0001${alone++}`
+        group = undefined
+      }
+      if (group === undefined) {
+        group = { rows: 0, members: [] }
+        groups.set(key, group)
+      }
+      group.rows += rows
+      group.members.push(waiting)
+    }
+    for (const { members } of groups.values()) {
+      const first = members[0] as Waiting
+      const request = members.length === 1 ? first.request : merge(members)
+      this.#send(request).then(
+        () => {
+          for (const member of members) member.settle(undefined)
+        },
+        (error: unknown) => {
+          for (const member of members) member.settle(error)
+        },
+      )
+    }
+  }
+}
+
+const merge = (members: ReadonlyArray<Waiting>): LogRequest => {
+  const first = (members[0] as Waiting).request
+  const data: Array<ReadonlyArray<unknown>> = []
+  for (const { request } of members) for (const row of request.multiple.data) data.push(row)
+  return new LogRequest(
+    {
+      datasetId: first.datasetId,
+      multiple: { columns: first.multiple.columns, data },
+      ...(first.timestamp === undefined || first.timestamp === null ? {} : { timestamp: first.timestamp }),
+    },
+    // Every part was decoded: same dataset, timestamp and columns by construction.
+    true,
+  )
+}
