@@ -52,19 +52,23 @@ export const packRows = (
   const shapes: number[][] = []
   const shapeIndex = new Map<string, number>()
   const rowShapes = new Int32Array(count)
-  // The previous row's shape, compared key by key first: rows of one shape repeat.
-  let last: { readonly id: number; readonly names: ReadonlyArray<string> } | undefined
-  const current: number[] = []
+  // The previous row's shape: rows of one shape repeat, and then each cell goes straight to its
+  // column with nothing allocated for the row.
+  let lastShape = -1
+  let lastNames: string[] = []
   const names: string[] = []
+  const values: unknown[] = []
   for (let r = 0; r < count; r++) {
     const row = rows[from + r]
     if (typeof row !== "object" || row === null) {
       rowShapes[r] = -1
       continue
     }
-    current.length = 0
+    let position = 0
+    let same = lastShape >= 0
+    const lastIndexes = same ? (shapes[lastShape] as number[]) : undefined
     names.length = 0
-    const values: unknown[] = []
+    values.length = 0
     try {
       for (const key in row) {
         if (!Object.hasOwn(row, key)) continue
@@ -74,44 +78,63 @@ export const packRows = (
         } catch {
           value = OPAQUE
         }
-        names.push(key)
-        values.push(portable(value))
+        value = portable(value)
+        if (same && lastNames[position] === key) {
+          ;(columns[(lastIndexes as number[])[position] as number] as unknown[]).push(value)
+        } else {
+          if (same) {
+            // The shape changed part way: take back the cells already placed, then go the long way.
+            for (let k = 0; k < position; k++) {
+              names.push(lastNames[k] as string)
+              values.push((columns[(lastIndexes as number[])[k] as number] as unknown[]).pop())
+            }
+            same = false
+          }
+          names.push(key)
+          values.push(value)
+        }
+        position++
       }
     } catch {
+      if (same)
+        for (let k = 0; k < position; k++)
+          (columns[(lastIndexes as number[])[k] as number] as unknown[]).pop()
       rowShapes[r] = -1
       continue
     }
-    let shape: number
-    if (
-      last !== undefined &&
-      last.names.length === names.length &&
-      last.names.every((n, i) => n === names[i])
-    ) {
-      shape = last.id
-    } else {
-      for (const name of names) {
-        let index = keyIndex.get(name)
-        if (index === undefined) {
-          index = keys.length
-          keys.push(name)
-          keyIndex.set(name, index)
-          columns.push([])
-        }
-        current.push(index)
-      }
-      const signature = current.join(",")
-      let found = shapeIndex.get(signature)
-      if (found === undefined) {
-        found = shapes.length
-        shapes.push([...current])
-        shapeIndex.set(signature, found)
-      }
-      shape = found
-      last = { id: shape, names: [...names] }
+    if (same && position === lastNames.length) {
+      rowShapes[r] = lastShape
+      continue
     }
-    rowShapes[r] = shape
-    const indexes = shapes[shape] as number[]
+    if (same) {
+      // A prefix of the previous shape: its cells were placed, but it is a shape of its own.
+      for (let k = 0; k < position; k++) {
+        names.push(lastNames[k] as string)
+        values.push((columns[(lastIndexes as number[])[k] as number] as unknown[]).pop())
+      }
+    }
+    const indexes: number[] = []
+    for (const name of names) {
+      let index = keyIndex.get(name)
+      if (index === undefined) {
+        index = keys.length
+        keys.push(name)
+        keyIndex.set(name, index)
+        columns.push([])
+      }
+      indexes.push(index)
+    }
+    const signature = indexes.join(",")
+    let shape = shapeIndex.get(signature)
+    if (shape === undefined) {
+      shape = shapes.length
+      shapes.push(indexes)
+      shapeIndex.set(signature, shape)
+    }
     for (let k = 0; k < indexes.length; k++) (columns[indexes[k] as number] as unknown[]).push(values[k])
+    rowShapes[r] = shape
+    lastShape = shape
+    lastNames = [...names]
   }
   return { count, keys, columns, shapes, rowShapes }
 }
