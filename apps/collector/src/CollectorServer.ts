@@ -89,8 +89,9 @@ const readBody = (req: IncomingMessage, max: number): Promise<Buffer | "too-larg
  * The collector's HTTP server on Node's own `http` (no framework: five routes, and the body limit is
  * enforced while the body streams in). `POST /log`, `/log-embeddings`, `/publish` go to the intake;
  * `POST /flush` writes now; `GET /status` reports; `GET /health` answers without a token (for load
- * balancers and probes) and 503 while shutting down. Every route but `/health` needs the token; a
- * request without it is refused before its body is read.
+ * balancers and probes) and 503 while shutting down. Every route but `/health` needs the token
+ * (`/publish` also as `?token=`, see `withQueryToken`); a request without it is refused before its
+ * body is read.
  */
 export const createCollectorServer = (routes: CollectorRoutes): CollectorServer => {
   const { intake } = routes
@@ -120,7 +121,8 @@ export const createCollectorServer = (routes: CollectorRoutes): CollectorServer 
         true,
       )
     }
-    const denied = intake.authorize(req.headers)
+    const headers = path === "/publish" ? withQueryToken(req) : req.headers
+    const denied = intake.authorize(headers)
     if (denied !== undefined) {
       req.resume()
       return send(res, denied)
@@ -140,7 +142,7 @@ export const createCollectorServer = (routes: CollectorRoutes): CollectorServer 
     const body = await readBody(req, intake.maxBodyBytes)
     if (body === "aborted") return
     if (body === "too-large") return send(res, intake.tooLarge(), true)
-    send(res, await intake.handle(kind as IntakeKind, body, req.headers))
+    send(res, await intake.handle(kind as IntakeKind, body, headers))
   }
 
   const server = createServer((req, res) => {
@@ -174,6 +176,18 @@ export const createCollectorServer = (routes: CollectorRoutes): CollectorServer 
             idleWaiters.push(resolve)
           }),
   }
+}
+
+/**
+ * A Pub/Sub push subscription cannot send a header of our choosing: it can only call a URL (and add
+ * its own OIDC token, which is not our secret). So `/publish` also takes the token as the `token`
+ * query parameter of its push endpoint, which then stands in for the Authorization header.
+ */
+const withQueryToken = (req: IncomingMessage): IncomingMessage["headers"] => {
+  const query = (req.url ?? "").indexOf("?")
+  if (query === -1) return req.headers
+  const token = new URLSearchParams((req.url ?? "").slice(query + 1)).get("token")
+  return token === null ? req.headers : { ...req.headers, authorization: `Bearer ${token}` }
 }
 
 const methodNotAllowed = (allow: string): Reply =>

@@ -134,6 +134,11 @@ describe("collector over HTTP on 127.0.0.1", () => {
       }
     }
     expect((await fetch(`${url}/status`)).status).toBe(401)
+    // A Pub/Sub push subscription can only call a URL: /publish takes the token as ?token=, no other route does.
+    const push = pubSubPush(logRequest("tabular", 1, 400, HOUR))
+    expect((await post(`${url}/publish?token=${TOKEN}`, push, {})).status).toBe(200)
+    expect((await post(`${url}/publish?token=wrong`, push, {})).status).toBe(401)
+    expect((await post(`${url}/log?token=${TOKEN}`, logRequest("tabular", 1), {})).status).toBe(401)
     // The whylogs container's clients send the password as X-API-Key.
     expect(
       (await post(`${url}/log`, logRequest("tabular", 1, 300, HOUR), { "x-api-key": TOKEN })).status,
