@@ -277,6 +277,34 @@ describe("intake: coalescing", () => {
     expect(merged.getColumn("x")?.distribution?.max).toBe(201)
   })
 
+  it("starts a new group past 2,048 rows and never merges requests whose keys only look alike", async () => {
+    const { logger } = setup()
+    const calls: number[] = []
+    const intake = createIntake({
+      token: TOKEN,
+      logger: {
+        logRequest: (request) => {
+          calls.push(request.multiple.data.length)
+          return logger.logRequest(request)
+        },
+      },
+    })
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => [i])
+    await Promise.all(
+      [1000, 1000, 1000, 1000, 10].map((n) =>
+        intake.log({ datasetId: "big", multiple: { columns: ["a"], data: rows(n) } }, auth),
+      ),
+    )
+    expect(calls).toEqual([2000, 2010])
+    calls.length = 0
+    await Promise.all([
+      intake.log({ datasetId: "a\u0000b", multiple: { columns: ["c"], data: [[1]] } }, auth),
+      intake.log({ datasetId: "a", multiple: { columns: ["b\u0000c"], data: [[1]] } }, auth),
+      intake.log({ datasetId: "a", multiple: { columns: ["b", "c"], data: [[1, 2]] } }, auth),
+    ])
+    expect(calls).toEqual([1, 1, 1])
+  })
+
   it("answers every member of a group with the group's failure", async () => {
     const { logger } = setup()
     const intake = createIntake({ logger, token: TOKEN })

@@ -39,37 +39,35 @@ export class RequestCoalescer {
     this.#scheduled = false
     const pending = this.#pending
     this.#pending = []
-    const groups = new Map<string, { rows: number; members: Waiting[] }>()
-    let alone = 0
+    // The group each key is filling (a full one is replaced by a fresh one), and every group in order.
+    const open = new Map<string, { rows: number; members: Waiting[] }>()
+    const groups: Array<{ rows: number; members: Waiting[] }> = []
     for (const waiting of pending) {
       const { request } = waiting
       const rows = request.multiple.data.length
-      // `\u0000` cannot appear in a JSON-decoded dataset id's meaning here: it only separates the parts.
-      let key = `${request.datasetId}\u0000${request.timestamp ?? "now"}\u0000${request.multiple.columns.join("\u0000")}`
-      let group = groups.get(key)
-      if (group !== undefined && group.rows + rows > MAX_MERGED_ROWS) {
-        // Full: this request starts a group of its own.
-        key = `${key}\u0001${alone++}`
-        group = undefined
-      }
-      if (group === undefined) {
+      // JSON keeps the parts apart whatever characters the dataset id and column names hold.
+      const key = JSON.stringify([request.datasetId, request.timestamp ?? null, request.multiple.columns])
+      let group = open.get(key)
+      if (group === undefined || group.rows + rows > MAX_MERGED_ROWS) {
         group = { rows: 0, members: [] }
-        groups.set(key, group)
+        open.set(key, group)
+        groups.push(group)
       }
       group.rows += rows
       group.members.push(waiting)
     }
-    for (const { members } of groups.values()) {
+    for (const { members } of groups) {
       const first = members[0] as Waiting
-      const request = members.length === 1 ? first.request : merge(members)
-      this.#send(request).then(
-        () => {
-          for (const member of members) member.settle(undefined)
-        },
-        (error: unknown) => {
-          for (const member of members) member.settle(error)
-        },
-      )
+      const settle = (error: unknown) => {
+        for (const member of members) member.settle(error)
+      }
+      try {
+        const request = members.length === 1 ? first.request : merge(members)
+        this.#send(request).then(() => settle(undefined), settle)
+      } catch (error) {
+        // A logger that throws instead of rejecting: its callers still get an answer.
+        settle(error)
+      }
     }
   }
 }
