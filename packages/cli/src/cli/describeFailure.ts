@@ -29,6 +29,7 @@ export const describeFailure = (error: unknown): Failure => {
   switch (tagOf(error)) {
     case "ProfileFormatError":
     case "ProfileIOError":
+    case "OutboxError":
       return { exitCode: ExitCode.badInput, message }
     case "ProfileArgumentError":
     case "DriftOptionsError":

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
-import { readFile, stat } from "node:fs/promises"
+import { stat } from "node:fs/promises"
 import { resolve } from "node:path"
-import { DatasetProfileView, init, type SessionHandle } from "@sketchlog/core"
+import { init, type SessionHandle } from "@sketchlog/core"
 import { type Command, Option } from "commander"
 import type { CliContext } from "../cli/CliContext.js"
 import { authError, CliError, inputError, usageError } from "../cli/CliError.js"
@@ -10,15 +10,21 @@ import { describeFailure } from "../cli/describeFailure.js"
 import { ExitCode } from "../cli/ExitCode.js"
 import { parseCount } from "../cli/options.js"
 import { printable } from "../format/printable.js"
-import { outboxSource } from "../upload/OutboxSource.js"
+import { DEFAULT_OUTBOX_WRITER, outboxSource } from "../upload/OutboxSource.js"
 import { UploadManifest } from "../upload/UploadManifest.js"
 import { formatBytes, type ProgressMode, UploadProgress } from "../upload/UploadProgress.js"
-import { directorySource, type UploadCandidate } from "../upload/UploadSource.js"
+import {
+  directorySource,
+  UnreadableProfile,
+  type UploadCandidate,
+  type UploadPayload,
+} from "../upload/UploadSource.js"
 
 interface UploadOptions {
   readonly datasetId?: string
   readonly resume?: boolean
   readonly outbox: boolean
+  readonly outboxWriter: string
   readonly concurrency: number
   readonly maxRetries?: number
   readonly progress: ProgressMode
@@ -36,12 +42,17 @@ export const registerUpload = (program: Command, context: CliContext): Command =
     .command("upload")
     .summary("upload a directory of profiles (and the logger's outbox), resumably")
     .description(
-      "Upload every .bin profile under a directory, and the rolling logger's outbox (<dir>/.outbox/), through the configured session (see whoami). Profiles at <dir>/<dataset>/… go to <dataset> unless --dataset-id says otherwise. What was uploaded is recorded in <dir>/.sketchlog-upload.json after each success; --resume skips what it lists (same bytes, same destination). Every failure is reported; the exit code is 1 when any upload failed, 4 when the platform refused the credentials.",
+      "Upload every .bin profile under a directory, and what the rolling logger's platform writer left in its outbox (<dir>/.outbox/whylabs/), through the configured session (see whoami). Profiles at <dir>/<dataset>/… go to <dataset>, outbox entries to their own dataset, unless --dataset-id says otherwise. An outbox entry is removed once the platform confirmed it; do not run this while a logger uses the same outbox (it replays it itself). What was uploaded is recorded in <dir>/.sketchlog-upload.json after each success; --resume skips what it lists (same bytes, same destination). Every failure is reported; the exit code is 1 when any upload failed, 4 when the platform refused the credentials.",
     )
     .argument("<dir>", "the directory of profiles")
     .option("--dataset-id <id>", "upload every profile to this dataset")
     .option("--resume", "skip profiles the manifest lists as uploaded already")
     .option("--no-outbox", "leave the outbox alone")
+    .option(
+      "--outbox-writer <name>",
+      "take the outbox entries of this writer (a WhyLabsWriter given another name)",
+      DEFAULT_OUTBOX_WRITER,
+    )
     .option("--concurrency <n>", "profiles uploaded at the same time", parseCount(1), 4)
     .option("--max-retries <n>", "retries of a failing upload (default: the session's, 4)", parseCount(0))
     .addOption(
@@ -53,7 +64,10 @@ export const registerUpload = (program: Command, context: CliContext): Command =
       const root = resolve(context.cwd, dir)
       const info = await stat(root).catch(() => undefined)
       if (info === undefined || !info.isDirectory()) throw inputError(`${dir}: not a directory`)
-      const sources = [directorySource(root), ...(options.outbox ? [outboxSource(root)] : [])]
+      const sources = [
+        directorySource(root),
+        ...(options.outbox ? [outboxSource(root, options.outboxWriter)] : []),
+      ]
       const candidates = (await Promise.all(sources.map((s) => s.list()))).flat()
       if (candidates.length === 0) throw inputError(`${dir}: no .bin profiles to upload`)
       const manifest = options.resume === true ? await UploadManifest.load(root) : UploadManifest.fresh(root)
@@ -85,7 +99,7 @@ const uploadAll = async (
   const planned: Planned[] = []
   const undecided: string[] = []
   for (const candidate of candidates) {
-    const datasetId = options.datasetId ?? candidate.hints.datasetId ?? session.defaultDatasetId
+    const datasetId = options.datasetId ?? candidate.datasetId ?? session.defaultDatasetId
     if (datasetId === undefined) undecided.push(candidate.key)
     else planned.push({ candidate, datasetId })
   }
@@ -98,42 +112,37 @@ const uploadAll = async (
   const progress = new UploadProgress(options.progress, io.stderr, io.stdout)
   const counts = { uploaded: 0, skipped: 0, failed: 0, badInput: 0, bytes: 0 }
   const failures: string[] = []
+  let bookkeepingFailed = false
   let refused: unknown
   progress.start(planned.length)
 
   const send = async ({ candidate, datasetId }: Planned): Promise<void> => {
     const destination = `${status.apiEndpoint ?? ""} ${session.orgId ?? ""} ${datasetId}`
-    let bytes: Uint8Array
+    let payload: UploadPayload
     try {
-      bytes = await readFile(candidate.path)
+      payload = await candidate.read()
     } catch (error) {
+      if (!(error instanceof UnreadableProfile)) throw error
       counts.badInput++
-      failures.push(`${candidate.key}: cannot be read (${(error as Error).message})`)
+      failures.push(`${candidate.key}: ${error.message}`)
       progress.done(candidate.key, { error: "unreadable" })
       return
     }
+    const { bytes } = payload
     const sha256 = createHash("sha256").update(bytes).digest("hex")
     if (manifest.has(candidate.key, sha256, destination)) {
       counts.skipped++
       progress.done(candidate.key, { bytes: 0 })
-      return
-    }
-    let view: DatasetProfileView
-    try {
-      view = DatasetProfileView.deserialize(bytes)
-    } catch (error) {
-      counts.badInput++
-      failures.push(`${candidate.key}: ${(error as Error).message}`)
-      progress.done(candidate.key, { error: "not a profile" })
+      // Recorded, so the platform confirmed it: an outbox entry still here lost only its removal.
+      await settle(candidate, candidate.onUploaded(), "it may be sent again")
       return
     }
     if (refused !== undefined) return
     try {
       const receipt = await session.uploadProfile({
         datasetId,
-        datasetTimestamp: candidate.hints.datasetTimestamp ?? view.datasetTimestamp,
-        segmentTags:
-          candidate.hints.segmentTags ?? view.segment?.tags.map(({ key, value }) => ({ key, value })) ?? [],
+        datasetTimestamp: payload.datasetTimestamp,
+        segmentTags: payload.segmentTags,
         bytes,
       })
       counts.uploaded++
@@ -153,13 +162,28 @@ const uploadAll = async (
           `${manifest.path}: cannot be written (${(error as Error).message}); --resume may upload ${candidate.key} again`,
         )
       }
-      await candidate.onUploaded()
+      await settle(candidate, candidate.onUploaded(), "it may be sent again")
     } catch (error) {
       const failure = describeFailure(error)
       if (failure.exitCode === ExitCode.auth) refused ??= error
       counts.failed++
       failures.push(`${candidate.key}: ${failure.message}`)
       progress.done(candidate.key, { error: failure.message })
+      await settle(candidate, candidate.onFailed(failure.message), "its attempt is not recorded")
+    }
+  }
+
+  /** Outbox bookkeeping that fails is reported with what it means, never taken for a failed upload. */
+  const settle = async (
+    candidate: UploadCandidate,
+    bookkeeping: Promise<void>,
+    consequence: string,
+  ): Promise<void> => {
+    try {
+      await bookkeeping
+    } catch (error) {
+      bookkeepingFailed = true
+      failures.push(`${candidate.key}: ${describeFailure(error).message}; ${consequence}`)
     }
   }
 
@@ -186,6 +210,6 @@ const uploadAll = async (
       exitCode: ExitCode.auth,
       reason: `stopped, the credentials were refused: ${describeFailure(refused).message}`,
     })
-  if (counts.failed > 0) context.exitCode = ExitCode.failure
+  if (counts.failed > 0 || bookkeepingFailed) context.exitCode = ExitCode.failure
   else if (counts.badInput > 0) context.exitCode = ExitCode.badInput
 }

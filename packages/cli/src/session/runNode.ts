@@ -3,7 +3,7 @@ import { NodeContext } from "@effect/platform-node"
 import { Cause, Effect, Exit, Option } from "effect"
 
 /**
- * Runs one of core's Effect operations (config file reads and writes) on Node's file system and
+ * Runs one of core's Effect operations (config file reads and writes, the outbox) on Node's file system and
  * rejects with its typed error itself, so `describeFailure` can map it to an exit code.
  */
 export const runNode = async <A, E>(

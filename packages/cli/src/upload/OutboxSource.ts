@@ -1,68 +1,57 @@
-import { readFile, rm, stat } from "node:fs/promises"
 import { join } from "node:path"
-import { listProfileFiles } from "../profiles/ProfileFiles.js"
-import { manifestKey, type UploadCandidate, type UploadHints, type UploadSource } from "./UploadSource.js"
+import { Outbox, type OutboxEntry } from "@sketchlog/core"
+import { runNode } from "../session/runNode.js"
+import { UnreadableProfile, type UploadCandidate, type UploadSource } from "./UploadSource.js"
 
-/** The rolling logger's outbox folder inside a profile directory. */
+/** The rolling logger's outbox folder inside a profile directory (the HTTP profiler's `<profileDir>/.outbox`). */
 export const OUTBOX_DIR = ".outbox"
 
+/** The writer whose entries `upload` sends by default: `WhyLabsWriter`'s default name, which the HTTP profiler uses. */
+export const DEFAULT_OUTBOX_WRITER = "whylabs"
+
 /**
- * The rolling logger's on-disk outbox (`<dir>/.outbox/`): profiles its writer could not upload.
- *
- * ASSUMED LAYOUT (the logger and its writers are not written yet; replace this module with an
- * adapter over core's outbox API when they land): each entry is a whylogs `.bin` file, optionally
- * with a sidecar `<same name>.json` holding `{ datasetId?, datasetTimestamp?, segmentTags? }`;
- * without a sidecar the dataset comes from the first folder under `.outbox/`, and the time and
- * segment from the profile itself. An entry is deleted (with its sidecar) once uploaded, as the
- * writer's own replay would.
+ * The entries a platform writer left in the rolling logger's outbox (`<dir>/.outbox/`), read and
+ * removed through core's `Outbox`, so the CLI and the logger share one layout and one protocol:
+ * only `writer`'s entries are taken (a LocalWriter's or a custom writer's belong to that writer's
+ * replay); each is sent as `WhyLabsWriter` sends it — the bucket start as the dataset timestamp, the
+ * entry's segment as the segment tags; an entry leaves the outbox only after the platform confirmed
+ * its upload, and a failed upload is recorded on the entry (`attempts`, `lastError`) as a replay
+ * would. Corrupt entries are moved to `corrupt/` by the outbox itself.
  */
-export const outboxSource = (root: string): UploadSource => {
-  const outbox = join(root, OUTBOX_DIR)
+export const outboxSource = (root: string, writer: string = DEFAULT_OUTBOX_WRITER): UploadSource => {
+  const outbox = new Outbox(join(root, OUTBOX_DIR))
   return {
-    name: outbox,
+    name: outbox.dir,
     list: async () => {
-      const info = await stat(outbox).catch(() => undefined)
-      if (info === undefined || !info.isDirectory()) return []
-      const files = await listProfileFiles(outbox)
-      const candidates: UploadCandidate[] = []
-      for (const path of files) {
-        const sidecar = path.replace(/\.bin$/, ".json")
-        const hints = await readHints(sidecar)
-        const inner = manifestKey(outbox, path).split("/")
-        candidates.push({
-          key: manifestKey(root, path),
-          path,
-          origin: "outbox",
-          hints: { ...hints, datasetId: hints.datasetId ?? (inner.length >= 2 ? inner[0] : undefined) },
-          onUploaded: async () => {
-            await rm(path, { force: true })
-            await rm(sidecar, { force: true })
-          },
-        })
-      }
-      return candidates
+      const entries = await runNode(outbox.list(writer))
+      return entries.map((entry) => candidateOf(outbox, entry))
     },
   }
 }
 
-/** The sidecar's hints; a missing or unreadable sidecar gives none (the profile itself still says when). */
-const readHints = async (path: string): Promise<UploadHints> => {
-  const text = await readFile(path, "utf8").catch(() => undefined)
-  if (text === undefined) return {}
-  try {
-    const json = JSON.parse(text) as Record<string, unknown>
-    const tags = Array.isArray(json.segmentTags)
-      ? json.segmentTags.filter(
-          (t): t is { key: string; value: string } =>
-            typeof t === "object" && t !== null && typeof t.key === "string" && typeof t.value === "string",
+const candidateOf = (outbox: Outbox, entry: OutboxEntry): UploadCandidate => {
+  let current = entry
+  return {
+    key: `${OUTBOX_DIR}/${entry.writer}/${entry.id}.bin`,
+    origin: "outbox",
+    datasetId: entry.datasetId,
+    read: async () => {
+      const write = await runNode(outbox.load(current)).catch((error: Error) => {
+        throw new UnreadableProfile(error.message)
+      })
+      if (write === undefined)
+        throw new UnreadableProfile(
+          "not a readable outbox entry (the outbox moved it to its corrupt/ folder)",
         )
-      : undefined
-    return {
-      datasetId: typeof json.datasetId === "string" && json.datasetId.length > 0 ? json.datasetId : undefined,
-      datasetTimestamp: typeof json.datasetTimestamp === "number" ? json.datasetTimestamp : undefined,
-      segmentTags: tags,
-    }
-  } catch {
-    return {}
+      return {
+        bytes: write.bytes,
+        datasetTimestamp: write.bucket.datasetTimestamp,
+        segmentTags: write.segment?.tags ?? [],
+      }
+    },
+    onUploaded: () => runNode(outbox.remove(current)),
+    onFailed: async (reason) => {
+      current = await runNode(outbox.noteFailure(current, reason))
+    },
   }
 }
