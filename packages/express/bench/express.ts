@@ -1,6 +1,7 @@
 // Cost of auto-profiling an Express app, against bare Express and Express + pino-http.
 // Run: pnpm bench:express   (BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONNECTIONS=16 BENCH_RATE=1000
-// BENCH_RATE_SECONDS=3 to change the run)
+// BENCH_RATE_SECONDS=3 to change the run; BENCH_RATE_SECONDS=0 skips the fixed-rate runs;
+// BENCH_VARIANTS=sketchlog,pino-http and BENCH_ROUTES=json pick variants and routes, bare always runs)
 //
 // Setup: each variant is its own server in a child process (started once, all idle but the one under
 // load); autocannon runs in this process. On Linux with `taskset`, servers are pinned to CPU 1 and
@@ -19,8 +20,15 @@ import { fileURLToPath } from "node:url"
 import autocannon from "autocannon"
 
 /** The middleware each server runs in front of the same two routes. */
-const variants = ["bare", "pino-http", "sketchlog", "sketchlog-worker"] as const
-type Variant = (typeof variants)[number]
+const allVariants = ["bare", "pino-http", "sketchlog", "sketchlog-worker"] as const
+type Variant = (typeof allVariants)[number]
+/** `BENCH_VARIANTS=sketchlog,pino-http` runs some variants (bare always runs: the ratios need it). */
+const variants: ReadonlyArray<Variant> = allVariants.filter(
+  (v) =>
+    v === "bare" ||
+    process.env.BENCH_VARIANTS === undefined ||
+    process.env.BENCH_VARIANTS.split(",").includes(v),
+)
 
 /** A 20-field request body, as a model-serving API receives. */
 const jsonBody = JSON.stringify({
@@ -51,6 +59,10 @@ const routes = {
   json: { method: "POST", path: "/json", body: jsonBody, headers: { "content-type": "application/json" } },
 } as const
 type RouteName = keyof typeof routes
+/** `BENCH_ROUTES=json` runs one route. */
+const routeNames = (Object.keys(routes) as Array<RouteName>).filter(
+  (r) => process.env.BENCH_ROUTES === undefined || process.env.BENCH_ROUTES.split(",").includes(r),
+)
 
 // ——— server side (child process) ———
 
@@ -292,12 +304,12 @@ const main = async () => {
     for (const variant of variants) servers.push(await startServer(variant, profileDir))
     // Warm-up: JIT and connection pools, discarded.
     for (const server of servers) {
-      for (const route of Object.keys(routes) as Array<RouteName>) await load(server, route, 2, connections)
+      for (const route of routeNames) await load(server, route, 2, connections)
     }
     const samples = new Map<string, Array<Sample>>()
     const rated = new Map<string, Array<RateSample>>()
     for (let round = 0; round < rounds; round++) {
-      for (const route of Object.keys(routes) as Array<RouteName>) {
+      for (const route of routeNames) {
         for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
           // Only the server under load runs: the others are paused (SIGSTOP), so their timers and
           // background work cannot take CPU from it.
@@ -306,14 +318,15 @@ const main = async () => {
           const sample = await load(server, route, seconds, connections)
           const key = `${server.variant}|${route}`
           samples.set(key, [...(samples.get(key) ?? []), sample])
-          rated.set(key, [...(rated.get(key) ?? []), await fixedRate(server, route, rate, rateSeconds)])
+          if (rateSeconds > 0)
+            rated.set(key, [...(rated.get(key) ?? []), await fixedRate(server, route, rate, rateSeconds)])
           process.stderr.write(".")
         }
       }
     }
     process.stderr.write("\n")
     const rows: Array<Record<string, string>> = []
-    for (const route of Object.keys(routes) as Array<RouteName>) {
+    for (const route of routeNames) {
       const bare = samples.get(`bare|${route}`)!
       const bareRps = median(bare.map((s) => s.rps))
       const bareCpu = median(bare.map((s) => s.cpuPerRequest))
@@ -337,8 +350,9 @@ const main = async () => {
     }
     console.log("\nThroughput at saturation (autocannon; latencies in whole milliseconds)")
     console.table(rows)
+    if (rateSeconds <= 0) return
     const latency: Array<Record<string, string>> = []
-    for (const route of Object.keys(routes) as Array<RouteName>) {
+    for (const route of routeNames) {
       const bareP99 = median(rated.get(`bare|${route}`)!.map((x) => x.p99))
       const bareLoop = median(rated.get(`bare|${route}`)!.map((x) => x.loopP99))
       for (const variant of variants) {
