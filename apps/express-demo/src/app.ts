@@ -1,8 +1,12 @@
-import { randomUUID } from "node:crypto"
 import { errorHandler, type SketchlogMiddleware, type SketchlogOptions, sketchlog } from "@sketchlog/express"
+import {
+  DecisionLog,
+  defaultModelId,
+  type LoanModel,
+  models,
+  parseLoanApplication,
+} from "@sketchlog/loan-model"
 import express, { type ErrorRequestHandler, type Express } from "express"
-import { parseLoanApplication } from "./LoanApplication.js"
-import { defaultModelId, type LoanDecision, type LoanModel, models } from "./LoanModel.js"
 
 /** The demo's dataset: every request of the API is profiled into it, segmented by route and method. */
 export const DEMO_DATASET = "loan-scoring"
@@ -31,9 +35,6 @@ const floatColumns = Object.fromEntries(
   ].map((column) => [column, "fractional" as const]),
 )
 
-/** Decisions kept for `GET /v1/applications/:applicationId` (bounded: the oldest go first). */
-const MAX_DECISIONS = 5_000
-
 /**
  * A small loan-scoring API, profiled by `@sketchlog/express` in local mode:
  * `POST /v1/score`, `POST /v1/models/:modelId/score`, `GET /v1/models`, `GET /v1/models/:modelId`,
@@ -59,11 +60,8 @@ export const createApp = (options: DemoAppOptions = {}): DemoApp => {
     res.json({ status: "ok" })
   })
 
-  const decisions = new Map<string, LoanDecision & { application_id: string }>()
-  const remember = (decision: LoanDecision & { application_id: string }) => {
-    decisions.set(decision.application_id, decision)
-    if (decisions.size > MAX_DECISIONS) decisions.delete(decisions.keys().next().value!)
-  }
+  // Kept for `GET /v1/applications/:applicationId`.
+  const decisions = new DecisionLog()
 
   const scoreWith =
     (model: LoanModel): express.RequestHandler =>
@@ -73,9 +71,7 @@ export const createApp = (options: DemoAppOptions = {}): DemoApp => {
         res.status(422).json({ error: "invalid application", problems: parsed.problems })
         return
       }
-      const decision = { application_id: randomUUID(), ...model.score(parsed.value) }
-      remember(decision)
-      res.json(decision)
+      res.json(decisions.score(model, parsed.value))
     }
 
   const v1 = express.Router()
@@ -98,7 +94,7 @@ export const createApp = (options: DemoAppOptions = {}): DemoApp => {
   v1.use("/models/:modelId", model)
 
   v1.get("/applications/:applicationId", (req, res) => {
-    const decision = decisions.get(req.params.applicationId)
+    const decision = decisions.find(req.params.applicationId)
     if (decision === undefined) res.status(404).json({ error: "unknown application" })
     else res.json(decision)
   })

@@ -1,39 +1,21 @@
 import { ValidationPipe } from "@nestjs/common"
+import {
+  employmentStatuses,
+  homeOwnerships,
+  type LoanApplication as LoanApplicationFields,
+  loanPurposes,
+  loanTerms,
+} from "@sketchlog/loan-model"
 import { IsBoolean, IsIn, IsInt, IsNumber, Max, Min } from "class-validator"
-
-/** How an applicant is employed; `gig_worker` only appears once the demo's traffic drifts. */
-export const employmentStatuses = [
-  "employed",
-  "self_employed",
-  "unemployed",
-  "student",
-  "retired",
-  "gig_worker",
-] as const
-
-/** How an applicant lives. */
-export const homeOwnerships = ["rent", "own", "mortgage", "other"] as const
-
-/** What the loan is for. */
-export const loanPurposes = [
-  "debt_consolidation",
-  "home_improvement",
-  "car",
-  "education",
-  "medical",
-  "business",
-] as const
-
-/** Loan terms offered, in months. */
-export const loanTerms = [12, 24, 36, 48, 60] as const
 
 const finite = { allowNaN: false, allowInfinity: false }
 
 /**
- * The features `POST /v1/score` takes: a dozen typed fields, as a credit model would. Invalid bodies
- * are answered 400 by `validLoanApplication` (and profiled like every other request).
+ * The features `POST /v1/score` takes (`@sketchlog/loan-model`'s `LoanApplication`, with the same
+ * bounds as its `parseLoanApplication`) as a class-validator DTO, Nest's way of checking a body.
+ * Invalid bodies are answered 400 by `validLoanApplication` (and profiled like every other request).
  */
-export class LoanApplication {
+export class LoanApplication implements LoanApplicationFields {
   @IsInt()
   @Min(18)
   @Max(120)

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from "@nestjs/common"
+import { defaultModelId } from "@sketchlog/loan-model"
 import { type LoanApplication, validLoanApplication } from "./LoanApplication.js"
-import { defaultModelId } from "./LoanModel.js"
 import { ScoringService } from "./ScoringService.js"
 
 /**

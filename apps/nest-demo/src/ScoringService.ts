@@ -1,18 +1,18 @@
-import { randomUUID } from "node:crypto"
 import { Injectable, NotFoundException } from "@nestjs/common"
-import type { LoanApplication } from "./LoanApplication.js"
-import { type LoanDecision, type LoanModel, type ModelCard, models } from "./LoanModel.js"
-
-/** A decision as the API answers it, with the id `GET /v1/applications/:applicationId` finds it by. */
-export type ScoredApplication = LoanDecision & { readonly application_id: string }
-
-/** Decisions kept for `GET /v1/applications/:applicationId` (bounded: the oldest go first). */
-const MAX_DECISIONS = 5_000
+import {
+  DecisionLog,
+  type LoanApplication,
+  type LoanModel,
+  type ModelCard,
+  models,
+  type ScoredApplication,
+} from "@sketchlog/loan-model"
 
 /** Scores applications with the served models and remembers the latest decisions. */
 @Injectable()
 export class ScoringService {
-  readonly #decisions = new Map<string, ScoredApplication>()
+  // Kept for `GET /v1/applications/:applicationId`.
+  readonly #decisions = new DecisionLog()
 
   /** The cards of every served model. */
   cards(): ReadonlyArray<ModelCard> {
@@ -28,15 +28,12 @@ export class ScoringService {
 
   /** Scores one application with the model `modelId` and keeps the decision. */
   score(modelId: string, application: LoanApplication): ScoredApplication {
-    const decision = { application_id: randomUUID(), ...this.model(modelId).score(application) }
-    this.#decisions.set(decision.application_id, decision)
-    if (this.#decisions.size > MAX_DECISIONS) this.#decisions.delete(this.#decisions.keys().next().value!)
-    return decision
+    return this.#decisions.score(this.model(modelId), application)
   }
 
   /** A decision made earlier; 404 when it is unknown or was forgotten. */
   decision(applicationId: string): ScoredApplication {
-    const found = this.#decisions.get(applicationId)
+    const found = this.#decisions.find(applicationId)
     if (found === undefined) throw new NotFoundException("unknown application")
     return found
   }

@@ -3,25 +3,12 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { INestApplication } from "@nestjs/common"
 import { DatasetProfileView } from "@sketchlog/core"
+import { sampleApplication } from "@sketchlog/loan-model"
 import { afterEach, beforeEach, expect, it } from "vitest"
 import { createApp } from "../src/app.js"
 import { DEMO_DATASET } from "../src/DemoModule.js"
 
-const application = {
-  age: 41,
-  annual_income: 72000,
-  loan_amount: 25000,
-  loan_term_months: 60,
-  credit_score: 712,
-  employment_status: "employed",
-  years_employed: 7.5,
-  debt_to_income: 0.31,
-  num_open_accounts: 5,
-  num_delinquencies: 0,
-  home_ownership: "mortgage",
-  purpose: "car",
-  has_cosigner: false,
-}
+const application = sampleApplication
 
 let dir: string
 let app: INestApplication | undefined

@@ -1,10 +1,9 @@
-import { rememberDecision, type StoredDecision } from "./Decisions"
-import { parseLoanApplication } from "./LoanApplication"
-import type { LoanModel } from "./LoanModel"
+import { type LoanModel, parseLoanApplication, type ScoredApplication } from "@sketchlog/loan-model"
+import { decisions } from "./Decisions"
 
 /** What scoring one body gives: a decision, or the answer to send instead (400/422). */
 export type ScoreOutcome =
-  | { readonly ok: true; readonly decision: StoredDecision }
+  | { readonly ok: true; readonly decision: ScoredApplication }
   | { readonly ok: false; readonly status: number; readonly body: unknown }
 
 /** Validates a parsed body and scores it with `model`; the decision is kept for look-up. */
@@ -12,9 +11,7 @@ export const scoreBody = (model: LoanModel, body: unknown): ScoreOutcome => {
   const parsed = parseLoanApplication(body)
   if (!parsed.ok)
     return { ok: false, status: 422, body: { error: "invalid application", problems: parsed.problems } }
-  const decision = { application_id: crypto.randomUUID(), ...model.score(parsed.value) }
-  rememberDecision(decision)
-  return { ok: true, decision }
+  return { ok: true, decision: decisions().score(model, parsed.value) }
 }
 
 /** Reads a JSON request body; `undefined` when it is not valid JSON. */

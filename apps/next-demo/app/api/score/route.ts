@@ -1,5 +1,5 @@
+import { defaultModelId, models } from "@sketchlog/loan-model"
 import { withSketchlog } from "@sketchlog/next"
-import { defaultModelId, models } from "../../../lib/LoanModel"
 import { scoreResponse } from "../../../lib/scoring"
 
 /** Scores one application with the default model; profiled, its route template derived (`/api/score`). */

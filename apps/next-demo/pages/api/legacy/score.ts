@@ -1,6 +1,6 @@
+import { defaultModelId, models } from "@sketchlog/loan-model"
 import { withSketchlogApi } from "@sketchlog/next"
 import type { NextApiRequest, NextApiResponse } from "next"
-import { defaultModelId, models } from "../../../lib/LoanModel"
 import { scoreBody } from "../../../lib/scoring"
 
 /**

@@ -1,5 +1,5 @@
+import { models } from "@sketchlog/loan-model"
 import { withSketchlog } from "@sketchlog/next"
-import { models } from "../../../../lib/LoanModel"
 
 /** One model's card, or 404; the template `/api/models/[id]` is derived from the URL and the params. */
 export const GET = withSketchlog(async (_request: Request, ctx: { params: Promise<{ id: string }> }) => {

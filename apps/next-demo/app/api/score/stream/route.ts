@@ -1,5 +1,5 @@
+import { defaultModelId, models } from "@sketchlog/loan-model"
 import { withSketchlog } from "@sketchlog/next"
-import { defaultModelId, models } from "../../../../lib/LoanModel"
 import { readJson, scoreBody } from "../../../../lib/scoring"
 
 /** Most applications one batch may hold. */

@@ -1,4 +1,4 @@
-import { defaultModelId, models } from "../../../../lib/LoanModel"
+import { defaultModelId, models } from "@sketchlog/loan-model"
 import { scoreResponse } from "../../../../lib/scoring"
 
 /**

@@ -1,6 +1,6 @@
+import { models } from "@sketchlog/loan-model"
 import { withSketchlogApi } from "@sketchlog/next"
 import type { NextApiRequest, NextApiResponse } from "next"
-import { models } from "../../../../lib/LoanModel"
 
 /** `GET /api/legacy/models/[id]`: the template is derived from the URL and the dynamic parameter. */
 export default withSketchlogApi((req: NextApiRequest, res: NextApiResponse) => {

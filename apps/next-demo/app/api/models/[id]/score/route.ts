@@ -1,5 +1,5 @@
+import { models } from "@sketchlog/loan-model"
 import { withSketchlog } from "@sketchlog/next"
-import { models } from "../../../../../lib/LoanModel"
 import { scoreResponse } from "../../../../../lib/scoring"
 
 /** Scores one application with the named model, or 404; the route template is given explicitly. */

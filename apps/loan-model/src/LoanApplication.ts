@@ -1,5 +1,3 @@
-// The same schema the Express demo uses (apps/express-demo/src), so both demos profile the same API.
-
 /** How an applicant is employed; `gig_worker` only appears once the demo's traffic drifts. */
 export const employmentStatuses = [
   "employed",
@@ -26,7 +24,7 @@ export const loanPurposes = [
 /** Loan terms offered, in months. */
 export const loanTerms = [12, 24, 36, 48, 60] as const
 
-/** The features `POST /api/score` takes: a dozen typed fields, as a credit model would. */
+/** The features a scoring request carries: a dozen typed fields, as a credit model would take them. */
 export interface LoanApplication {
   readonly age: number
   readonly annual_income: number
@@ -43,7 +41,7 @@ export interface LoanApplication {
   readonly has_cosigner: boolean
 }
 
-/** One problem with a request body, as `422` responses list them. */
+/** One problem with a request body, as the demos' `422` answers list them. */
 export interface FieldProblem {
   readonly field: string
   readonly problem: string

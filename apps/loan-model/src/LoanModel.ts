@@ -1,6 +1,6 @@
 import type { LoanApplication } from "./LoanApplication.js"
 
-/** A model the API serves. */
+/** A model the demo APIs serve. */
 export interface ModelCard {
   readonly id: string
   readonly version: string
@@ -10,7 +10,7 @@ export interface ModelCard {
   readonly thresholds: { readonly approve: number; readonly review: number }
 }
 
-/** What `POST /v1/score` answers. */
+/** What scoring one application gives (the body of a score route's answer, with its id). */
 export interface LoanDecision {
   readonly model_id: string
   readonly model_version: string
@@ -108,7 +108,7 @@ const round = (x: number, digits: number): number => {
   return Math.round(x * f) / f
 }
 
-/** The models this API serves; `credit-v3` is the default. */
+/** The models the demo APIs serve; `credit-v3` is the default. */
 export const models: ReadonlyMap<string, LoanModel> = new Map(
   [
     new LoanModel({
@@ -151,5 +151,5 @@ export const models: ReadonlyMap<string, LoanModel> = new Map(
   ].map((m) => [m.card.id, m] as const),
 )
 
-/** The model `POST /v1/score` uses. */
+/** The model the plain score route (`POST /v1/score`, Next's `POST /api/score`) uses. */
 export const defaultModelId = "credit-v3"
