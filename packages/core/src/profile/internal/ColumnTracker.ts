@@ -20,6 +20,22 @@ import { isTensor } from "./TensorShape.js"
  */
 export const MAX_HASHED_STRING_UNITS = 65_536
 
+/** Stands for "no previous value" in the repeat memo (no cell is ever this object). */
+const NO_VALUE: unknown = Object.freeze({})
+
+/** Which branch the previous value took: what a repeat of it must count again. */
+const Kind = { None: 0, Integer: 1, Double: 2, String: 3, Boolean: 4 } as const
+type Kind = (typeof Kind)[keyof typeof Kind]
+
+let repeatShortcuts = true
+
+/**
+ * @internal Turns the repeat shortcut off (tests compare both paths byte for byte) or on again.
+ */
+export const setRepeatShortcuts = (enabled: boolean): void => {
+  repeatShortcuts = enabled
+}
+
 /**
  * The mutable state of one column while a profile is tracked: plain number fields and the three
  * sketches, updated in place with no allocation per value (beyond the text a frequent-items update
@@ -56,6 +72,18 @@ export class ColumnTracker {
   negInf = false
   /** The embedding metric of a column configured with reference vectors (its values also count here, as tensors). */
   readonly embedding: EmbeddingTracker | null
+  // The repeat memo. HTTP columns (method, route, status, content types, header flags, body field
+  // counts) and many body fields repeat the previous value. A repeat needs no HLL update (the value is
+  // in the sketch already: an HLL update is idempotent at any later time), and its frequent-items
+  // weight can be added in one update once the run ends, which is exactly what one update per value
+  // gives as long as the item is in the map (only its own insertion can purge it: checked below).
+  // KLL, counts, types and the moments still see every value, so the profile is byte-identical.
+  last: unknown = NO_VALUE
+  lastKind: Kind = Kind.None
+  /** The frequent item of `last`, its weight not yet added, and whether it may be deferred. */
+  runItem = ""
+  runWeight = 0
+  runLive = false
 
   constructor(declared?: ColumnType, embedding?: EmbeddingTracker) {
     this.embedding = embedding ?? null
@@ -76,6 +104,11 @@ export class ColumnTracker {
   track(value: unknown): void {
     this.n++
     if (this.embedding !== null && value !== null && value !== undefined) this.embedding.track(value)
+    // `-0 === 0`, but a fractional column's text of -0 differs: zeros repeat only with the same sign.
+    if (value === this.last && (value !== 0 || 1 / (value as number) === 1 / (this.last as number))) {
+      this.repeat(value)
+      return
+    }
     switch (typeof value) {
       case "number":
         if (Number.isNaN(value)) this.nan()
@@ -128,7 +161,8 @@ export class ColumnTracker {
       if (value > this.intMax) this.intMax = value
     }
     if (this.hll !== null) this.hll.updateInt64(value)
-    if (this.frequent !== null) this.frequent.update(integerText(value))
+    if (this.frequent !== null) this.item(integerText(value))
+    this.remember(value, Kind.Integer)
   }
 
   private double(value: number): void {
@@ -143,7 +177,8 @@ export class ColumnTracker {
       else this.negInf = true
     }
     if (this.hll !== null) this.hll.updateDouble(value)
-    if (this.frequent !== null) this.frequent.update(doubleText(value))
+    if (this.frequent !== null) this.item(doubleText(value))
+    this.remember(value, Kind.Double)
   }
 
   private bigint(value: bigint): void {
@@ -159,7 +194,8 @@ export class ColumnTracker {
       if (this.bigMax === null || value > this.bigMax) this.bigMax = value
     }
     if (this.hll !== null) this.hll.updateInt64(value)
-    if (this.frequent !== null) this.frequent.update(value.toString())
+    if (this.frequent !== null) this.item(value.toString())
+    this.last = NO_VALUE // not memoized: its run item is no longer the previous number's
   }
 
   private string(value: string): void {
@@ -170,7 +206,8 @@ export class ColumnTracker {
         value.length > MAX_HASHED_STRING_UNITS ? value.slice(0, MAX_HASHED_STRING_UNITS) : value,
       )
     }
-    if (this.frequent !== null) this.frequent.update(cutItem(value))
+    if (this.frequent !== null) this.item(cutItem(value))
+    this.remember(value, Kind.String)
   }
 
   private boolean(value: boolean): void {
@@ -183,7 +220,87 @@ export class ColumnTracker {
       this.moment(x)
     }
     if (this.hll !== null) this.hll.updateInt64(x)
-    if (this.frequent !== null) this.frequent.update(value ? "True" : "False")
+    if (this.frequent !== null) this.item(value ? "True" : "False")
+    this.remember(value, Kind.Boolean)
+  }
+
+  private remember(value: unknown, kind: Kind): void {
+    if (!repeatShortcuts) return
+    this.last = value
+    this.lastKind = kind
+  }
+
+  /** A frequent-items update for a value that is not a repeat: ends the previous run first. */
+  private item(text: string): void {
+    const frequent = this.frequent!
+    if (this.runWeight > 0) {
+      frequent.update(this.runItem, this.runWeight)
+      this.runWeight = 0
+    }
+    const before = frequent.maximumError
+    frequent.update(text)
+    this.runItem = text
+    // A purge (the only thing that raises the maximum error) may have removed the item just added;
+    // then its repeats are counted one by one again until one stays.
+    this.runLive = frequent.maximumError === before
+  }
+
+  /** The previous value again: everything but the HLL update, and the frequent item's weight deferred. */
+  private repeat(value: unknown): void {
+    switch (this.lastKind) {
+      case Kind.Integer: {
+        const x = value as number
+        this.integral++
+        if (this.kll !== null) {
+          this.kll.update(x)
+          this.moment(x)
+        }
+        break
+      }
+      case Kind.Double: {
+        const x = value as number
+        this.fractional++
+        const infinite = x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY
+        if (infinite) this.infs++
+        if (this.kll !== null) {
+          this.kll.update(x)
+          if (!infinite) this.moment(x)
+        }
+        break
+      }
+      case Kind.String:
+        this.strings++
+        break
+      case Kind.Boolean: {
+        this.booleans++
+        const x = value ? 1 : 0
+        if (value) this.trues++
+        if (this.kll !== null) {
+          this.kll.update(x)
+          this.moment(x)
+        }
+        break
+      }
+      default:
+        return
+    }
+    if (this.frequent === null) return
+    if (this.runLive) {
+      this.runWeight++
+      return
+    }
+    const frequent = this.frequent
+    const before = frequent.maximumError
+    frequent.update(this.runItem)
+    this.runLive = frequent.maximumError === before
+  }
+
+  /** Adds the deferred weight of the current run (before the sketch is read). */
+  private settleRun(): void {
+    if (this.runWeight > 0) {
+      this.frequent!.update(this.runItem, this.runWeight)
+      this.runWeight = 0
+    }
   }
 
   private object(tensor: boolean): void {
@@ -201,6 +318,7 @@ export class ColumnTracker {
 
   /** An immutable copy of the column's metrics as they are now. */
   snapshot(): ColumnProfileView {
+    this.settleRun()
     const counts = new CountsMetric(this.n, this.nulls, this.nans, this.infs, this.trues)
     const types = new TypesMetric(
       this.integral,
