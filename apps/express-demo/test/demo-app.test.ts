@@ -41,7 +41,9 @@ describe("the loan-scoring demo API", () => {
     const folder = join(dir, DEMO_DATASET)
     const files = (await readdir(folder)).filter((f) => f.endsWith(".bin"))
     const views = await Promise.all(files.map((f) => DatasetProfileView.read(join(folder, f))))
+    // What `pnpm demo` prints per route adds up to what it says it profiled, and to what was sent.
     const rows = views.reduce((n, v) => n + (v.getColumn("http.status")?.counts?.n ?? 0), 0)
+    expect(rows).toBe(status.exchanges.profiled)
     expect(rows).toBe(400 - ignored)
     const routes = views.map((v) => v.segment?.values.join(" ")).sort()
     expect(routes).toContain("/v1/score POST")
