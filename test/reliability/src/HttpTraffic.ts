@@ -1,0 +1,174 @@
+import { Agent, request } from "node:http"
+import { connect } from "node:net"
+import { applicant, seededRandom } from "@sketchlog/express-demo"
+
+/** One request, as the client sends it. */
+export interface ClientRequest {
+  readonly method: string
+  /** Path and query. */
+  readonly path: string
+  readonly headers?: Readonly<Record<string, string>>
+  readonly body?: string | Buffer
+}
+
+/** How one request ended: answered with a status, or failed (refused, reset, timed out). */
+export type ClientOutcome =
+  | { readonly answered: true; readonly status: number }
+  | { readonly answered: false; readonly error: string }
+
+/** What a burst did. */
+export interface BurstReport {
+  readonly sent: number
+  readonly answered: number
+  readonly failed: number
+  readonly byStatus: Readonly<Record<number, number>>
+  readonly errors: Readonly<Record<string, number>>
+}
+
+/** Sends one request over `agent` and reads the whole answer. */
+export const sendRequest = (
+  base: string,
+  call: ClientRequest,
+  agent: Agent,
+  timeoutMs = 30_000,
+): Promise<ClientOutcome> =>
+  new Promise((resolve) => {
+    const url = new URL(call.path, base)
+    const body = call.body === undefined ? undefined : Buffer.from(call.body)
+    const req = request(
+      url,
+      {
+        method: call.method,
+        agent,
+        headers: {
+          ...(body === undefined ? {} : { "content-length": String(body.length) }),
+          ...call.headers,
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.on("data", () => undefined)
+        res.on("end", () => resolve({ answered: true, status: res.statusCode ?? 0 }))
+        res.on("error", (error) => resolve({ answered: false, error: codeOf(error) }))
+      },
+    )
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" })))
+    req.on("error", (error) => resolve({ answered: false, error: codeOf(error) }))
+    req.end(body)
+  })
+
+const codeOf = (error: unknown): string =>
+  typeof error === "object" && error !== null && "code" in error ? String(error.code) : String(error)
+
+/**
+ * Sends `total` requests made by `make(i)`, `concurrency` at a time over keep-alive connections, and
+ * counts how each ended. `onSent(i)` runs as request `i` goes out (to signal a process mid-burst).
+ */
+export const burst = async (
+  base: string,
+  total: number,
+  concurrency: number,
+  make: (i: number) => ClientRequest,
+  onSent?: (i: number) => void,
+): Promise<BurstReport> => {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
+  const byStatus: Record<number, number> = {}
+  const errors: Record<string, number> = {}
+  let next = 0
+  let answered = 0
+  let failed = 0
+  const worker = async () => {
+    while (next < total) {
+      const i = next++
+      onSent?.(i)
+      const outcome = await sendRequest(base, make(i), agent)
+      if (outcome.answered) {
+        answered++
+        byStatus[outcome.status] = (byStatus[outcome.status] ?? 0) + 1
+      } else {
+        failed++
+        errors[outcome.error] = (errors[outcome.error] ?? 0) + 1
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  agent.destroy()
+  return { sent: total, answered, failed, byStatus, errors }
+}
+
+/**
+ * The demo API's traffic, seeded: scores (valid and invalid applications), scores by a named model,
+ * model and decision look-ups, unknown paths. `headers` go on every request (a dataset name, planted
+ * secrets).
+ */
+export const demoTraffic = (
+  seed: number,
+  headers: Readonly<Record<string, string>> = {},
+): ((i: number) => ClientRequest) => {
+  const r = seededRandom(seed)
+  const json = { "content-type": "application/json", ...headers }
+  return (i) => {
+    const kind = i % 10
+    if (kind < 6) {
+      const body: Record<string, unknown> = { ...applicant(r, false) }
+      if (kind === 5 && r() < 0.3) body.credit_score = 9_000 // invalid: 422
+      return { method: "POST", path: "/v1/score", headers: json, body: JSON.stringify(body) }
+    }
+    if (kind === 6) {
+      return {
+        method: "POST",
+        path: "/v1/models/credit-v4-shadow/score",
+        headers: json,
+        body: JSON.stringify(applicant(r, true)),
+      }
+    }
+    if (kind === 7) return { method: "GET", path: "/v1/models/credit-v3", headers }
+    if (kind === 8) return { method: "GET", path: `/v1/applications/unknown-${i}`, headers }
+    return { method: "GET", path: "/v1/models", headers }
+  }
+}
+
+/**
+ * Writes `bytes` to `host:port` as they are (no client-side validation: any header or body bytes) and
+ * resolves with the status of the answer, or how the connection ended without one.
+ */
+export const sendBytes = (
+  host: string,
+  port: number,
+  bytes: Buffer,
+  timeoutMs = 10_000,
+): Promise<ClientOutcome> =>
+  new Promise((resolve) => {
+    const socket = connect(port, host)
+    let head = ""
+    let done = false
+    const finish = (outcome: ClientOutcome) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(outcome)
+    }
+    const timer = setTimeout(() => finish({ answered: false, error: "TIMEOUT" }), timeoutMs)
+    socket.on("connect", () => socket.end(bytes))
+    socket.on("data", (chunk: Buffer) => {
+      head += chunk.toString("latin1")
+      const match = /^HTTP\/1\.[01] (\d{3})/.exec(head)
+      // The answer is complete when the server closes (every request says `connection: close`).
+      if (match !== null) socket.once("end", () => finish({ answered: true, status: Number(match[1]) }))
+    })
+    socket.on("error", (error) => {
+      const match = /^HTTP\/1\.[01] (\d{3})/.exec(head)
+      finish(
+        match !== null
+          ? { answered: true, status: Number(match[1]) }
+          : { answered: false, error: codeOf(error) },
+      )
+    })
+    socket.on("close", () => {
+      const match = /^HTTP\/1\.[01] (\d{3})/.exec(head)
+      finish(
+        match !== null ? { answered: true, status: Number(match[1]) } : { answered: false, error: "CLOSED" },
+      )
+    })
+  })
