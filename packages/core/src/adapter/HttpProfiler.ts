@@ -2,9 +2,14 @@ import { join } from "node:path"
 import { HttpColumn, type HttpColumnName, SegmentableColumns } from "../http/HttpColumns.js"
 import type { HttpExchange } from "../http/HttpExchange.js"
 import { HttpOptionsError } from "../http/HttpOptionsError.js"
-import type { HttpRow, HttpSkipReason } from "../http/HttpRow.js"
-import { createHttpRowMapper, type HttpRowMapper } from "../http/HttpRowMapper.js"
+import type { HttpRow, HttpRowSkipped, HttpSkipReason } from "../http/HttpRow.js"
+import {
+  type ColumnarHttpRowMapper,
+  createColumnarHttpRowMapper,
+  createHttpRowMapper,
+} from "../http/HttpRowMapper.js"
 import type { HttpRowOptions } from "../http/HttpRowOptions.js"
+import { ColumnRowsBuilder } from "../http/internal/ColumnRowsBuilder.js"
 import { LoggerClosedError } from "../logger/LoggerError.js"
 import type { LoggerStatus } from "../logger/LoggerStatus.js"
 import { createRollingLogger, type RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"
@@ -88,6 +93,16 @@ export interface HttpProfiler {
    * profiler opened it and no other profiler uses it, and leaves the registry. Idempotent.
    */
   close(): Promise<void>
+}
+
+/** Exchanges of one dataset, segment and second being gathered by column. */
+interface Gathering {
+  readonly builder: ColumnRowsBuilder
+  readonly datasetId: string
+  readonly second: number
+  /** The first exchange's time: every exchange of the second shares its bucket. */
+  readonly timestamp: number
+  readonly segment: ReadonlyArray<string>
 }
 
 /** Exchanges that may wait for the logger (while the session resolves) before new ones are dropped. */
@@ -182,7 +197,14 @@ class Profiler implements HttpProfiler {
   readonly #options: HttpProfilerOptions
   readonly #onClosed: (profiler: Profiler) => void
   /** Mapping without sampling (`admit` draws): `record` never samples twice. */
-  #mapper: HttpRowMapper
+  #mapper: ColumnarHttpRowMapper
+  /**
+   * Whether exchanges go to the logger by column (no row object each). Not when the logger has
+   * per-dataset options: a dataset could then segment on other columns than the mapper files by.
+   */
+  readonly #columnar: boolean
+  /** The builders of the drain under way, by dataset and segment. */
+  readonly #builders = new Map<string, Gathering>()
   readonly #rowOptions: HttpRowOptions
   readonly #sampleRate: number
   readonly #random: () => number
@@ -218,7 +240,9 @@ class Profiler implements HttpProfiler {
     // is mounted; the mapper kept is the one without sampling.
     createHttpRowMapper(rowOptionsOf(options, true))
     this.#rowOptions = rowOptionsOf(options, false)
-    this.#mapper = createHttpRowMapper(this.#rowOptions)
+    this.#mapper = createColumnarHttpRowMapper(this.#rowOptions)
+    // The type leaves `loggerOptions` out, but a plain-JavaScript caller could pass it through.
+    this.#columnar = (options.logger as { loggerOptions?: unknown } | undefined)?.loggerOptions === undefined
     this.#sampleRate = options.sampleRate ?? 1
     this.#random = options.random ?? Math.random
     this.#segmentOn = segmentColumnsOf(options.segmentOn)
@@ -415,7 +439,7 @@ class Profiler implements HttpProfiler {
           )
         }
         this.#segmentOn = []
-        this.#mapper = createHttpRowMapper({ ...this.#rowOptions, segmentOn: [] })
+        this.#mapper = createColumnarHttpRowMapper({ ...this.#rowOptions, segmentOn: [] })
       }
       const dir = resolveProfileDir(this.#options.profileDir)
       const loggerOptions = this.#options.logger ?? {}
@@ -486,6 +510,113 @@ class Profiler implements HttpProfiler {
     const datasets = this.#backlogDatasets
     this.#backlog = []
     this.#backlogDatasets = []
+    if (this.#columnar) this.#mapColumns(logger, exchanges, datasets)
+    else this.#mapRows(logger, exchanges, datasets)
+  }
+
+  /**
+   * Maps exchanges straight into column buffers, one per dataset, segment and second, and hands
+   * each to the logger as one batch: no row object per exchange, no per-row work in the logger.
+   */
+  #mapColumns(
+    logger: HttpProfilerLogger,
+    exchanges: ReadonlyArray<RecordedExchange>,
+    datasets: ReadonlyArray<string | undefined>,
+  ): void {
+    const mapper = this.#mapper
+    for (let i = 0; i < exchanges.length; i++) {
+      const recorded = exchanges[i]!
+      let exchange: HttpExchange
+      try {
+        exchange = isDeferredExchange(recorded) ? recorded.toExchange() : recorded
+      } catch {
+        this.#skip("unreadable-exchange")
+        continue
+      }
+      const result = mapper.mapColumns(exchange, this.#target, datasets[i])
+      if (result._tag === "Skipped") this.#noteSkipped(result)
+    }
+    for (const gathering of this.#builders.values()) this.#giveColumns(logger, gathering)
+    this.#builders.clear()
+  }
+
+  /** The builder for an exchange's dataset, segment and second (a new second hands the old one over). */
+  readonly #target = (
+    datasetOption: string | undefined,
+    segment: ReadonlyArray<string>,
+    timestamp: number,
+  ): ColumnRowsBuilder => {
+    const datasetId = datasetOption ?? this.#defaultDatasetId ?? ""
+    const key = segment.length === 0 ? datasetId : `${datasetId}\u0000${segment.join("\u0000")}`
+    const second = Math.floor(timestamp / 1000)
+    let gathering = this.#builders.get(key)
+    if (gathering !== undefined && gathering.second !== second) {
+      this.#giveColumns(this.#logger!, gathering)
+      gathering = undefined
+    }
+    if (gathering === undefined) {
+      gathering = {
+        builder: new ColumnRowsBuilder(this.#mapper.fixedColumns),
+        datasetId,
+        second,
+        timestamp,
+        segment: [...segment],
+      }
+      this.#builders.set(key, gathering)
+    }
+    return gathering.builder
+  }
+
+  #giveColumns(logger: HttpProfilerLogger, gathering: Gathering): void {
+    const { builder } = gathering
+    const count = builder.count
+    if (count === 0) return
+    this.#profiled += count
+    const refused = (cause: unknown) => this.#refused(cause, count)
+    try {
+      logger
+        .logColumnRows({
+          _tag: "ColumnRows",
+          datasetId: gathering.datasetId,
+          timestamp: gathering.timestamp,
+          count,
+          keys: builder.keys,
+          columns: builder.columns,
+          segmentOn: this.#mapper.segmentOn,
+          segment: gathering.segment,
+        })
+        ?.catch(refused)
+    } catch (cause) {
+      refused(cause)
+    }
+  }
+
+  #refused(cause: unknown, rows: number): void {
+    this.#profiled -= rows
+    const reason = cause instanceof LoggerClosedError ? "closed" : "logger-refused"
+    this.#dropped[reason] = (this.#dropped[reason] ?? 0) + rows
+    if (reason === "logger-refused") this.#lastError = `the logger refused rows: ${messageOf(cause)}`
+  }
+
+  #noteSkipped(result: HttpRowSkipped): void {
+    this.#skip(result.reason)
+    if (result.reason === "callback-failed") {
+      this.#report(
+        "callback",
+        new HttpProfilerError({
+          reason: `a profiling callback failed: ${messageOf(result.cause)}`,
+          cause: result.cause,
+        }),
+      )
+    }
+  }
+
+  /** Maps exchanges to row objects and hands them over in batches of one dataset and second. */
+  #mapRows(
+    logger: HttpProfilerLogger,
+    exchanges: ReadonlyArray<RecordedExchange>,
+    datasets: ReadonlyArray<string | undefined>,
+  ): void {
     const mapper = this.#mapper
     // Consecutive rows of one dataset and one second go to the logger as one batch: they share any
     // time bucket (every granularity is a whole number of seconds), so one timestamp serves them all.
@@ -504,16 +635,7 @@ class Profiler implements HttpProfiler {
       }
       const result = mapper.map(exchange)
       if (result._tag === "Skipped") {
-        this.#skip(result.reason)
-        if (result.reason === "callback-failed") {
-          this.#report(
-            "callback",
-            new HttpProfilerError({
-              reason: `a profiling callback failed: ${messageOf(result.cause)}`,
-              cause: result.cause,
-            }),
-          )
-        }
+        this.#noteSkipped(result)
         continue
       }
       const datasetId = datasets[i] ?? result.datasetId ?? this.#defaultDatasetId
@@ -538,12 +660,7 @@ class Profiler implements HttpProfiler {
     timestamp: number,
   ): void {
     this.#profiled += rows.length
-    const refused = (cause: unknown) => {
-      this.#profiled -= rows.length
-      const reason = cause instanceof LoggerClosedError ? "closed" : "logger-refused"
-      this.#dropped[reason] = (this.#dropped[reason] ?? 0) + rows.length
-      if (reason === "logger-refused") this.#lastError = `the logger refused rows: ${messageOf(cause)}`
-    }
+    const refused = (cause: unknown) => this.#refused(cause, rows.length)
     try {
       logger.log(rows, { datasetId, timestamp })?.catch(refused)
     } catch (cause) {

@@ -3,10 +3,11 @@ import { segmentText } from "../profile/index.js"
 import { HttpColumn } from "./HttpColumns.js"
 import type { HttpExchange } from "./HttpExchange.js"
 import { HttpOptionsError } from "./HttpOptionsError.js"
-import type { HttpRow, HttpRowResult, HttpRowSkipped } from "./HttpRow.js"
+import type { HttpRow, HttpRowResult, HttpRowSkipped, HttpRowValue } from "./HttpRow.js"
 import type { HttpRowOptions } from "./HttpRowOptions.js"
 import { BodyWalk } from "./internal/bodyWalk.js"
 import { boundedString } from "./internal/boundedString.js"
+import { type ColumnRowsBuilder, type FieldSink, RowSink } from "./internal/ColumnRowsBuilder.js"
 import {
   type CompiledOptions,
   compileOptions,
@@ -41,6 +42,7 @@ const IGNORED: HttpRowSkipped = Object.freeze({ _tag: "Skipped", reason: "ignore
 const SAMPLED_OUT: HttpRowSkipped = Object.freeze({ _tag: "Skipped", reason: "sampled-out" })
 const UNREADABLE: HttpRowSkipped = Object.freeze({ _tag: "Skipped", reason: "unreadable-exchange" })
 const NO_SEGMENT: Readonly<Record<string, string>> = Object.freeze(Object.create(null))
+const MAPPED: HttpColumnsMapped = Object.freeze({ _tag: "Mapped" })
 
 const callbackFailed = (cause: unknown): HttpRowSkipped => ({
   _tag: "Skipped",
@@ -48,13 +50,82 @@ const callbackFailed = (cause: unknown): HttpRowSkipped => ({
   cause,
 })
 
-class Mapper implements HttpRowMapper {
+/** The fixed columns in row order (header presence columns follow them). */
+const FIXED: ReadonlyArray<keyof typeof HttpColumn> = [
+  "method",
+  "route",
+  "status",
+  "statusClass",
+  "durationMs",
+  "aborted",
+  "error",
+  "requestSize",
+  "requestContentType",
+  "requestHeaderCount",
+  "requestHeadersSize",
+  "requestBodyFields",
+  "requestBodyTruncated",
+  "responseSize",
+  "responseContentType",
+  "responseHeaderCount",
+  "responseHeadersSize",
+  "responseBodyFields",
+  "responseBodyTruncated",
+  "queryKeyCount",
+  "queryKeys",
+]
+
+/** Where a columnar mapping puts an exchange: the builder of its dataset, segment and time. */
+export type ColumnRowsTarget = (
+  datasetId: string | undefined,
+  segment: ReadonlyArray<string>,
+  timestamp: number,
+) => ColumnRowsBuilder
+
+/** A columnar mapping that placed the exchange in its builder. */
+export interface HttpColumnsMapped {
+  readonly _tag: "Mapped"
+}
+
+/**
+ * @internal The mapper as core's HTTP profiler uses it: exchanges go straight into column buffers
+ * (no row object), each in the builder its dataset, segment and second pick.
+ */
+export interface ColumnarHttpRowMapper extends HttpRowMapper {
+  /** The segment columns, as the values given to `target` are ordered. */
+  readonly segmentOn: ReadonlyArray<string>
+  /** The columns every exchange writes, in the order a builder must be made with. */
+  readonly fixedColumns: ReadonlyArray<string>
+  /**
+   * Maps `exchange` into the builder `target` gives for it; `datasetId` (when given) overrides the
+   * `datasetId` option. The builder receives the same cells `map()` would put in the row, or nothing.
+   */
+  mapColumns(
+    exchange: HttpExchange,
+    target: ColumnRowsTarget,
+    datasetId?: string | undefined,
+  ): HttpColumnsMapped | HttpRowSkipped
+}
+
+class Mapper implements ColumnarHttpRowMapper {
   private readonly forest: FieldForest
   private readonly walker: BodyWalk
   private readonly request: MessageSummary
   private readonly response: MessageSummary
-  /** Fixed columns that `exclude` removes (deleted after the row is built; rare, so not optimised). */
-  private readonly excludedFixed: ReadonlyArray<string>
+  private readonly rowSink = new RowSink()
+  /** Positions (in FIXED) of the fixed columns kept; then the header presence columns. */
+  private readonly keptFixed: ReadonlyArray<number>
+  /** The columns a builder starts with: kept fixed columns, then the presence columns. */
+  readonly fixedColumns: ReadonlyArray<string>
+  readonly segmentOn: ReadonlyArray<string>
+  /** The fixed values of the exchange being mapped, in FIXED order (scratch). */
+  private readonly values: Array<HttpRowValue> = new Array(FIXED.length).fill(null)
+  private readonly segmentValues: Array<string>
+  // The exchange as read (scratch: a mapper maps one exchange at a time, synchronously).
+  private body: unknown = undefined
+  private responseBody: unknown = undefined
+  private query: unknown = undefined
+  private route = ""
 
   constructor(private readonly options: CompiledOptions) {
     this.forest = new FieldForest(options.fields)
@@ -62,9 +133,18 @@ class Mapper implements HttpRowMapper {
     const index = (headers: ReadonlyArray<WatchedHeader>) => new Map(headers.map((h, i) => [h.name, i]))
     this.request = new MessageSummary(index(options.requestHeaders), options.limits.maxBodyBytes)
     this.response = new MessageSummary(index(options.responseHeaders), options.limits.maxBodyBytes)
-    this.excludedFixed = (Object.keys(HttpColumn) as Array<keyof typeof HttpColumn>)
-      .filter((key) => !options.keep[key])
-      .map((key) => HttpColumn[key])
+    const kept: Array<number> = []
+    FIXED.forEach((key, i) => {
+      if (options.keep[key]) kept.push(i)
+    })
+    this.keptFixed = kept
+    this.fixedColumns = [
+      ...kept.map((i) => HttpColumn[FIXED[i]!]),
+      ...options.requestHeaders.map((h) => h.column),
+      ...options.responseHeaders.map((h) => h.column),
+    ]
+    this.segmentOn = options.segmentOn
+    this.segmentValues = options.segmentOn.map(() => "")
   }
 
   reset(): void {
@@ -73,7 +153,99 @@ class Mapper implements HttpRowMapper {
 
   map(exchange: HttpExchange): HttpRowResult {
     const o = this.options
-    // Cheap refusals first: an ignored or sampled-out exchange costs no row at all.
+    const refused = this.refusal(exchange)
+    if (refused !== undefined) return refused
+    let row: HttpRow
+    let timestamp: number
+    try {
+      this.read(exchange)
+      timestamp = timestampMs(exchange.timestamp, Date.now)
+    } catch {
+      return UNREADABLE
+    }
+    const sink = this.rowSink
+    // A null-prototype object: no key can reach Object.prototype and nothing inherited shows up in a
+    // `for…in`. Every fixed column is written (null when unknown) so each counts every request; the
+    // fixed columns come first, and those the walks decide are written again after them.
+    row = Object.create(null)
+    sink.row = row
+    const values = this.values
+    const kept = this.keptFixed
+    for (let i = 0; i < kept.length; i++) {
+      const at = kept[i]!
+      row[HttpColumn[FIXED[at]!]] = values[at]!
+    }
+    this.presence(row)
+    this.walk(sink, this.forest.tree(this.route))
+    for (let i = 0; i < kept.length; i++) {
+      const at = kept[i]!
+      if (at === 11 || at === 12 || at === 17 || at === 18 || at === 19 || at === 20)
+        row[HttpColumn[FIXED[at]!]] = values[at]!
+    }
+    let datasetId: string | undefined
+    if (typeof o.datasetId === "function") {
+      const chosen = this.chooseDataset(exchange)
+      if (typeof chosen === "object") return chosen
+      datasetId = chosen
+    } else {
+      datasetId = o.datasetId
+    }
+    return { _tag: "Row", row, datasetId, segment: this.segment(row), timestamp }
+  }
+
+  mapColumns(
+    exchange: HttpExchange,
+    target: ColumnRowsTarget,
+    datasetOverride?: string | undefined,
+  ): HttpColumnsMapped | HttpRowSkipped {
+    const o = this.options
+    const refused = this.refusal(exchange)
+    if (refused !== undefined) return refused
+    let timestamp: number
+    try {
+      this.read(exchange)
+      timestamp = timestampMs(exchange.timestamp, Date.now)
+    } catch {
+      return UNREADABLE
+    }
+    let datasetId: string | undefined
+    if (typeof o.datasetId === "function") {
+      const chosen = this.chooseDataset(exchange)
+      if (typeof chosen === "object") return chosen
+      datasetId = datasetOverride ?? chosen
+    } else {
+      datasetId = datasetOverride ?? o.datasetId
+    }
+    // Spelled as the segmented profile spells its keys, from the values the row would hold.
+    const segment = this.segmentValues
+    for (let i = 0; i < segment.length; i++) segment[i] = segmentText(this.fixedValue(this.segmentOn[i]!))
+    const builder = target(datasetId, segment, timestamp)
+    const tree = this.forest.tree(this.route)
+    let fixedWritten = 0
+    try {
+      this.walk(builder, tree)
+      const values = this.values
+      const kept = this.keptFixed
+      for (let i = 0; i < kept.length; i++) builder.fixed(fixedWritten++, values[kept[i]!]!)
+      const request = this.request
+      const response = this.response
+      for (let i = 0; i < o.requestHeaders.length; i++)
+        builder.fixed(fixedWritten++, request.scanned ? request.scan.present[i]! : null)
+      for (let i = 0; i < o.responseHeaders.length; i++)
+        builder.fixed(fixedWritten++, response.scanned ? response.scan.present[i]! : null)
+    } catch {
+      // Nothing here reads the exchange (it was read above) and the walks catch their own failures;
+      // should anything still throw, the exchange leaves no cell behind.
+      builder.abortRow(fixedWritten)
+      return UNREADABLE
+    }
+    builder.endRow()
+    return MAPPED
+  }
+
+  /** `ignore` and sampling: an ignored or sampled-out exchange costs no row at all. */
+  private refusal(exchange: HttpExchange): HttpRowSkipped | undefined {
+    const o = this.options
     if (o.ignore !== undefined) {
       try {
         if (o.ignore(exchange)) return IGNORED
@@ -90,31 +262,23 @@ class Mapper implements HttpRowMapper {
       }
       if (!(draw < o.sampleRate)) return SAMPLED_OUT
     }
-    let row: HttpRow
-    let timestamp: number
+    return undefined
+  }
+
+  /** The `datasetId` callback's choice, or why it cannot be used. */
+  private chooseDataset(exchange: HttpExchange): string | undefined | HttpRowSkipped {
+    const option = this.options.datasetId as (exchange: HttpExchange) => string | undefined
     try {
-      row = this.row(exchange)
-      timestamp = timestampMs(exchange.timestamp, Date.now)
-    } catch {
-      return UNREADABLE
-    }
-    let datasetId: string | undefined
-    if (typeof o.datasetId === "function") {
-      try {
-        const chosen = o.datasetId(exchange)
-        if (chosen !== undefined && !isDatasetId(chosen)) {
-          return callbackFailed(
-            new TypeError("datasetId(exchange) must return 1 to 256 characters or undefined"),
-          )
-        }
-        datasetId = chosen
-      } catch (cause) {
-        return callbackFailed(cause)
+      const chosen = option(exchange)
+      if (chosen !== undefined && !isDatasetId(chosen)) {
+        return callbackFailed(
+          new TypeError("datasetId(exchange) must return 1 to 256 characters or undefined"),
+        )
       }
-    } else {
-      datasetId = o.datasetId
+      return chosen
+    } catch (cause) {
+      return callbackFailed(cause)
     }
-    return { _tag: "Row", row, datasetId, segment: this.segment(row), timestamp }
   }
 
   private segment(row: HttpRow): Readonly<Record<string, string>> {
@@ -129,69 +293,111 @@ class Mapper implements HttpRowMapper {
     return segment
   }
 
-  private row(exchange: HttpExchange): HttpRow {
+  /** The value of a fixed (segmentable) column of the exchange just read. */
+  private fixedValue(column: string): HttpRowValue {
+    const values = this.values
+    switch (column) {
+      case HttpColumn.method:
+        return values[0]!
+      case HttpColumn.route:
+        return values[1]!
+      case HttpColumn.status:
+        return values[2]!
+      case HttpColumn.statusClass:
+        return values[3]!
+      case HttpColumn.aborted:
+        return values[5]!
+      case HttpColumn.error:
+        return values[6]!
+      default:
+        return null
+    }
+  }
+
+  /**
+   * Reads everything the row needs from the exchange into scratch fields, before anything is
+   * written: a getter that throws leaves no partial row or cells behind.
+   */
+  private read(exchange: HttpExchange): void {
     const status = statusCode(exchange.status)
     const route = routeName(exchange.route, status)
     const request = this.request
     const response = this.response
-    request.read(exchange.request)
-    response.read(exchange.response)
-    // A null-prototype object: no key can reach Object.prototype and nothing inherited shows up in a
-    // `for…in`. Every fixed column is written (null when unknown) so each counts every request; they
-    // are written with literal keys, which the engine resolves once per call site.
-    const row: HttpRow = Object.create(null)
-    row["http.method"] = methodName(exchange.method)
-    row["http.route"] = route
-    row["http.status"] = status
-    row["http.status_class"] = statusClass(status)
-    row["http.duration_ms"] = durationMs(exchange.durationMs)
-    row["http.aborted"] = exchange.aborted === true
-    row["http.error"] = errorName(exchange.error)
-    row["http.request.size"] = request.size
-    row["http.request.content_type"] = request.contentType
-    row["http.request.header_count"] = request.headerCount
-    row["http.request.headers_size"] = request.headersSize
-    row["http.request.body_fields"] = null
-    row["http.request.body_truncated"] = null
-    row["http.response.size"] = response.size
-    row["http.response.content_type"] = response.contentType
-    row["http.response.header_count"] = response.headerCount
-    row["http.response.headers_size"] = response.headersSize
-    row["http.response.body_fields"] = null
-    row["http.response.body_truncated"] = null
-    row["http.query.key_count"] = null
-    row["http.query.keys"] = null
+    const requestMessage = exchange.request
+    const responseMessage = exchange.response
+    request.read(requestMessage)
+    response.read(responseMessage)
+    this.body = request.plan === "walk" ? requestMessage!.body : undefined
+    this.responseBody = response.plan === "walk" ? responseMessage!.body : undefined
+    this.query = exchange.query
+    this.route = route
+    const v = this.values
+    v[0] = methodName(exchange.method)
+    v[1] = route
+    v[2] = status
+    v[3] = statusClass(status)
+    v[4] = durationMs(exchange.durationMs)
+    v[5] = exchange.aborted === true
+    v[6] = errorName(exchange.error)
+    v[7] = request.size
+    v[8] = request.contentType
+    v[9] = request.headerCount
+    v[10] = request.headersSize
+    v[11] = null
+    v[12] = null
+    v[13] = response.size
+    v[14] = response.contentType
+    v[15] = response.headerCount
+    v[16] = response.headersSize
+    v[17] = null
+    v[18] = null
+    v[19] = null
+    v[20] = null
+  }
+
+  /** Walks the bodies and the query into `sink`, setting the fixed columns they decide. */
+  private walk(sink: FieldSink, tree: FieldTree): void {
+    const v = this.values
+    const walker = this.walker
+    const request = this.request
+    const response = this.response
+    if (request.plan === "walk") {
+      walker.walk(sink, tree, tree.requestBody, this.body)
+      v[11] = walker.fields
+      v[12] = walker.truncated
+    } else if (request.plan === "too-large") {
+      v[11] = 0
+      v[12] = true
+    }
+    if (response.plan === "walk") {
+      walker.walk(sink, tree, tree.responseBody, this.responseBody)
+      v[17] = walker.fields
+      v[18] = walker.truncated
+    } else if (response.plan === "too-large") {
+      v[17] = 0
+      v[18] = true
+    }
+    this.walkQuery(sink, tree)
+    // Scratch references are dropped, so the mapper keeps no body alive.
+    this.body = undefined
+    this.responseBody = undefined
+    this.query = undefined
+  }
+
+  private presence(row: HttpRow): void {
     const o = this.options
+    const request = this.request
+    const response = this.response
     for (let i = 0; i < o.requestHeaders.length; i++) {
       row[o.requestHeaders[i]!.column] = request.scanned ? request.scan.present[i]! : null
     }
     for (let i = 0; i < o.responseHeaders.length; i++) {
       row[o.responseHeaders[i]!.column] = response.scanned ? response.scan.present[i]! : null
     }
-    const tree = this.forest.tree(route)
-    const walker = this.walker
-    if (request.plan === "walk") {
-      walker.walk(row, tree, tree.requestBody, exchange.request!.body)
-      row["http.request.body_fields"] = walker.fields
-      row["http.request.body_truncated"] = walker.truncated
-    } else if (request.plan === "too-large") {
-      row["http.request.body_fields"] = 0
-      row["http.request.body_truncated"] = true
-    }
-    if (response.plan === "walk") {
-      walker.walk(row, tree, tree.responseBody, exchange.response!.body)
-      row["http.response.body_fields"] = walker.fields
-      row["http.response.body_truncated"] = walker.truncated
-    } else if (response.plan === "too-large") {
-      row["http.response.body_fields"] = 0
-      row["http.response.body_truncated"] = true
-    }
-    this.query(row, exchange.query, tree)
-    for (let i = 0; i < this.excludedFixed.length; i++) delete row[this.excludedFixed[i]!]
-    return row
   }
 
-  private query(row: HttpRow, query: unknown, tree: FieldTree): void {
+  private walkQuery(sink: FieldSink, tree: FieldTree): void {
+    const query = this.query
     if (typeof query !== "object" || query === null) return
     let params: URLSearchParams | undefined
     let keys: ReadonlyArray<string>
@@ -201,7 +407,9 @@ class Mapper implements HttpRowMapper {
     } catch {
       return // a query object that cannot be enumerated (a hostile proxy) counts as unknown
     }
-    row[HttpColumn.queryKeyCount] = keys.length
+    const v = this.values
+    v[19] = keys.length
+    if (keys.length === 0) return
     const shown: Array<string> = []
     // Bounded like a body walk: a query object with a million keys is looked at only so far.
     const end = Math.min(keys.length, this.options.limits.maxFields)
@@ -209,11 +417,11 @@ class Mapper implements HttpRowMapper {
       const node = tree.child(tree.query, keys[i]!)
       if (node !== undefined && !node.skip) shown.push(keys[i]!)
     }
-    row[HttpColumn.queryKeys] =
+    v[20] =
       shown.length === 0 ? null : boundedString(shown.sort().join(","), this.options.limits.maxStringLength)
     if (this.options.queryValues) {
-      if (params !== undefined) this.walker.walkParams(row, tree, tree.query, params)
-      else this.walker.walk(row, tree, tree.query, query)
+      if (params !== undefined) this.walker.walkParams(sink, tree, tree.query, params)
+      else this.walker.walk(sink, tree, tree.query, query)
     }
   }
 }
@@ -223,6 +431,10 @@ class Mapper implements HttpRowMapper {
  * option (the Promise-world face; `makeHttpRowMapper` is the Effect one).
  */
 export const createHttpRowMapper = (options?: HttpRowOptions): HttpRowMapper =>
+  new Mapper(compileOptions(options))
+
+/** @internal A mapper with the columnar path (core's HTTP profiler). */
+export const createColumnarHttpRowMapper = (options?: HttpRowOptions): ColumnarHttpRowMapper =>
   new Mapper(compileOptions(options))
 
 /** A mapper for these options, or an `HttpOptionsError` naming the first bad option. */

@@ -6,6 +6,7 @@ import { Session } from "../session/Session.js"
 import type { SessionEvent } from "../session/SessionEvent.js"
 import { getCurrentSession } from "../session/SessionInit.js"
 import type { FlushResult } from "./FlushResult.js"
+import type { ColumnRows } from "./internal/Mail.js"
 import { makeRollingLogger, type RollingLoggerEngine } from "./internal/makeRollingLogger.js"
 import { LoggerClosedError } from "./LoggerError.js"
 import type { CreateRollingLoggerOptions } from "./LoggerOptions.js"
@@ -85,6 +86,14 @@ export class RollingLoggerHandle implements AsyncDisposable {
       options?.datasetId,
       timestampOf(options?.timestamp),
     )
+  }
+
+  /**
+   * @internal Logs rows gathered by column for one profile (core's HTTP profiler): fire-and-forget,
+   * answering as `log` does; in drop mode a batch that does not fit is dropped whole.
+   */
+  logColumnRows(rows: ColumnRows): Promise<void> {
+    return this.#engine.fast.pushColumns(rows)
   }
 
   /** Logs a whylogs log request `{ datasetId, timestamp, multiple: { columns, data } }`. */

@@ -1,5 +1,6 @@
-import type { HttpRow, HttpRowValue } from "../HttpRow.js"
+import type { HttpRowValue } from "../HttpRow.js"
 import { boundedString } from "./boundedString.js"
+import type { FieldSink } from "./ColumnRowsBuilder.js"
 import type { FieldNode, FieldTree } from "./fieldTree.js"
 
 /** The walk limits, validated. */
@@ -35,7 +36,7 @@ export class BodyWalk {
   truncated = false
   private chars = 0
   private visits = 0
-  private row: HttpRow = Object.create(null)
+  private sink: FieldSink | undefined = undefined
   private tree: FieldTree | undefined = undefined
   private readonly maxVisits: number
 
@@ -45,13 +46,13 @@ export class BodyWalk {
     this.maxVisits = limits.maxFields * 8 + 64
   }
 
-  /** Walks `value` below `root`, writing into `row`. */
-  walk(row: HttpRow, tree: FieldTree, root: FieldNode, value: unknown): void {
+  /** Walks `value` below `root`, writing into `sink`. */
+  walk(sink: FieldSink, tree: FieldTree, root: FieldNode, value: unknown): void {
     this.fields = 0
     this.truncated = false
     this.chars = 0
     this.visits = 0
-    this.row = row
+    this.sink = sink
     this.tree = tree
     if (root.skip) return // the whole body is excluded
     try {
@@ -62,12 +63,12 @@ export class BodyWalk {
   }
 
   /** Walks the entries of a `URLSearchParams` below `root` (every value is a string). */
-  walkParams(row: HttpRow, tree: FieldTree, root: FieldNode, params: URLSearchParams): void {
+  walkParams(sink: FieldSink, tree: FieldTree, root: FieldNode, params: URLSearchParams): void {
     this.fields = 0
     this.truncated = false
     this.chars = 0
     this.visits = 0
-    this.row = row
+    this.sink = sink
     this.tree = tree
     try {
       params.forEach((value, key) => {
@@ -179,7 +180,7 @@ export class BodyWalk {
       return
     }
     this.chars += kept
-    this.row[node.name] = boundedString(value, this.limits.maxStringLength)
+    this.sink!.put(node, boundedString(value, this.limits.maxStringLength))
     this.fields++
   }
 
@@ -189,7 +190,7 @@ export class BodyWalk {
       this.truncated = true
       return
     }
-    this.row[node.name] = value
+    this.sink!.put(node, value)
     this.fields++
   }
 }

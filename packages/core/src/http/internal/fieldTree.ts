@@ -21,6 +21,9 @@ export interface FieldPolicy {
  */
 export class FieldNode {
   children: Map<string, FieldNode> | undefined = undefined
+  /** The column builder that last placed this field (its id), and its column there. */
+  ownerId = 0
+  slot = 0
   constructor(
     /** The column name (`request.body.user.age`). */
     readonly name: string,

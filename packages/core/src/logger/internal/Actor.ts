@@ -190,6 +190,18 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
           }
           break
         }
+        case "ColumnRows": {
+          const dataset = resolve(message.datasetId)
+          const reason = dataset === undefined ? "no-dataset" : store.addColumnRows(dataset, message)
+          if (reason !== undefined) {
+            tally.add(message.datasetId, reason, message.count)
+            if (firstDrop === undefined)
+              firstDrop = { reason, datasetId: message.datasetId, count: message.count }
+            else firstDrop.count += message.count
+          } else if (touched !== undefined && dataset !== undefined)
+            touched.add(bucketKey(dataset.id, dataset.last?.bucket.start ?? 0))
+          break
+        }
         case "LogRequest": {
           const dataset = resolve(message.datasetId)
           const timestamp = message.timestamp ?? now
@@ -457,6 +469,8 @@ const rowCount = (mail: RowsMail): number => {
       return message.multiple.data.length
     case "PackedBatch":
       return message.packed.count
+    case "ColumnRows":
+      return message.count
   }
 }
 

@@ -1,12 +1,17 @@
 import { Effect, Queue, type Scope } from "effect"
 import { type ActorConfig, startActor } from "./Actor.js"
-import { type ActorStatus, CONTROL_RESERVE, type Mail } from "./Mail.js"
+import { type ActorStatus, CONTROL_RESERVE, type Mail, type RowsMail } from "./Mail.js"
 import type { RowBuffer } from "./RowBuffer.js"
 
 /** How the logger's front reaches its actor, wherever the actor runs. */
 export interface ActorPort {
   /** Sends a mail. Room is guaranteed by the sender (row permits; the control reserve). */
   readonly send: (mail: Mail) => Effect.Effect<void>
+  /**
+   * Hands a rows mail over now, after what is buffered (fire-and-forget: no reply). Room is
+   * guaranteed by the sender's permits.
+   */
+  readonly post: (mail: RowsMail) => void
   /** The row buffer has new rows: hand them over now or soon. */
   readonly buffered: () => void
   /** Hands the buffered rows over now (before a control mail, so order is kept). */
@@ -55,6 +60,10 @@ export const startInThreadPort = (config: InThreadPortConfig): Effect.Effect<Act
     yield* Effect.addFinalizer(() => Effect.sync(flush))
     return {
       send: (mail) => Effect.asVoid(Queue.offer(mailbox, mail)),
+      post: (mail) => {
+        flush()
+        if (!mailbox.unsafeOffer(mail)) Effect.runFork(Queue.offer(mailbox, mail))
+      },
       buffered: () => {
         if (config.buffer.size >= config.handOffRows) return flush()
         if (scheduled === undefined) {

@@ -27,6 +27,23 @@ export interface PackedBatch {
   readonly timestamps: ArrayLike<number>
 }
 
+/**
+ * Rows gathered by column for one profile (internal: core's HTTP profiler maps exchanges straight
+ * into these). Every row shares the dataset, the time (one second, so one bucket at any granularity)
+ * and the segment: `segment` holds the values (as segments spell them) of the `segmentOn` columns the
+ * producer filed them under. Each column holds the values of the rows that have it, in order.
+ */
+export interface ColumnRows {
+  readonly _tag: "ColumnRows"
+  readonly datasetId: string
+  readonly timestamp: number
+  readonly count: number
+  readonly keys: ReadonlyArray<string>
+  readonly columns: ReadonlyArray<ReadonlyArray<unknown>>
+  readonly segmentOn: ReadonlyArray<string>
+  readonly segment: ReadonlyArray<string>
+}
+
 /** The actor's own part of the status; the service adds the caller side and the writers. */
 export interface ActorStatus {
   readonly profiled: number
@@ -46,7 +63,7 @@ export type RowsReply = Deferred.Deferred<void, unknown>
 /** A message in the actor's mailbox, with what the sender waits on. */
 export type Mail =
   | {
-      readonly message: Log | LogBatch | LogRequest | PackedBatch
+      readonly message: Log | LogBatch | LogRequest | PackedBatch | ColumnRows
       /** Row permits held for it, released once its rows are profiled. */
       readonly permits: number
       readonly sync: SyncMode | undefined
@@ -66,7 +83,8 @@ export const isRowsMail = (mail: Mail): mail is RowsMail =>
   mail.message._tag === "Log" ||
   mail.message._tag === "LogBatch" ||
   mail.message._tag === "LogRequest" ||
-  mail.message._tag === "PackedBatch"
+  mail.message._tag === "PackedBatch" ||
+  mail.message._tag === "ColumnRows"
 
 /** Messages (Flush, Status, …) the mailbox reserves room for beyond the row capacity. */
 export const CONTROL_RESERVE = 1024

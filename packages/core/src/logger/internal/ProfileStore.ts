@@ -6,6 +6,7 @@ import type { ProfileWrite } from "../../writers/Writer.js"
 import type { BucketStatus, DropReason } from "../LoggerStatus.js"
 import { MAX_TIMESTAMP, TimeBucket } from "../TimeBucket.js"
 import type { DatasetConfig } from "./DatasetConfig.js"
+import type { ColumnRows } from "./Mail.js"
 import type { ColumnarRows } from "./worker/ColumnarRows.js"
 
 /** Stands for a cell whose getter threw; the profile counts it as an object, as `track` does. */
@@ -187,6 +188,30 @@ export class ProfileStore {
     return true
   }
 
+  /**
+   * Gathers rows gathered by column for one profile. Their segment is the one they were filed under
+   * when the dataset segments on the same columns; otherwise it is read from the batch, which must
+   * then hold one value per row in each segment column, all equal ("invalid-row" when it does not:
+   * such rows cannot be told apart).
+   */
+  addColumnRows(dataset: DatasetState, rows: ColumnRows): DropReason | undefined {
+    if (rows.count === 0) return undefined
+    const bucket = this.#bucketOf(dataset, rows.timestamp)
+    if (bucket === undefined) return "invalid-timestamp"
+    const segmentOn = dataset.config.segmentOn
+    let target: Target
+    if (segmentOn.length === 0) target = this.#targetOf(dataset, bucket, undefined, undefined)
+    else {
+      const values = sameColumns(segmentOn, rows.segmentOn) ? rows.segment : segmentOfColumns(segmentOn, rows)
+      if (values === undefined) return "invalid-row"
+      target = this.#segmentTarget(dataset, bucket, values)
+    }
+    const before = target.batch.rows
+    target.batch.addColumns(rows.keys, rows.columns, rows.count)
+    if (before === 0) this.#dirty.push(target)
+    return undefined
+  }
+
   /** Gathers one row of a log request (`values` in the order of `names`). */
   addValues(
     dataset: DatasetState,
@@ -336,6 +361,12 @@ export class ProfileStore {
         return "[object]"
       }
     })
+    return this.#segmentTarget(dataset, bucket, values)
+  }
+
+  /** The target of one segment (its values in `segmentOn` order), or the overflow segment past the cap. */
+  #segmentTarget(dataset: DatasetState, bucket: BucketState, values: ReadonlyArray<string>): Target {
+    const segmentOn = dataset.config.segmentOn
     const key = values.length === 1 ? (values[0] as string) : JSON.stringify(values)
     let target = bucket.targets.get(key)
     if (target !== undefined) return target
@@ -346,7 +377,7 @@ export class ProfileStore {
       }
       return bucket.overflow
     }
-    target = this.#target(dataset, bucket, new ProfileSegment(segmentOn, values))
+    target = this.#target(dataset, bucket, new ProfileSegment(segmentOn, [...values]))
     bucket.targets.set(key, target)
     bucket.segments++
     return target
@@ -375,6 +406,30 @@ export class ProfileStore {
       datasetTimestamp: target.bucket.datasetTimestamp,
     })
   }
+}
+
+const sameColumns = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
+  a.length === b.length && a.every((column, i) => column === b[i])
+
+/**
+ * The segment of column rows filed under other columns than the dataset segments on: each segment
+ * column must hold the same value for every row (or be absent from all of them).
+ */
+const segmentOfColumns = (segmentOn: ReadonlyArray<string>, rows: ColumnRows): Array<string> | undefined => {
+  const values: Array<string> = []
+  for (const column of segmentOn) {
+    const at = rows.keys.indexOf(column)
+    if (at === -1) {
+      values.push(segmentText(undefined))
+      continue
+    }
+    const cells = rows.columns[at] as ReadonlyArray<unknown>
+    if (cells.length !== rows.count) return undefined
+    const first = segmentText(cells[0])
+    for (let i = 1; i < cells.length; i++) if (segmentText(cells[i]) !== first) return undefined
+    values.push(first)
+  }
+  return values
 }
 
 /** The key of one dataset's bucket, for targeted writes. */

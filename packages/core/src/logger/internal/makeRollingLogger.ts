@@ -18,7 +18,7 @@ import type { LogOptions, RollingLoggerService } from "../RollingLoggerService.j
 import type { ActorSink } from "./Actor.js"
 import { type DatasetConfig, resolveDatasetConfig } from "./DatasetConfig.js"
 import { type ActorPort, startInThreadPort } from "./InThreadPort.js"
-import type { ActorStatus, CloseReply, Mail, SyncMode } from "./Mail.js"
+import type { ActorStatus, CloseReply, ColumnRows, Mail, SyncMode } from "./Mail.js"
 import { RowBudget } from "./RowBudget.js"
 import { RowBuffer } from "./RowBuffer.js"
 import { startWorkerPort, workerOf } from "./worker/WorkerPort.js"
@@ -36,6 +36,11 @@ export interface LoggerFastPath {
     datasetId: string | undefined,
     timestamp: number,
   ) => Promise<void>
+  /**
+   * Accepts rows gathered by column for one profile, as a whole: in drop mode the batch is dropped
+   * (and counted) when it does not fit; in block mode the promise waits for room. Answers as `push`.
+   */
+  readonly pushColumns: (rows: ColumnRows) => Promise<void>
   /** The status now: exact on this thread's side, the actor's part as of its latest report. */
   readonly status: () => LoggerStatus
 }
@@ -519,6 +524,49 @@ const build = (
 
     const fast: LoggerFastPath = {
       status: () => statusOf(finalStatus ?? port.peek() ?? EMPTY_ACTOR),
+      pushColumns: (rows) => {
+        const datasetId = rows.datasetId
+        const count = rows.count
+        if (!intake) {
+          counters.received += count
+          countDrop(datasetId, "closed", count)
+          return handledRejection(new LoggerClosedError())
+        }
+        if (count === 0) return TAKEN
+        counters.received += count
+        if (settings.overflow === "drop") {
+          // Columns cannot be cut at a row (a row's cells are not lined up across columns): the batch
+          // goes in whole or not at all.
+          const granted = budget.tryTake(count)
+          if (granted < count) {
+            if (granted > 0) budget.release(granted)
+            countDrop(datasetId, "queue-full", count)
+            publishDropsSoon(datasetId, "queue-full", count)
+            return TAKEN
+          }
+          counters.accepted += count
+          port.post({ message: rows, permits: granted, sync: undefined, reply: undefined })
+          return TAKEN
+        }
+        const permits = budget.permitsFor(count)
+        const enter = () => {
+          counters.accepted += count
+          port.post({ message: rows, permits, sync: undefined, reply: undefined })
+        }
+        let resolveWait: (() => void) | undefined
+        const now = budget.takeOrWait(count, () => {
+          enter()
+          resolveWait?.()
+        })
+        if (now) {
+          enter()
+          return TAKEN
+        }
+        port.flush()
+        return new Promise<void>((resolve) => {
+          resolveWait = resolve
+        })
+      },
       push: (data, isArray, datasetIdOption, timestamp) => {
         const datasetId = datasetIdOption ?? settings.defaultDatasetId ?? ""
         const rows = isArray ? (data as ReadonlyArray<unknown>) : undefined

@@ -187,6 +187,10 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
           }
           if (last !== undefined) countIn(last, run)
         }
+      } else if (message._tag === "ColumnRows") {
+        const key = datasetKey(message.datasetId as string | undefined)
+        ensureConfig(key)
+        countIn(key, message.count as number)
       } else {
         const key = String(message.datasetId)
         ensureConfig(key)
@@ -194,6 +198,16 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
       }
       permitsInWorker += permits
       holdOpen()
+      if (message._tag === "ColumnRows") {
+        // Already columnar: the arrays are cloned as they are (cells a row could not carry either are
+        // sent as the objects the profile counts them as).
+        try {
+          return post({ t: "rows", message, permits, id, sync })
+        } catch {
+          const columns = (message.columns as ReadonlyArray<ReadonlyArray<unknown>>).map(cloneableColumn)
+          return post({ t: "rows", message: { ...message, columns }, permits, id, sync })
+        }
+      }
       if (message._tag !== "LogBatch") return post({ t: "rows", message, permits, id, sync })
       // Rows travel packed by column, timestamps as a transferred buffer.
       const rows = message.rows as ReadonlyArray<unknown>
@@ -510,6 +524,16 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
           (id) => ({ t: "call", id, message: tag }),
           mail.reply as Deferred.Deferred<unknown, unknown>,
         )
+      },
+      post: (mail) => {
+        flush()
+        const message = mail.message as unknown as PlainRows
+        if (failed) {
+          const count = message._tag === "ColumnRows" ? (message.count as number) : 1
+          dropLost(datasetKey(message.datasetId as string | undefined), count, mail.permits)
+          return
+        }
+        postRowsMessage(message, mail.permits)
       },
       buffered: () => {
         if (config.buffer.size >= postRows) return flush()

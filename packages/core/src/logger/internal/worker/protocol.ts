@@ -20,7 +20,9 @@ export interface WorkerInit {
 }
 
 /** A row message as plain data (`LogBatch` or `LogRequest` fields with their `_tag`). */
-export type PlainRows = { readonly _tag: "LogBatch" | "LogRequest" | "PackedBatch" } & Record<string, unknown>
+export type PlainRows = {
+  readonly _tag: "LogBatch" | "LogRequest" | "PackedBatch" | "ColumnRows"
+} & Record<string, unknown>
 
 /** How one write ended, as plain data (the `WriterError` reduced to its message). */
 export interface PlainOutcome {

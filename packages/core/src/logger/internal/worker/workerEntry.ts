@@ -9,7 +9,7 @@ import type { WriteSettlement } from "../../../writers/internal/WriterPipeline.j
 import { Close, Flush, LogBatch, LogRequest, Settle, Status } from "../../LoggerMessage.js"
 import { type ActorSink, startActor } from "../Actor.js"
 import type { DatasetConfig } from "../DatasetConfig.js"
-import { type ActorStatus, CONTROL_RESERVE, type Mail, type PackedBatch } from "../Mail.js"
+import { type ActorStatus, CONTROL_RESERVE, type ColumnRows, type Mail, type PackedBatch } from "../Mail.js"
 import type { FromWorker, PlainOutcome, PlainWrite, ToWorker, WorkerInit } from "./protocol.js"
 
 const SNAPSHOT_MILLIS = 50
@@ -188,8 +188,8 @@ const start = (init: WorkerInit) => {
       case "rows": {
         const plain = message.message
         const rows =
-          plain._tag === "PackedBatch"
-            ? (plain as unknown as PackedBatch)
+          plain._tag === "PackedBatch" || plain._tag === "ColumnRows"
+            ? (plain as unknown as PackedBatch | ColumnRows)
             : plain._tag === "LogBatch"
               ? new LogBatch(plain as unknown as ConstructorParameters<typeof LogBatch>[0], true)
               : new LogRequest(plain as unknown as ConstructorParameters<typeof LogRequest>[0], true)

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest"
+import { createRollingLogger, type LoggerMode } from "../src/index.js"
+import type { ColumnRows } from "../src/logger/internal/Mail.js"
+import { MemoryWriter } from "../src/testing.js"
+
+const T0 = Date.UTC(2024, 8, 1, 12)
+
+/** `count` rows of one route and method, gathered by column; `extra` only in every other row. */
+const batch = (route: string, method: string, count: number, timestamp = T0): ColumnRows => ({
+  _tag: "ColumnRows",
+  datasetId: "api",
+  timestamp,
+  count,
+  keys: ["http.route", "http.method", "ms", "extra"],
+  columns: [
+    Array.from({ length: count }, () => route),
+    Array.from({ length: count }, () => method),
+    Array.from({ length: count }, (_, i) => i * 0.5),
+    Array.from({ length: Math.ceil(count / 2) }, (_, i) => `e${i % 3}`),
+  ],
+  segmentOn: ["http.route", "http.method"],
+  segment: [route, method],
+})
+
+const modes: ReadonlyArray<LoggerMode> = ["in-thread", "worker"]
+
+describe.each(modes)("rows logged by column (%s)", (mode) => {
+  it("land in the profile of their dataset, bucket and segment, every cell counted once", async () => {
+    const memory = new MemoryWriter()
+    const logger = createRollingLogger({
+      datasetId: "api",
+      mode,
+      writers: [memory],
+      writeSchedule: null,
+      outboxDir: false,
+      closeOnExit: false,
+      segmentOn: ["http.route", "http.method"],
+    })
+    void logger.logColumnRows(batch("/a", "GET", 300))
+    void logger.logColumnRows(batch("/a", "POST", 40))
+    void logger.logColumnRows(batch("/a", "GET", 60, T0 + 3_600_000))
+    void logger.log({ "http.route": "/a", "http.method": "GET", ms: 1 }, { timestamp: T0 })
+    await logger.close()
+    const segmentOf = (w: (typeof memory.writes)[number]) => w.segment?.values.join(" ")
+    const get = memory.writes.filter((w) => segmentOf(w) === "/a GET")
+    expect(get.map((w) => w.rows).sort((a, b) => a - b)).toEqual([60, 301])
+    expect(memory.totalCount("ms", { datasetId: "api" })).toBe(401)
+    expect(memory.totalCount("extra", { datasetId: "api" })).toBe(150 + 20 + 30)
+    const post = memory.writes.find((w) => segmentOf(w) === "/a POST")
+    expect(post?.view.getColumn("http.method")?.counts?.n).toBe(40)
+    const status = logger.status()
+    expect(status.rows).toMatchObject({ received: 401, accepted: 401, profiled: 401, dropped: 0 })
+  })
+
+  it("in a dataset segmented on other columns: one value per segment column is taken, mixed ones are refused and counted", async () => {
+    const memory = new MemoryWriter()
+    const logger = createRollingLogger({
+      datasetId: "api",
+      mode,
+      writers: [memory],
+      writeSchedule: null,
+      outboxDir: false,
+      closeOnExit: false,
+      segmentOn: ["http.method"],
+    })
+    void logger.logColumnRows(batch("/a", "GET", 10))
+    const mixed = batch("/a", "GET", 10)
+    void logger.logColumnRows({
+      ...mixed,
+      columns: [mixed.columns[0]!, ["GET", "POST", ...mixed.columns[1]!.slice(2)], ...mixed.columns.slice(2)],
+    })
+    await logger.close()
+    expect(memory.writes.map((w) => [w.segment?.values.join(" "), w.rows])).toEqual([["GET", 10]])
+    expect(logger.status().rows.droppedByReason["invalid-row"]).toBe(10)
+  })
+
+  it("in drop mode a batch that does not fit is dropped whole and counted", async () => {
+    const memory = new MemoryWriter()
+    const logger = createRollingLogger({
+      datasetId: "api",
+      mode,
+      writers: [memory],
+      writeSchedule: null,
+      outboxDir: false,
+      closeOnExit: false,
+      overflow: "drop",
+      queueCapacity: 100,
+      segmentOn: ["http.route", "http.method"],
+    })
+    void logger.logColumnRows(batch("/a", "GET", 80))
+    void logger.logColumnRows(batch("/a", "GET", 30))
+    await logger.close()
+    expect(memory.totalCount("ms")).toBe(80)
+    expect(logger.status().rows).toMatchObject({ received: 110, accepted: 80, profiled: 80, dropped: 30 })
+    expect(logger.status().rows.droppedByReason["queue-full"]).toBe(30)
+  })
+})
