@@ -41,7 +41,7 @@ export const sketchlog = (options: SketchlogOptions = {}): SketchlogMiddleware =
     if (seen !== undefined) {
       // Mounted again on this request's way: one capture per request; a second, different
       // configuration records it too, but the same profiler never sees a request twice.
-      if (seen.primary !== profiler && !seen.profilers.includes(profiler) && profiler.state !== "closed") {
+      if (!seen.recordedBy(profiler) && seen.primary !== profiler && profiler.state !== "closed") {
         if (profiler.admit()) seen.recordWith(profiler)
       }
       next()

@@ -24,6 +24,9 @@ export const captureOf = (req: object | undefined): RequestCapture | undefined =
   return capture instanceof RequestCapture ? capture : undefined
 }
 
+/** The query of a URL without a query string. */
+const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({})
+
 /** The `close` listener of every watched response: one shared function, no closure per request. */
 function onResponseClose(this: ServerResponse): void {
   captureOf(this.req)?.finish()
@@ -41,11 +44,13 @@ export class RequestCapture implements RequestSketchlog, DeferredExchange, Respo
   readonly #res: ServerResponse
   /** The first middleware's profiler: the one `req.sketchlog` speaks for. */
   readonly primary: HttpProfiler
+  /** Whether the primary profiler's `admit()` took this request. */
+  primaryRecords = false
   /**
-   * Profilers this request is recorded by: those whose `admit()` took it (usually the primary one; a
-   * second, differently configured middleware adds its own).
+   * Other profilers this request is recorded by (a second, differently configured middleware on its
+   * way): allocated only then, so the usual request costs no array.
    */
-  readonly profilers: Array<HttpProfiler> = []
+  others: Array<HttpProfiler> | undefined = undefined
   /** Whether the response is being watched (its hooks report here; the `close` listener is on). */
   watching = false
   /** The value given to `res.json` / `res.send(object)`. */
@@ -70,9 +75,15 @@ export class RequestCapture implements RequestSketchlog, DeferredExchange, Respo
     this.primary = primary
   }
 
+  /** Whether `profiler` records this request already. */
+  recordedBy(profiler: HttpProfiler): boolean {
+    return (this.primaryRecords && profiler === this.primary) || (this.others?.includes(profiler) ?? false)
+  }
+
   /** Records the request with `profiler` too (when its `admit()` took it). */
   recordWith(profiler: HttpProfiler): void {
-    this.profilers.push(profiler)
+    if (profiler === this.primary) this.primaryRecords = true
+    else (this.others ??= []).push(profiler)
     if (this.watching) return
     // The response hooks (on Express's response prototype) report to this capture from now on, and
     // `close` comes after `finish`, or when the client went away.
@@ -96,21 +107,29 @@ export class RequestCapture implements RequestSketchlog, DeferredExchange, Respo
     this.route = req.route
     this.baseUrl = req.baseUrl
     this.app = req.app
-    for (let i = 0; i < this.profilers.length; i++) this.profilers[i]!.record(this)
+    if (this.primaryRecords) this.primary.record(this)
+    const others = this.others
+    if (others !== undefined) for (let i = 0; i < others.length; i++) others[i]!.record(this)
   }
 
   /** The exchange, built after the response is out. Reads only; never throws on odd values. */
   toExchange(): HttpExchange {
     const req = this.#req
     const res = this.#res
-    let query: unknown
-    try {
-      query = req.query // Express 5 parses the query string on every read: done here, not earlier
-    } catch {
-      query = undefined
-    }
     const url = typeof req.originalUrl === "string" ? req.originalUrl : req.url
     const q = url?.indexOf("?") ?? -1
+    let query: unknown
+    if (q === -1 && !Object.hasOwn(req, "query")) {
+      // No query string: Express would parse "" into {} (Express 5 parses on every read of its
+      // getter); an own `query` (Express 4's, or one a middleware set) is still read.
+      query = NO_QUERY
+    } else {
+      try {
+        query = req.query // Express 5 parses the query string on every read: done here, not earlier
+      } catch {
+        query = undefined
+      }
+    }
     return {
       method: req.method ?? "",
       // Before the response ends (`req.sketchlog.datasetId` in a handler) the live values are read.

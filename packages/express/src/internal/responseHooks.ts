@@ -16,6 +16,8 @@ export interface ResponseSink {
 type Method = (this: ServerResponse, ...args: Array<unknown>) => unknown
 
 const hooked = new WeakSet<object>()
+/** The prototype of the last response seen (hooked, or found to have nothing to hook). */
+let lastSeen: object | null = null
 
 /** The capture of the request a response answers (`res.req.sketchlog`), when it is being watched. */
 const sinkOf = (res: ServerResponse): ResponseSink | undefined => {
@@ -41,6 +43,10 @@ const ownerOf = (res: object, name: string): object | undefined => {
  * own shape).
  */
 export const hookResponses = (res: ServerResponse): void => {
+  // Responses of one app share their prototype: the walk below runs once per prototype.
+  const proto = Object.getPrototypeOf(res) as object | null
+  if (proto === lastSeen) return
+  lastSeen = proto
   const owner = ownerOf(res, "json") as Record<string, unknown> | undefined
   if (owner === undefined || hooked.has(owner)) return
   hooked.add(owner)
