@@ -1,10 +1,9 @@
 import { spawn } from "node:child_process"
 import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { type ConfigSandbox, configSandbox, FakePlatform, repoRoot } from "@sketchlog/test-fixtures"
+import { type ConfigSandbox, configSandbox, FakePlatform, normals, repoRoot } from "@sketchlog/test-fixtures"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { profileOf, tempDir } from "./cliHarness.js"
-import { normals } from "./samples.js"
 
 const TSX = join(repoRoot, "node_modules", ".bin", "tsx")
 const MAIN = join(repoRoot, "packages", "cli", "src", "main.ts")

@@ -1,9 +1,8 @@
 import { join } from "node:path"
 import { DatasetProfileView } from "@sketchlog/core"
-import { whylogsVector } from "@sketchlog/test-fixtures"
+import { categories, normals, whylogsVector } from "@sketchlog/test-fixtures"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { profileOf, runCli, tempDir } from "./cliHarness.js"
-import { categories, normals } from "./samples.js"
 
 let dir: string
 let cleanup: () => Promise<void>

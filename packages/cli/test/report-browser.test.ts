@@ -3,12 +3,11 @@ import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { DatasetProfileView } from "@sketchlog/core"
-import { whylogsVector } from "@sketchlog/test-fixtures"
+import { categories, normals, whylogsVector } from "@sketchlog/test-fixtures"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { renderReport } from "../src/index.js"
 import { profileOf, tempDir } from "./cliHarness.js"
-import { categories, normals } from "./samples.js"
 
 /** Debian's chromium (CI installs it); never a downloaded browser. */
 const CHROMIUM = process.env.SKETCHLOG_CHROMIUM ?? "/usr/bin/chromium"

@@ -1,11 +1,10 @@
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { DatasetProfileView } from "@sketchlog/core"
-import { whylogsVector } from "@sketchlog/test-fixtures"
+import { categories, normals, whylogsVector } from "@sketchlog/test-fixtures"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ReportInputError, renderReport } from "../src/index.js"
 import { profileOf, runCli, tempDir } from "./cliHarness.js"
-import { categories, normals } from "./samples.js"
 
 let dir: string
 let cleanup: () => Promise<void>

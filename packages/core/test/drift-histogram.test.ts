@@ -1,4 +1,5 @@
 import { KllDoublesSketch } from "@sketchlog/sketches"
+import { normals } from "@sketchlog/test-fixtures"
 import { describe, expect, it } from "vitest"
 import {
   categoricalHellinger,
@@ -8,7 +9,6 @@ import {
   kllHistogram,
   numericHellinger,
 } from "../src/drift/index.js"
-import { normals } from "./driftSamples.js"
 
 const sketchOf = (values: ReadonlyArray<number>) => {
   const sketch = new KllDoublesSketch(1024)

@@ -1,4 +1,4 @@
-import { whylogsVector } from "@sketchlog/test-fixtures"
+import { categories, normals, whylogsVector } from "@sketchlog/test-fixtures"
 import { describe, expect, it } from "vitest"
 import { kolmogorovSurvival } from "../src/drift/internal/kolmogorov.js"
 import {
@@ -8,7 +8,6 @@ import {
   DriftOptionsError,
   ksTest,
 } from "../src/index.js"
-import { categories, normals } from "./driftSamples.js"
 
 const profileOf = (columns: Record<string, ReadonlyArray<unknown>>) => {
   const profile = new DatasetProfile({ datasetTimestamp: Date.UTC(2024, 0, 1) })

@@ -1,3 +1,4 @@
+import { countAtOrBelow, countBelow } from "@sketchlog/test-fixtures"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { KllCoin, KllDoublesSketch } from "../src/index.js"
@@ -61,33 +62,11 @@ const worstRankError = (sketch: KllDoublesSketch, data: Float64Array): number =>
     const rank = p / 100
     const q = sketch.getQuantile(rank)
     // true rank interval of q: [#below, #at-or-below] / n
-    const below = lowerBound(sorted, q) / n
-    const atOrBelow = upperBound(sorted, q) / n
+    const below = countBelow(sorted, q) / n
+    const atOrBelow = countAtOrBelow(sorted, q) / n
     worst = Math.max(worst, below - rank, rank - atOrBelow)
   }
   return worst
-}
-
-const lowerBound = (a: Float64Array, x: number): number => {
-  let lo = 0
-  let hi = a.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (a[mid]! < x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-const upperBound = (a: Float64Array, x: number): number => {
-  let lo = 0
-  let hi = a.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (a[mid]! <= x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 const distribution = fc.constantFrom<Distribution>("uniform", "exponential", "fewDistinct", "sorted")

@@ -1,3 +1,4 @@
+import { uniforms } from "../samples/SeededSamples.js"
 import type { FaultAction, FaultMatch, FaultRoute, FaultScope } from "./types.js"
 
 interface FaultRule {
@@ -5,18 +6,6 @@ interface FaultRule {
   readonly match: FaultMatch
   remaining: number
   readonly fraction: number | undefined
-}
-
-/** mulberry32: a tiny seeded generator, so fractional faults hit the same requests on every run. */
-const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /**
@@ -32,7 +21,8 @@ export class FakeFaults {
 
   /** @internal */
   constructor(seed: number) {
-    this.random = seededRandom(seed)
+    // Seeded, so fractional faults hit the same requests on every run.
+    this.random = uniforms(seed)
   }
 
   /** Adds a rule: `action` on the requests `scope` selects. */

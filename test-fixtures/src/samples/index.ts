@@ -1,0 +1,2 @@
+export { countAtOrBelow, countBelow } from "./ExactRanks.js"
+export { categories, normals, uniforms } from "./SeededSamples.js"
