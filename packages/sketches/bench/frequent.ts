@@ -11,6 +11,9 @@ import { pathToFileURL } from "node:url"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import { FrequentStringsSketch } from "@sketchlog/sketches"
+import { uniforms } from "@sketchlog/test-fixtures"
+import { type ComparisonRow, fmt, printComparison } from "./internal/ComparisonTable.js"
+import { bestOf } from "./internal/Timing.js"
 
 const N = 1_000_000
 const VOCABULARY = 100_000
@@ -18,14 +21,6 @@ const ZIPF_EXPONENT = 1.1
 const LG_MAX = 10
 const PARTS = 10
 const TOP = 20
-
-/** Deterministic PRNG (mulberry32), so every run measures the same stream. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 
 /** 100k distinct lowercase words of 3..10 letters. */
 const vocabulary = (random: () => number): Array<string> => {
@@ -60,18 +55,6 @@ const zipfStream = (words: ReadonlyArray<string>, random: () => number): Array<s
     out[j] = `${words[lo]} `.slice(0, -1)
   }
   return out
-}
-
-/** Best wall time of `runs` calls of `f`, in milliseconds (after one warm-up call). */
-const bestOf = (runs: number, f: () => void): number => {
-  f()
-  let best = Number.POSITIVE_INFINITY
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now()
-    f()
-    best = Math.min(best, performance.now() - t0)
-  }
-  return best
 }
 
 /** A forced full GC, so heap deltas measure what a structure retains. */
@@ -119,12 +102,12 @@ const mergeMaps = (parts: ReadonlyArray<Map<string, number>>): Map<string, numbe
   return out
 }
 
-const fmt = (x: number, digits = 2) => x.toLocaleString("en-US", { maximumFractionDigits: digits })
 const mps = (ms: number) => `${fmt(N / ms / 1000)} M/s`
 
 /** Prints the comparison. */
 export function runFrequentBench(): void {
-  const random = prng(20_251_122)
+  // Seeded, so every run measures the same stream.
+  const random = uniforms(20_251_122)
   const words = vocabulary(random)
   const stream = zipfStream(words, random)
 
@@ -180,7 +163,7 @@ export function runFrequentBench(): void {
   )
   const overlap = top.filter(([item]) => sketchTop.has(item)).length
 
-  const rows: Array<[string, string, string]> = [
+  const rows: Array<ComparisonRow> = [
     ["updates/s (n = 10^6, best of 5 / 3)", mps(sketchMs), mps(mapMs)],
     [`merge ${PARTS} × 100k-update partials`, `${fmt(sketchMergeMs, 3)} ms`, `${fmt(mapMergeMs)} ms`],
     ["serialize (toBytes / JSON.stringify)", `${fmt(toBytesMs, 3)} ms`, `${fmt(stringifyMs)} ms`],
@@ -202,14 +185,12 @@ export function runFrequentBench(): void {
       "0",
     ],
   ]
-  const w0 = Math.max(...rows.map((r) => r[0].length))
-  const w1 = Math.max("FrequentStringsSketch(10)".length, ...rows.map((r) => r[1].length))
-  console.log(
+  printComparison(
     `\nFrequent strings: Zipf(${ZIPF_EXPONENT}) over ${fmt(VOCABULARY)} words of 3-10 letters, n = ${fmt(N)}, ` +
       `${fmt(exact.size)} distinct seen, top item ${fmt(top[0][1])}×, node ${process.version}`,
+    ["FrequentStringsSketch(10)", "Map<string, number>"],
+    rows,
   )
-  console.log(`${"".padEnd(w0)}  ${"FrequentStringsSketch(10)".padEnd(w1)}  Map<string, number>`)
-  for (const [label, a, b] of rows) console.log(`${label.padEnd(w0)}  ${a.padEnd(w1)}  ${b}`)
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)

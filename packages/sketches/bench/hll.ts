@@ -18,6 +18,8 @@ import { createRequire } from "node:module"
 import { pathToFileURL } from "node:url"
 import { HllSketch, HllUnion } from "@sketchlog/sketches"
 import bloom from "bloom-filters"
+import { type ComparisonRow, fmt, printComparison } from "./internal/ComparisonTable.js"
+import { bestOf } from "./internal/Timing.js"
 
 const { HyperLogLog } = bloom
 type BloomHll = InstanceType<typeof HyperLogLog>
@@ -42,20 +44,10 @@ const xxh = createRequire(createRequire(import.meta.url).resolve("bloom-filters"
 }
 
 /**
- * Best wall time of `runs` calls of `f`, in milliseconds, after warming up (calls until 250 ms or 200 calls
- * have passed), so both contenders are measured in optimized code.
+ * Best wall time of `runs` calls of `f`, in ms, both contenders in optimized code: calls for 250 ms
+ * (at most 200) come before the timed ones.
  */
-const bestOf = (runs: number, f: () => void): number => {
-  const warmUntil = performance.now() + 250
-  for (let i = 0; i < 200 && performance.now() < warmUntil; i++) f()
-  let best = Number.POSITIVE_INFINITY
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now()
-    f()
-    best = Math.min(best, performance.now() - t0)
-  }
-  return best
-}
+const warmBestOf = (runs: number, f: () => void): number => bestOf(runs, f, { millis: 250, maxCalls: 200 })
 
 /** The three streams, as fresh values (strings built per item, like parsed request data). */
 const ints = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i)
@@ -123,7 +115,6 @@ const bloomFastUpdate = (h: BloomHll, values: ReadonlyArray<number | string>) =>
   }
 }
 
-const fmt = (x: number, digits = 2) => x.toLocaleString("en-US", { maximumFractionDigits: digits })
 const rate = (count: number, ms: number) => {
   const perSecond = (count / ms) * 1000
   return perSecond >= 1e6 ? `${fmt(perSecond / 1e6)} M/s` : `${fmt(perSecond / 1e3, 1)} k/s`
@@ -141,7 +132,7 @@ const bloomState = (values: ReadonlyArray<number | string>, full: boolean): Bloo
 /** Prints the comparison. */
 export function runHllBench(): void {
   const full = process.argv.includes("--full")
-  const rows: Array<[string, string, string]> = []
+  const rows: Array<ComparisonRow> = []
   let registersAgree = true
   const chunk = N / PARTS
   let ourParts: Array<HllSketch> = []
@@ -149,7 +140,7 @@ export function runHllBench(): void {
 
   for (const stream of STREAMS) {
     const values = stream.values(0, N)
-    const ourMs = bestOf(5, () => ours(stream, values))
+    const ourMs = warmBestOf(5, () => ours(stream, values))
     const sketch = ours(stream, values)
 
     const head = values.slice(0, BLOOM_TIMED)
@@ -206,13 +197,13 @@ export function runHllBench(): void {
 
   // Union: the 10 partial int64 sketches (100k distinct items each) merged into one.
   let united = new HllSketch()
-  const unionMs = bestOf(20, () => {
+  const unionMs = warmBestOf(20, () => {
     const union = new HllUnion(LG_K)
     for (const part of ourParts) union.update(part)
     united = union.getResult("HLL_4")
   })
   let bloomUnited = bloomParts[0]!
-  const bloomMergeMs = bestOf(20, () => {
+  const bloomMergeMs = warmBestOf(20, () => {
     bloomUnited = bloomParts.slice(1).reduce((acc, part) => acc.merge(part), bloomParts[0]!)
   })
   rows.push(
@@ -227,15 +218,15 @@ export function runHllBench(): void {
   // Serialization of the n = 10^6 int64 sketches.
   const sketch = ours(STREAMS[0]!, STREAMS[0]!.values(0, N))
   let bytes = sketch.toCompactBytes()
-  const toBytesMs = bestOf(50, () => {
+  const toBytesMs = warmBestOf(50, () => {
     bytes = sketch.toCompactBytes()
   })
-  const fromBytesMs = bestOf(50, () => HllSketch.fromBytes(bytes))
+  const fromBytesMs = warmBestOf(50, () => HllSketch.fromBytes(bytes))
   let json = ""
-  const stringifyMs = bestOf(50, () => {
+  const stringifyMs = warmBestOf(50, () => {
     json = JSON.stringify(bloomUnited.saveAsJSON())
   })
-  const parseMs = bestOf(50, () => HyperLogLog.fromJSON(JSON.parse(json)))
+  const parseMs = warmBestOf(50, () => HyperLogLog.fromJSON(JSON.parse(json)))
   rows.push(
     [
       "serialize (toCompactBytes / saveAsJSON+stringify)",
@@ -260,18 +251,14 @@ export function runHllBench(): void {
     ],
   )
 
-  const w0 = Math.max(...rows.map((r) => r[0].length))
-  const w1 = Math.max("HllSketch(12, HLL_4)".length, ...rows.map((r) => r[1].length))
-  console.log(
+  printComparison(
     `\nHLL: n = ${fmt(N)} distinct items per stream, lgK ${LG_K}, node ${process.version}; bloom-filters ` +
       (full
         ? "fed through its own update()"
         : `states at n = 10^6 via its register rule (same registers as its update() on the timed items: ${registersAgree ? "yes" : "NO"})`),
+    ["HllSketch(12, HLL_4)", `bloom-filters HyperLogLog(${REGISTERS})`],
+    rows,
   )
-  console.log(
-    `${"".padEnd(w0)}  ${"HllSketch(12, HLL_4)".padEnd(w1)}  bloom-filters HyperLogLog(${REGISTERS})`,
-  )
-  for (const [label, a, b] of rows) console.log(`${label.padEnd(w0)}  ${a.padEnd(w1)}  ${b}`)
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) runHllBench()

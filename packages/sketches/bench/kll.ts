@@ -11,20 +11,15 @@
 
 import { pathToFileURL } from "node:url"
 import { KllDoublesSketch } from "@sketchlog/sketches"
+import { countAtOrBelow, countBelow, uniforms } from "@sketchlog/test-fixtures"
 import { TDigest } from "tdigest"
+import { type ComparisonRow, fmt, printComparison } from "./internal/ComparisonTable.js"
+import { bestOf } from "./internal/Timing.js"
 
 const N = 1_000_000
 const K = 1024
 const PARTS = 10
 const PROBES = Array.from({ length: 99 }, (_, i) => (i + 1) / 100)
-
-/** Deterministic PRNG (mulberry32), so every run measures the same stream. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 
 /** n uniform doubles in [0, 1). */
 const uniform = (random: () => number): Float64Array => Float64Array.from({ length: N }, random)
@@ -37,18 +32,6 @@ const skewed = (random: () => number): Float64Array =>
     return Math.exp(2 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v))
   })
 
-/** Best wall time of `runs` calls of `f`, in milliseconds (after one warm-up call). */
-const bestOf = (runs: number, f: () => void): number => {
-  f()
-  let best = Number.POSITIVE_INFINITY
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now()
-    f()
-    best = Math.min(best, performance.now() - t0)
-  }
-  return best
-}
-
 const kllOf = (data: Float64Array, from = 0, to = data.length): KllDoublesSketch => {
   const s = new KllDoublesSketch(K)
   for (let i = from; i < to; i++) s.update(data[i]!)
@@ -60,28 +43,6 @@ const digestOf = (data: Float64Array, from = 0, to = data.length): TDigest => {
   for (let i = from; i < to; i++) t.push(data[i]!)
   t.compress()
   return t
-}
-
-const lowerBound = (a: Float64Array, x: number): number => {
-  let lo = 0
-  let hi = a.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (a[mid]! < x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-const upperBound = (a: Float64Array, x: number): number => {
-  let lo = 0
-  let hi = a.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (a[mid]! <= x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 /**
@@ -98,20 +59,20 @@ const rankErrors = (
   let worstR = 0
   for (const p of PROBES) {
     const q = quantile(p)
-    worstQ = Math.max(worstQ, lowerBound(sorted, q) / N - p, p - upperBound(sorted, q) / N)
+    worstQ = Math.max(worstQ, countBelow(sorted, q) / N - p, p - countAtOrBelow(sorted, q) / N)
     const x = sorted[Math.floor(p * N)]!
-    worstR = Math.max(worstR, Math.abs(rank(x) - lowerBound(sorted, x) / N))
+    worstR = Math.max(worstR, Math.abs(rank(x) - countBelow(sorted, x) / N))
   }
   return { quantile: worstQ, rank: worstR }
 }
 
-const fmt = (x: number, digits = 2) => x.toLocaleString("en-US", { maximumFractionDigits: digits })
 const mps = (ms: number) => `${fmt(N / ms / 1000)} M/s`
 const pct = (x: number) => `${fmt(x * 100, 3)} %`
 
 /** Prints the comparison. */
 export function runKllBench(): void {
-  const random = prng(20_251_122)
+  // Seeded, so every run measures the same stream.
+  const random = uniforms(20_251_122)
   const u = uniform(random)
   const datasets = {
     uniform: u,
@@ -187,7 +148,7 @@ export function runKllBench(): void {
     { kll: ReturnType<typeof rankErrors>; td: ReturnType<typeof rankErrors> }
   >
 
-  const rows: Array<[string, string, string]> = [
+  const rows: Array<ComparisonRow> = [
     ["updates/s, uniform (n = 10^6)", mps(kllUniformMs), mps(tdUniformMs)],
     ["updates/s, skewed (log-normal)", mps(kllSkewedMs), mps(tdSkewedMs)],
     [`merge ${PARTS} × 100k-update partials`, `${fmt(kllMergeMs, 3)} ms`, `${fmt(tdMergeMs, 3)} ms`],
@@ -228,15 +189,12 @@ export function runKllBench(): void {
     ],
     ["a-priori rank error bound (99%)", pct(kll.normalizedRankError()), "none"],
   ]
-  const w0 = Math.max(...rows.map((r) => r[0].length))
-  const head = `KllDoublesSketch(${K})`
-  const w1 = Math.max(head.length, ...rows.map((r) => r[1].length))
-  console.log(
+  printComparison(
     `\nQuantiles: n = ${fmt(N)} doubles (uniform [0,1); log-normal σ = 2; the uniform ones ascending; ` +
       `50 distinct values), ${PROBES.length} probe ranks, random coin, node ${process.version}`,
+    [`KllDoublesSketch(${K})`, "tdigest 0.1 (delta 0.01)"],
+    rows,
   )
-  console.log(`${"".padEnd(w0)}  ${head.padEnd(w1)}  tdigest 0.1 (delta 0.01)`)
-  for (const [label, a, b] of rows) console.log(`${label.padEnd(w0)}  ${a.padEnd(w1)}  ${b}`)
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) runKllBench()
