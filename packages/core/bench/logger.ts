@@ -14,6 +14,7 @@ import { runInNewContext } from "node:vm"
 import type * as Core from "../src/index.js"
 import type { LoggerMode, Row, Writer } from "../src/index.js"
 import type * as Testing from "../src/testing.js"
+import { mixedRow } from "./internal/MixedRows.js"
 
 // The built package by default (`pnpm bench:logger` builds it first): a worker started from the
 // TypeScript sources runs them through tsx's loader, which makes it about half as fast. `--src`
@@ -29,42 +30,7 @@ const { MemoryWriter } = (await import(
 setFlagsFromString("--expose-gc")
 const gc = runInNewContext("gc") as () => void
 
-const WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
-const random = (() => {
-  let state = 0x9e3779b9
-  return () => {
-    state ^= state << 13
-    state ^= state >>> 17
-    state ^= state << 5
-    return (state >>> 0) / 2 ** 32
-  }
-})()
-
-/** The 20-column row of `pnpm bench:profile`: 6 ints, 5 floats, 5 short strings, 2 booleans, 2 mostly null. */
-const makeRow = (i: number): Row => ({
-  id: i,
-  age: Math.floor(random() * 90),
-  count: Math.floor(random() * 1000),
-  status: [200, 201, 204, 400, 404, 500][Math.floor(random() * 6)],
-  bytes: Math.floor(random() * 1e6),
-  retries: Math.floor(random() * 4),
-  latency: random() * 250,
-  score: random(),
-  price: Math.round(random() * 10000) / 100,
-  lat: random() * 180 - 90,
-  lon: random() * 360 - 180,
-  city: WORDS[Math.floor(random() ** 2 * WORDS.length)],
-  method: random() < 0.7 ? "GET" : "POST",
-  route: `/api/v1/items/${Math.floor(random() * 50)}`,
-  country: ["US", "DE", "FR", "JP", "BR"][Math.floor(random() * 5)],
-  user: `u${Math.floor(random() * 5000)}`,
-  ok: random() < 0.9,
-  cached: random() < 0.3,
-  maybe_int: random() < 0.4 ? null : Math.floor(random() * 100),
-  maybe_str: random() < 0.6 ? null : WORDS[Math.floor(random() * WORDS.length)],
-})
-
-const ROWS = Array.from({ length: 50_000 }, (_, i) => makeRow(i))
+const ROWS = Array.from({ length: 50_000 }, (_, i) => mixedRow(i))
 const rowAt = (i: number): Row => ROWS[i % ROWS.length] as Row
 
 const fmt = (n: number, digits = 0) =>

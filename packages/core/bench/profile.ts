@@ -7,48 +7,13 @@
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import { DatasetProfile, DatasetProfileView, type Row } from "../src/index.js"
+import { mixedRow } from "./internal/MixedRows.js"
 
 setFlagsFromString("--expose-gc")
 const gc = runInNewContext("gc") as () => void
 
 const ROWS_PER_BATCH = 200_000
-const WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
-
-/** Deterministic pseudo-random numbers (xorshift32). */
-const random = (() => {
-  let state = 0x9e3779b9
-  return () => {
-    state ^= state << 13
-    state ^= state >>> 17
-    state ^= state << 5
-    return (state >>> 0) / 2 ** 32
-  }
-})()
-
-const makeRow = (i: number): Row => ({
-  id: i,
-  age: Math.floor(random() * 90),
-  count: Math.floor(random() * 1000),
-  status: [200, 201, 204, 400, 404, 500][Math.floor(random() * 6)],
-  bytes: Math.floor(random() * 1e6),
-  retries: Math.floor(random() * 4),
-  latency: random() * 250,
-  score: random(),
-  price: Math.round(random() * 10000) / 100,
-  lat: random() * 180 - 90,
-  lon: random() * 360 - 180,
-  city: WORDS[Math.floor(random() ** 2 * WORDS.length)],
-  method: random() < 0.7 ? "GET" : "POST",
-  route: `/api/v1/items/${Math.floor(random() * 50)}`,
-  country: ["US", "DE", "FR", "JP", "BR"][Math.floor(random() * 5)],
-  user: `u${Math.floor(random() * 5000)}`,
-  ok: random() < 0.9,
-  cached: random() < 0.3,
-  maybe_int: random() < 0.4 ? null : Math.floor(random() * 100),
-  maybe_str: random() < 0.6 ? null : WORDS[Math.floor(random() * WORDS.length)],
-})
-
-const rows: Row[] = Array.from({ length: ROWS_PER_BATCH }, (_, i) => makeRow(i))
+const rows: Row[] = Array.from({ length: ROWS_PER_BATCH }, (_, i) => mixedRow(i))
 const columnNames = Object.keys(rows[0] as Row)
 const columns: Record<string, unknown[]> = Object.fromEntries(
   columnNames.map((name) => [name, rows.map((row) => row[name])]),
