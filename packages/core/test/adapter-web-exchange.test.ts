@@ -112,6 +112,23 @@ describe("readJsonBody", () => {
     expect(((await response.json()) as { v: string }).v).toHaveLength(1200)
   })
 
+  it("settles, with undefined, when the body stops arriving (a stalled upload, a dumped request)", async () => {
+    // What a fetch bridge over Node's http server gives a handler that never read the body: Node
+    // discards the rest once the response ends, and the web stream neither ends nor errors.
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"s":"xxxx'))
+      },
+    })
+    const request = new Request("http://localhost/x", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stalled,
+      duplex: "half",
+    } as RequestInit)
+    expect(await readJsonBody(request, { idleMillis: 50 })).toBeUndefined()
+  })
+
   it("gives undefined for malformed JSON and for a body already used", async () => {
     expect(await readJsonBody(jsonRequest('{"a":'))).toBeUndefined()
     const used = jsonRequest('{"a":1}')

@@ -77,6 +77,12 @@ export interface JsonBody {
 export interface ReadJsonBodyOptions {
   /** Bodies larger than this are not read (default: core's `maxBodyBytes`, 1 MiB). */
   readonly maxBytes?: number
+  /**
+   * A body that delivers nothing for this long is abandoned (default 5 s): a stalled upload, or a
+   * request body a server discarded once the response ended, would otherwise keep the read (and
+   * whoever awaits it, e.g. a shutdown waiting for profiling work) pending forever.
+   */
+  readonly idleMillis?: number
 }
 
 /**
@@ -92,6 +98,7 @@ export const readJsonBody = (
   options: ReadJsonBodyOptions = {},
 ): Promise<JsonBody | undefined> => {
   const maxBytes = options.maxBytes ?? defaultBodyLimits.maxBodyBytes
+  const idleMillis = options.idleMillis ?? DEFAULT_IDLE_MILLIS
   let stream: ReadableStream<Uint8Array>
   try {
     if (message.body === null || message.bodyUsed) return Promise.resolve(undefined)
@@ -105,7 +112,7 @@ export const readJsonBody = (
   } catch {
     return Promise.resolve(undefined)
   }
-  return readBounded(stream, maxBytes).then(
+  return readBounded(stream, maxBytes, idleMillis).then(
     (bytes) => {
       if (bytes === undefined) return undefined
       try {
@@ -118,16 +125,40 @@ export const readJsonBody = (
   )
 }
 
-/** The stream's bytes, or `undefined` (and the stream cancelled) once it passes `maxBytes`. */
+const DEFAULT_IDLE_MILLIS = 5_000
+
+/** The reader's next chunk, or `undefined` when none came within `millis` (the timer never holds the process). */
+const readWithin = <T>(
+  reader: ReadableStreamDefaultReader<T>,
+  millis: number,
+): Promise<Awaited<ReturnType<ReadableStreamDefaultReader<T>["read"]>> | undefined> => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const idle = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, millis, undefined)
+    ;(timer as { unref?: () => void }).unref?.()
+  })
+  return Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * The stream's bytes, or `undefined` (and the stream cancelled) once it passes `maxBytes` or delivers
+ * nothing for `idleMillis`.
+ */
 const readBounded = async (
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
+  idleMillis: number,
 ): Promise<Uint8Array | undefined> => {
   const reader = stream.getReader()
   const chunks: Array<Uint8Array> = []
   let total = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    const next = await readWithin(reader, idleMillis)
+    if (next === undefined) {
+      reader.cancel().catch(() => undefined)
+      return undefined
+    }
+    const { done, value } = next
     if (done) break
     total += value.byteLength
     if (total > maxBytes) {
