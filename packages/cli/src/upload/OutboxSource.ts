@@ -33,7 +33,6 @@ const candidateOf = (outbox: Outbox, entry: OutboxEntry): UploadCandidate => {
   let current = entry
   return {
     key: `${OUTBOX_DIR}/${entry.writer}/${entry.id}.bin`,
-    origin: "outbox",
     datasetId: entry.datasetId,
     read: async () => {
       const write = await runNode(outbox.load(current)).catch((error: Error) => {

@@ -19,7 +19,6 @@ export class UnreadableProfile extends Error {
 export interface UploadCandidate {
   /** Stable name in the upload manifest and in messages: the path relative to the uploaded directory, with `/`. */
   readonly key: string
-  readonly origin: "directory" | "outbox"
   /** The dataset its place or its metadata names, when they name one. */
   readonly datasetId: string | undefined
   /** Reads the profile; rejects with `UnreadableProfile` when it cannot be read or is not a profile. */
@@ -74,7 +73,6 @@ export const directorySource = (root: string): UploadSource => ({
       const parts = key.split("/")
       return {
         key,
-        origin: "directory",
         datasetId: parts.length >= 2 ? parts[0] : undefined,
         read: () => readProfileFile(path),
         onUploaded: async () => {},
