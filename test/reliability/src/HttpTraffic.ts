@@ -152,10 +152,14 @@ export const sendBytes = (
     const timer = setTimeout(() => finish({ answered: false, error: "TIMEOUT" }), timeoutMs)
     socket.on("connect", () => socket.end(bytes))
     socket.on("data", (chunk: Buffer) => {
-      head += chunk.toString("latin1")
+      // The status line is enough; the answer ends when the server closes (`connection: close`).
+      if (head.length < 64) head += chunk.toString("latin1")
+    })
+    socket.on("end", () => {
       const match = /^HTTP\/1\.[01] (\d{3})/.exec(head)
-      // The answer is complete when the server closes (every request says `connection: close`).
-      if (match !== null) socket.once("end", () => finish({ answered: true, status: Number(match[1]) }))
+      finish(
+        match !== null ? { answered: true, status: Number(match[1]) } : { answered: false, error: "EOF" },
+      )
     })
     socket.on("error", (error) => {
       const match = /^HTTP\/1\.[01] (\d{3})/.exec(head)

@@ -19,11 +19,31 @@ export const announceReady = (info: Readonly<Record<string, unknown>>): void => 
   process.send?.({ type: "ready", pid: process.pid, ...info })
 }
 
-/** Answers each command with its handler's result; an unknown command or a throw is an error reply. */
+/**
+ * Answers each command with its handler's result; an unknown command or a throw is an error reply.
+ * Every child also answers `prototype-changes`: the names added to `Object.prototype` and
+ * `Array.prototype` since this call (prototype pollution by a request would show there).
+ */
 export const serveCommands = (handlers: CommandHandlers): void => {
+  const baseline = {
+    object: new Set(Reflect.ownKeys(Object.prototype).map(String)),
+    array: new Set(Reflect.ownKeys(Array.prototype).map(String)),
+  }
+  const builtIn: CommandHandlers = {
+    "prototype-changes": () => [
+      ...Reflect.ownKeys(Object.prototype)
+        .map(String)
+        .filter((k) => !baseline.object.has(k)),
+      ...Reflect.ownKeys(Array.prototype)
+        .map(String)
+        .filter((k) => !baseline.array.has(k)),
+    ],
+  }
   process.on("message", (message: CommandMessage) => {
     if (typeof message !== "object" || message === null || typeof message.id !== "number") return
-    const handler = handlers[message.command] as ((args: unknown) => unknown) | undefined
+    const handler = (handlers[message.command] ?? builtIn[message.command]) as
+      | ((args: unknown) => unknown)
+      | undefined
     void (async () => {
       try {
         if (handler === undefined) throw new Error(`unknown command ${message.command}`)

@@ -1,0 +1,208 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { PassThrough } from "node:stream"
+import { fileURLToPath } from "node:url"
+import { run } from "@sketchlog/cli"
+import fc from "fast-check"
+import { afterAll, describe, expect, it } from "vitest"
+import type { ExpressDemoStatus } from "../src/children/expressDemo.js"
+import { FigureLog } from "../src/Figures.js"
+import { hostileRequest, toWire } from "../src/HostileRequests.js"
+import { sendBytes } from "../src/HttpTraffic.js"
+import { sandboxEnv } from "../src/PlatformRun.js"
+import { httpRows, readProfiles, total } from "../src/ProfileFiles.js"
+import { ServerProcess } from "../src/ServerProcess.js"
+import { scale, suiteMode } from "../src/SuiteMode.js"
+
+const child = (name: string) => fileURLToPath(new URL(`../src/children/${name}.ts`, import.meta.url))
+const figures = new FigureLog(import.meta.filename)
+/** Fixed in the bounded form (CI sees the same cases every run), fresh in the soak form. */
+const seed = suiteMode === "bounded" ? 7_2024 : Date.now() % 2 ** 31
+
+interface Adapter {
+  readonly name: string
+  readonly entry: string
+  readonly tsconfig?: string
+  readonly paths: ReadonlyArray<string>
+  /**
+   * The child can run the same app without sketchlog (`bare`): a 5xx is then replayed there and must
+   * come back the same, i.e. it is the application's own failure, not ours. Without it any 5xx fails.
+   */
+  readonly bare: boolean
+}
+
+const demoPaths = [
+  "/v1/score",
+  "/v1/score",
+  "/v1/models/credit-v4-shadow/score",
+  "/v1/models/credit-v3",
+  "/v1/models/%ZZ",
+  "/v1/applications/00000000-0000-4000-8000-000000000000",
+  "/v1/models",
+  "/no/such/route",
+  "/health",
+]
+
+const adapters: ReadonlyArray<Adapter> = [
+  { name: "express", entry: child("expressDemo"), paths: demoPaths, bare: false },
+  {
+    name: "nest",
+    entry: child("nestDemo"),
+    tsconfig: fileURLToPath(new URL("../../../apps/nest-demo/tsconfig.run.json", import.meta.url)),
+    paths: demoPaths,
+    bare: true,
+  },
+  {
+    name: "next",
+    entry: child("nextRoutes"),
+    paths: [
+      "/api/echo",
+      "/api/echo",
+      "/api/legacy/echo",
+      "/api/legacy/echo",
+      "/api/models/m-1",
+      "/api/models/%F0%9F%99%82",
+    ],
+    bare: true,
+  },
+]
+
+const dirs: string[] = []
+const servers: ServerProcess[] = []
+afterAll(async () => {
+  for (const s of servers) await s.stop()
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+
+/** `sketchlog inspect --json <dir>`, in this process: its exit code. */
+const inspect = async (dir: string): Promise<{ code: number; stderr: string }> => {
+  const out = new PassThrough()
+  const err = new PassThrough()
+  let stderr = ""
+  out.resume()
+  err.on("data", (d: Buffer) => {
+    stderr += d.toString()
+  })
+  const code = await run(["inspect", "--json", dir], {
+    stdout: out,
+    stderr: err,
+    stdin: new PassThrough().end(),
+  })
+  return { code, stderr }
+}
+
+describe(`hostile HTTP input through every adapter on a real server (${suiteMode}, seed ${seed})`, () => {
+  for (const adapter of adapters) {
+    it(`${adapter.name}: bodies, headers, query strings and field names never crash the server, every request is answered, the profiles stay readable and account for every request`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), `sketchlog-hostile-${adapter.name}-`))
+      dirs.push(dir)
+      const profileDir = join(dir, "profiles")
+      const server = await ServerProcess.start(adapter.entry, {
+        config: { profileDir },
+        env: sandboxEnv(join(dir, "config")),
+        ...(adapter.tsconfig === undefined ? {} : { tsconfig: adapter.tsconfig }),
+      })
+      servers.push(server)
+      const { hostname, port } = new URL(server.ready.url)
+      const statuses: Record<number, number> = {}
+      let slowest = 0
+      let cases = 0
+      const failedOnServer: Array<{ shape: string; wire: Buffer; status: number }> = []
+      await fc.assert(
+        fc.asyncProperty(hostileRequest(adapter.paths), async (request) => {
+          cases++
+          const t0 = performance.now()
+          const wire = toWire(request)
+          const outcome = await sendBytes(hostname, Number(port), wire, 20_000)
+          slowest = Math.max(slowest, performance.now() - t0)
+          if (!server.alive) throw new Error(`the server died on: ${request.shape}\n${server.output()}`)
+          if (!outcome.answered) throw new Error(`no answer (${outcome.error}) to: ${request.shape}`)
+          statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1
+          if (outcome.status >= 500)
+            failedOnServer.push({ shape: request.shape, wire, status: outcome.status })
+        }),
+        { numRuns: scale.httpRuns, seed, endOnFailure: true },
+      )
+      const polluted = await server.ask<string[]>("prototype-changes")
+      const final = await server.ask<ExpressDemoStatus>("close")
+      const profiles = await readProfiles(profileDir)
+      const onDisk = profiles.reduce((n, p) => n + httpRows(p.view), 0)
+      const ex = final.profiler.exchanges
+      const dropped = total(ex.dropped) + total(final.logger?.rows.droppedByReason ?? {})
+      const inspected = await inspect(profileDir)
+      // Values planted in header values and query values never reach a profile.
+      const planted = (await Promise.all(profiles.map((p) => readFile(join(profileDir, p.file))))).filter(
+        (b) => b.includes("planted-"),
+      ).length
+      // A 5xx must be the application's own: the same request to the same app without sketchlog fails alike.
+      const notReproduced: string[] = []
+      if (failedOnServer.length > 0) {
+        if (!adapter.bare) notReproduced.push(...failedOnServer.map((f) => f.shape))
+        else {
+          const bare = await ServerProcess.start(adapter.entry, {
+            config: { profileDir: join(dir, "bare"), bare: true },
+            env: sandboxEnv(join(dir, "config")),
+            ...(adapter.tsconfig === undefined ? {} : { tsconfig: adapter.tsconfig }),
+          })
+          servers.push(bare)
+          const at = new URL(bare.ready.url)
+          for (const failed of failedOnServer) {
+            const again = await sendBytes(at.hostname, Number(at.port), failed.wire, 20_000)
+            if (!again.answered || again.status !== failed.status) notReproduced.push(failed.shape)
+          }
+          await bare.stop()
+        }
+      }
+      figures.record(
+        "hostile input",
+        `${adapter.name}: hostile requests answered (statuses)`,
+        `${cases} (${Object.entries(statuses)
+          .map(([s, c]) => `${s}×${c}`)
+          .join(", ")})`,
+        "",
+        "all answered, server alive",
+      )
+      figures.record("hostile input", `${adapter.name}: slowest answer`, Math.round(slowest), "ms")
+      figures.record(
+        "hostile input",
+        `${adapter.name}: 5xx answers / of them not the application's own`,
+        `${failedOnServer.length} / ${notReproduced.length}`,
+        "",
+        "… / 0",
+      )
+      figures.record(
+        "hostile input",
+        `${adapter.name}: requests handled − (rows on disk + skipped + dropped)`,
+        final.requests.all - (onDisk + total(ex.skipped) + dropped),
+        "",
+        "= 0",
+      )
+      figures.record(
+        "hostile input",
+        `${adapter.name}: sketchlog inspect --json of the profiles`,
+        `exit ${inspected.code}`,
+        "",
+        "exit 0",
+      )
+      figures.record(
+        "hostile input",
+        `${adapter.name}: names added to Object/Array.prototype; profiles holding a planted header/query value`,
+        `${polluted.length}; ${planted}`,
+        "",
+        "0; 0",
+      )
+      expect(server.alive).toBe(true)
+      expect(polluted).toEqual([])
+      expect(planted).toBe(0)
+      expect(notReproduced, server.stderr).toEqual([])
+      expect(profiles.length).toBeGreaterThan(0)
+      expect(final.requests.all, JSON.stringify({ onDisk, ex, logger: final.logger?.rows })).toBe(
+        onDisk + total(ex.skipped) + dropped,
+      )
+      expect(inspected, inspected.stderr).toMatchObject({ code: 0 })
+      await server.ask("exit")
+      await server.waitForExit()
+    })
+  }
+})
