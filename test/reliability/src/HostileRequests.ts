@@ -170,12 +170,10 @@ const body: fc.Arbitrary<{ body: Buffer; shape: string }> = fc.oneof(
   { weight: 3, arbitrary: extremeJson.map(({ text, shape }) => ({ body: Buffer.from(text), shape })) },
   { weight: 2, arbitrary: invalidUtf8 },
   fc.uint8Array({ maxLength: 4096 }).map((a) => ({ body: Buffer.from(a), shape: "binary" })),
-  fc
-    .tuple(jsonText, fc.nat())
-    .map(([text, at]) => ({
-      body: Buffer.from(text.slice(0, at % (text.length + 1))),
-      shape: "truncated JSON",
-    })),
+  fc.tuple(jsonText, fc.nat()).map(([text, at]) => ({
+    body: Buffer.from(text.slice(0, at % (text.length + 1))),
+    shape: "truncated JSON",
+  })),
   fc.constant({ body: Buffer.alloc(0), shape: "empty" }),
 )
 

@@ -94,7 +94,9 @@ const requestOf = (req: IncomingMessage, res: ServerResponse): Request | undefin
 
 const send = async (res: ServerResponse, response: Response) => {
   res.statusCode = response.status
-  response.headers.forEach((value, name) => res.setHeader(name, value))
+  response.headers.forEach((value, name) => {
+    res.setHeader(name, value)
+  })
   res.end(Buffer.from(await response.arrayBuffer()))
 }
 
