@@ -38,8 +38,8 @@ const scales: Record<SuiteMode, SuiteScale> = {
     requestsPerPhase: 120,
     outageMillis: 3_000,
     httpRuns: 120,
-    profileMutations: 600,
-    inspectMutations: 150,
+    profileMutations: 3_000,
+    inspectMutations: 600,
     testTimeout: 240_000,
   },
   soak: {
@@ -49,8 +49,8 @@ const scales: Record<SuiteMode, SuiteScale> = {
     requestsPerPhase: 1_000,
     outageMillis: 120_000,
     httpRuns: 1_500,
-    profileMutations: 10_000,
-    inspectMutations: 2_000,
+    profileMutations: 50_000,
+    inspectMutations: 10_000,
     testTimeout: 1_800_000,
   },
 }
