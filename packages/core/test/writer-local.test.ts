@@ -186,6 +186,15 @@ describe("Outbox", () => {
     expect(await Effect.runPromise(outbox.sweep())).toBe(2)
     expect((await readdir(folder)).filter((n) => n !== "corrupt")).toEqual(["fresh.bin"])
   })
+
+  it("ignores stray files beside the writer folders instead of failing to list or sweep", async () => {
+    const outbox = new Outbox(join(dir, ".outbox"))
+    const entry = await Effect.runPromise(outbox.put("whylabs", profileWrite([1]), "x", 1))
+    await writeFile(join(dir, ".outbox", "README.txt"), "left here by a person")
+    await writeFile(join(dir, ".outbox", ".DS_Store"), "")
+    expect((await Effect.runPromise(outbox.list())).map((e) => e.id)).toEqual([entry.id])
+    expect(await Effect.runPromise(outbox.sweep())).toBe(0)
+  })
 })
 
 describe("promiseWriter", () => {

@@ -93,11 +93,11 @@ export class Outbox {
    */
   list(writer?: string): Effect.Effect<ReadonlyArray<OutboxEntry>, OutboxError> {
     return this.#attempt("list", this.dir, async () => {
-      const folders = writer === undefined ? await listDir(this.dir) : [safeName(writer)]
+      const folders = writer === undefined ? await listDir(this.dir, "folders") : [safeName(writer)]
       const entries: OutboxEntry[] = []
       for (const folder of folders) {
         const path = join(this.dir, folder)
-        for (const name of (await listDir(path)).filter((n) => n.endsWith(".json")).sort()) {
+        for (const name of (await listDir(path, "files")).filter((n) => n.endsWith(".json")).sort()) {
           const entry = parseEntry(await readFile(join(path, name), "utf8").catch(() => ""))
           if (entry === undefined) await quarantine(path, name.slice(0, -".json".length))
           else entries.push(entry)
@@ -166,9 +166,9 @@ export class Outbox {
     return this.#attempt("sweep", this.dir, async () => {
       let removed = 0
       const now = Date.now()
-      for (const folder of await listDir(this.dir)) {
+      for (const folder of await listDir(this.dir, "folders")) {
         const path = join(this.dir, folder)
-        const names = await listDir(path)
+        const names = await listDir(path, "files")
         const sidecars = new Set(names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5)))
         for (const name of names) {
           const orphan =
@@ -192,10 +192,11 @@ export class Outbox {
   }
 }
 
-const listDir = async (path: string): Promise<string[]> => {
+/** Names of the writer folders (`"folders"`) or of the entry files in one (`"files"`); strays are ignored. */
+const listDir = async (path: string, kind: "folders" | "files"): Promise<string[]> => {
   try {
     return (await readdir(path, { withFileTypes: true }))
-      .filter((d) => d.isFile() || d.isDirectory())
+      .filter((d) => (kind === "folders" ? d.isDirectory() : d.isFile()))
       .filter((d) => d.name !== "corrupt")
       .map((d) => d.name)
   } catch (error) {
