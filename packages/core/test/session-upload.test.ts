@@ -306,6 +306,20 @@ describe("session events", () => {
   })
 })
 
+describe("subscriptions that outlive the session", () => {
+  it("stopping an event log or a progress callback after the session closed resolves: the close already stopped it", async () => {
+    const session = await whylabs()
+    const path = join(sandbox.dir, "late.jsonl")
+    const stopLog = await session.logEventsToFile(path)
+    const stopProgress = session.onProgress(() => undefined)
+    session.publish(new RowsDropped({ datasetId: "d", count: 1, reason: "r" }))
+    await session.close()
+    await expect(stopLog()).resolves.toBeUndefined()
+    await expect(stopProgress()).resolves.toBeUndefined()
+    expect((await readFile(path, "utf8")).trim().split("\n")).toHaveLength(1)
+  })
+})
+
 describe("the Effect face", () => {
   it("Session.layerTest binds to the fake platform and ignores the process environment", async () => {
     sandbox.setEnv({ WHYLABS_API_KEY: "garbage", WHYLABS_DEFAULT_DATASET_ID: "from-env" })

@@ -86,7 +86,7 @@ export class SessionHandle implements AsyncDisposable {
         isUploadEvent(event) ? Effect.sync(() => callback(event)) : Effect.void,
       ),
     )
-    return () => this.#runtime.runPromise(stop)
+    return this.#unsubscribe(stop)
   }
 
   /**
@@ -95,7 +95,12 @@ export class SessionHandle implements AsyncDisposable {
    */
   async logEventsToFile(path: string, verbosity: EventVerbosity = 1): Promise<Unsubscribe> {
     const stop = await this.#run(this.#service.logEventsToFile(path, verbosity))
-    return () => this.#runtime.runPromise(stop)
+    return this.#unsubscribe(stop)
+  }
+
+  /** Runs `stop` while the session is open; once it is closing, the close stops the follower (after its events). */
+  #unsubscribe(stop: Effect.Effect<void>): Unsubscribe {
+    return () => this.#closing ?? this.#runtime.runPromise(stop)
   }
 
   /**
