@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { PassThrough } from "node:stream"
 import { fileURLToPath } from "node:url"
-import { run } from "@sketchlog/cli"
 import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
+import { sketchlog } from "../src/Cli.js"
 import type { ExpressDemoStatus } from "../src/children/expressDemo.js"
 import { FigureLog } from "../src/Figures.js"
 import { hostileRequest, toWire } from "../src/HostileRequests.js"
@@ -75,23 +74,6 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true })
 })
 
-/** `sketchlog inspect --json <dir>`, in this process: its exit code. */
-const inspect = async (dir: string): Promise<{ code: number; stderr: string }> => {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  let stderr = ""
-  out.resume()
-  err.on("data", (d: Buffer) => {
-    stderr += d.toString()
-  })
-  const code = await run(["inspect", "--json", dir], {
-    stdout: out,
-    stderr: err,
-    stdin: new PassThrough().end(),
-  })
-  return { code, stderr }
-}
-
 describe(`hostile HTTP input through every adapter on a real server (${suiteMode}, seed ${seed})`, () => {
   for (const adapter of adapters) {
     it(`${adapter.name}: bodies, headers, query strings and field names never crash the server, every request is answered, the profiles stay readable and account for every request`, async () => {
@@ -130,7 +112,7 @@ describe(`hostile HTTP input through every adapter on a real server (${suiteMode
       const onDisk = profiles.reduce((n, p) => n + httpRows(p.view), 0)
       const ex = final.profiler.exchanges
       const dropped = total(ex.dropped) + total(final.logger?.rows.droppedByReason ?? {})
-      const inspected = await inspect(profileDir)
+      const inspected = await sketchlog(["inspect", "--json", profileDir])
       // Values planted in header values and query values never reach a profile.
       const planted = (await Promise.all(profiles.map((p) => readFile(join(profileDir, p.file))))).filter(
         (b) => b.includes("planted-"),
