@@ -4,6 +4,7 @@ import { controlFlowStatus } from "./internal/controlFlow.js"
 import { loadedNodePart, loadNodePart, type NodePart } from "./internal/nodePart.js"
 import { processState, trackPending } from "./internal/processState.js"
 import { captureRequestJson } from "./internal/requestBodyCapture.js"
+import { jsonGivenTo, watchResponseJson } from "./internal/responseJson.js"
 import { explainEdgeOnce, isEdgeRuntime } from "./internal/runtime.js"
 import { deriveRouteTemplate, type RouteParams } from "./RouteTemplate.js"
 
@@ -66,6 +67,7 @@ export function withSketchlog<Req extends Request, Ctx>(
   }
   // Start loading core now, so the first request seldom has to wait for it.
   void loadNodePart().catch(() => undefined)
+  watchResponseJson()
   return async function sketchlogRouteHandler(request: Req, context: Ctx): Promise<Response> {
     const startedAt = Date.now()
     const started = performance.now()
@@ -89,8 +91,15 @@ export function withSketchlog<Req extends Request, Ctx>(
     try {
       if (node !== undefined && (admitted ?? node.admit(options.profiler))) {
         const limit = options.maxResponseBodyBytes
+        // A body made by `Response.json` is profiled as the value given (nothing is cloned); any
+        // other JSON body is read from a bounded clone.
+        const given = response === undefined || limit === 0 ? undefined : jsonGivenTo(response)
         const responseBody =
-          response === undefined || limit === 0 ? undefined : node.readJsonBody(response, limit)
+          response === undefined || limit === 0
+            ? undefined
+            : given !== undefined
+              ? node.jsonBodyOf(given.value, limit)
+              : node.readJsonBody(response, limit)
         const task = profileTask(node, options, {
           request,
           context,

@@ -1,4 +1,5 @@
 import {
+  defaultBodyLimits,
   type HttpExchange,
   type HttpProfiler,
   type HttpProfilerOptions,
@@ -71,6 +72,28 @@ export const readJsonBody = (
   message: Request | Response,
   maxBytes: number | undefined,
 ): Promise<JsonBody | undefined> => readJsonBodyFromClone(message, maxBytes === undefined ? {} : { maxBytes })
+
+/**
+ * The body a handler gave to `Response.json`, with its size in bytes (its JSON text, as
+ * `Response.json` wrote it; computed here, after the response): the value itself when it is within
+ * `maxBytes` (default core's body limit), else only the size (the body then counts by size).
+ */
+export const jsonBodyOf = async (
+  value: unknown,
+  maxBytes: number | undefined,
+): Promise<JsonBody | undefined> => {
+  let bytes: number
+  try {
+    const text = JSON.stringify(value)
+    if (typeof text !== "string") return undefined
+    bytes = Buffer.byteLength(text)
+  } catch {
+    return undefined
+  }
+  return bytes <= (maxBytes ?? defaultBodyLimits.maxBodyBytes)
+    ? { value, bytes }
+    : { value: undefined, bytes }
+}
 
 /** Hands a finished fetch-style exchange to the profiler. */
 export const recordWeb = (options: HttpProfilerOptions | undefined, input: WebExchangeInput): void => {
