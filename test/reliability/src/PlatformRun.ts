@@ -29,12 +29,14 @@ export const quickRetry = {
 /**
  * The Express demo uploading to `platform` with its API key: each request goes to the dataset its
  * `x-reliability-dataset` header names, profiles are written only on flush and close (unless
- * `logger` says otherwise), platform calls time out after 500 ms, and writes retry quickly.
+ * `logger` says otherwise), platform calls time out after 500 ms (unless `session` says otherwise),
+ * and writes retry quickly.
  */
 export const uploadingDemo = (
   platform: FakePlatform,
   profileDir: string,
   logger: Readonly<Record<string, unknown>> = {},
+  session: Readonly<Record<string, unknown>> = {},
 ): ExpressDemoConfig => ({
   profileDir,
   datasetFromHeader: true,
@@ -45,6 +47,7 @@ export const uploadingDemo = (
       defaultDatasetId: "loan-scoring",
       timeout: "500 millis",
       interactive: false,
+      ...session,
     },
     logger: { writeSchedule: null, retry: quickRetry, closeTimeout: "20 seconds", ...logger },
   },

@@ -211,6 +211,62 @@ describe(`the product against a failing platform (${suiteMode})`, () => {
     await server.ask("exit")
   })
 
+  it("close while every upload hangs: close ends at closeTimeout, the hung profiles wait in the outbox (no stack trace printed), and the next process sends them", async () => {
+    dir = await mkdtemp(join(tmpdir(), "sketchlog-close-hang-"))
+    // Platform calls would wait a minute: close's own bound (1.5 s) is what ends the hung writes.
+    const first = await ServerProcess.start(expressDemo, {
+      config: uploadingDemo(
+        platform,
+        join(dir, "profiles"),
+        { closeTimeout: "1500 millis" },
+        { timeout: "60 seconds" },
+      ),
+      env: sandboxEnv(join(dir, "config")),
+    })
+    servers.push(first)
+    const n = scale.requestsPerPhase
+    const sent = await burst(first.ready.url, n, 8, demoTraffic(9, dataset("close-hang")))
+    platform.faults.hang(1_000, "upload")
+    const t0 = performance.now()
+    await first.ask("close")
+    const closeMillis = performance.now() - t0
+    const kept = await outboxRows(join(dir, "profiles", ".outbox"))
+    await first.ask("exit")
+    await first.waitForExit()
+    platform.faults.clear()
+    const second = await startDemo()
+    await second.ask("close")
+    const stored = platformRows(platform)["close-hang"] ?? 0
+    const traces = first.stderr.split("\n").filter((line) => /^Trace|^\s+at /.test(line))
+    figures.record(
+      "faults",
+      "close with every upload hanging (closeTimeout 1.5 s): close took",
+      Math.round(closeMillis),
+      "ms",
+      "≤ 4500",
+    )
+    figures.record(
+      "faults",
+      "close with every upload hanging: rows kept in the outbox / stored by the next process",
+      `${kept.rows} / ${stored}`,
+      `of ${n}`,
+      "all / all",
+    )
+    figures.record(
+      "faults",
+      "close with every upload hanging: stack-trace lines printed",
+      traces.length,
+      "lines",
+      "= 0",
+    )
+    expect(sent.answered).toBe(n)
+    expect(closeMillis).toBeLessThanOrEqual(4_500)
+    expect(kept.rows).toBe(n)
+    expect(stored).toBe(n)
+    expect(traces).toEqual([])
+    await second.ask("exit")
+  })
+
   it("combined with SIGTERM mid-burst while the platform is down: what the dying process could not upload waits in the outbox, and the next process sends it", async () => {
     dir = await mkdtemp(join(tmpdir(), "sketchlog-restart-"))
     const first = await startDemo(
