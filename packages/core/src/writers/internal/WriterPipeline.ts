@@ -232,10 +232,7 @@ export class WriterPipeline {
     return Effect.interruptible(this.settle).pipe(
       Effect.timeout(timeout),
       Effect.catchTag("TimeoutException", () =>
-        Effect.zipRight(
-          Effect.sync(() => console.trace("ABANDON", timeout, this.#pending.size)),
-          Effect.zipRight(Deferred.succeed(this.#abandon, undefined), this.settle),
-        ),
+        Effect.zipRight(Deferred.succeed(this.#abandon, undefined), this.settle),
       ),
     )
   }
