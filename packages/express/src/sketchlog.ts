@@ -1,4 +1,4 @@
-import { type HttpProfiler, type HttpProfilerStatus, sharedHttpProfiler } from "@sketchlog/core"
+import { type HttpProfiler, type HttpProfilerStatus, holdSharedHttpProfiler } from "@sketchlog/core"
 import type { NextFunction, Request, RequestHandler, Response } from "express"
 import { captureOf, RequestCapture } from "./internal/RequestCapture.js"
 import type { SketchlogOptions } from "./SketchlogOptions.js"
@@ -12,8 +12,10 @@ export interface SketchlogMiddleware extends RequestHandler {
   /** Writes every open profile now. */
   flush(): Promise<void>
   /**
-   * Writes every profile and stops profiling (the session too, when the middleware opened it).
-   * Idempotent. Requests still arriving pass through unprofiled.
+   * Writes every profile and stops profiling (the session too, when the middleware opened it), unless
+   * another `sketchlog()` middleware with equal options still uses the shared profiler: then it only
+   * lets go of it, and the last one to close writes everything. Idempotent. Requests still arriving
+   * pass through unprofiled once the profiler is closed.
    */
   close(): Promise<void>
   /** Same as `close()`. */
@@ -33,7 +35,10 @@ export const expressProfilers = new Set<HttpProfiler>()
  * Throws `HttpOptionsError` for a bad option.
  */
 export const sketchlog = (options: SketchlogOptions = {}): SketchlogMiddleware => {
-  const profiler = sharedHttpProfiler(options)
+  // Held, not owned: two middlewares with equal options (in one app, or in two apps of one process)
+  // share the profiler, and it is closed when the last of them closes.
+  const hold = holdSharedHttpProfiler(options)
+  const profiler = hold.profiler
   expressProfilers.add(profiler)
 
   const handle = (req: Request, res: Response, next: NextFunction): void => {
@@ -58,9 +63,9 @@ export const sketchlog = (options: SketchlogOptions = {}): SketchlogMiddleware =
     next()
   }
 
-  const close = () => {
-    expressProfilers.delete(profiler)
-    return profiler.close()
+  const close = async () => {
+    await hold.release()
+    if (profiler.state === "closed") expressProfilers.delete(profiler)
   }
   return Object.assign(handle, {
     profiler,

@@ -13,9 +13,14 @@ import {
   type Provider,
 } from "@nestjs/common"
 import { APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core"
-import { type HttpProfiler, RollingLoggerHandle, SessionHandle, sharedHttpProfiler } from "@sketchlog/core"
+import {
+  type HttpProfiler,
+  type HttpProfilerHold,
+  holdSharedHttpProfiler,
+  RollingLoggerHandle,
+  SessionHandle,
+} from "@sketchlog/core"
 import { watchFastifyRequests } from "./internal/fastifyRequests.js"
-import { holdProfiler, releaseProfiler } from "./internal/profilerLeases.js"
 import { startCapture } from "./internal/RequestCapture.js"
 import { watchReplies } from "./internal/replyHook.js"
 import { onceProcessWide, SHUTDOWN_HINT, ShutdownHooksProbe } from "./internal/shutdownHooks.js"
@@ -35,6 +40,9 @@ interface ServerLike {
   removeListener(event: "request", listener: RequestListener): unknown
 }
 
+/** This module instance's hold on the shared profiler (internal: released on shutdown). */
+const PROFILER_HOLD = Symbol("@sketchlog/nest:profiler-hold")
+
 /** The profiler that profiles each HTTP server's requests: the first `SessionModule` to claim it. */
 const serverOwners = new WeakMap<object, HttpProfiler>()
 
@@ -45,17 +53,18 @@ const serverOwners = new WeakMap<object, HttpProfiler>()
  */
 const providers: ReadonlyArray<Provider> = [
   {
-    provide: SKETCHLOG_PROFILER,
+    provide: PROFILER_HOLD,
     inject: [SKETCHLOG_OPTIONS],
-    useFactory: async (options: SessionModuleOptions): Promise<HttpProfiler> => {
-      // One profiler per configuration, process-wide: a module imported twice shares it.
-      const profiler = sharedHttpProfiler(options)
-      // Held here, released by the module instance that owns this provider (onApplicationShutdown).
-      holdProfiler(profiler)
-      await profiler.ready
-      return profiler
+    useFactory: async (options: SessionModuleOptions): Promise<HttpProfilerHold> => {
+      // One profiler per configuration, process-wide: a module imported twice, or two applications,
+      // share it. Each module instance holds it and releases its hold on shutdown; core closes it when
+      // the last hold goes, so one application closing does not cut off another.
+      const hold = holdSharedHttpProfiler(options)
+      await hold.profiler.ready
+      return hold
     },
   },
+  { provide: SKETCHLOG_PROFILER, inject: [PROFILER_HOLD], useFactory: (h: HttpProfilerHold) => h.profiler },
   { provide: SKETCHLOG_SESSION, inject: [SKETCHLOG_PROFILER], useFactory: (p: HttpProfiler) => p.session },
   { provide: SessionHandle, useExisting: SKETCHLOG_SESSION },
   {
@@ -122,6 +131,7 @@ export class SessionModule
 
   constructor(
     @Inject(SKETCHLOG_PROFILER) private readonly profiler: HttpProfiler,
+    @Inject(PROFILER_HOLD) private readonly hold: HttpProfilerHold,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -175,6 +185,6 @@ export class SessionModule
       serverOwners.delete(this.#server)
     }
     this.#unwatchReplies?.()
-    await releaseProfiler(this.profiler)
+    await this.hold.release()
   }
 }

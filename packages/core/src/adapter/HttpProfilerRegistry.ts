@@ -35,6 +35,54 @@ export const sharedHttpProfiler = (options: HttpProfilerOptions = {}): HttpProfi
   return profiler
 }
 
+/** A reference to a shared profiler, from `holdSharedHttpProfiler`. */
+export interface HttpProfilerHold {
+  /** The shared profiler (the one `sharedHttpProfiler` gives for the same options). */
+  readonly profiler: HttpProfiler
+  /**
+   * Lets go of the profiler: the last hold to be released closes it (every profile written, the
+   * session closed when the profiler opened it). Idempotent; resolves once that close is done.
+   */
+  release(): Promise<void>
+}
+
+const HOLDS = Symbol.for("sketchlog.core.httpProfilerHolds")
+
+/** Holds per profiler, on `globalThis` like the registry (a module evaluated twice shares them). */
+const holdCounts = (): WeakMap<HttpProfiler, number> => {
+  const global = globalThis as { [HOLDS]?: WeakMap<HttpProfiler, number> }
+  global[HOLDS] ??= new WeakMap()
+  return global[HOLDS]
+}
+
+/**
+ * The shared profiler for this configuration, held: it stays open until every hold on it is released
+ * (or it is closed directly, e.g. by `closeSharedHttpProfilers()`). Adapters hold the profiler of each
+ * middleware or module they make, so one application closing does not cut off another sharing the
+ * profiler, and the last one writes everything. Throws `HttpOptionsError` for a bad option.
+ */
+export const holdSharedHttpProfiler = (options: HttpProfilerOptions = {}): HttpProfilerHold => {
+  const profiler = sharedHttpProfiler(options)
+  const counts = holdCounts()
+  counts.set(profiler, (counts.get(profiler) ?? 0) + 1)
+  let released: Promise<void> | undefined
+  return {
+    profiler,
+    release: () => {
+      released ??= (async () => {
+        const left = (counts.get(profiler) ?? 1) - 1
+        if (left > 0) {
+          counts.set(profiler, left)
+          return
+        }
+        counts.delete(profiler)
+        await profiler.close()
+      })()
+      return released
+    },
+  }
+}
+
 /** Every profiler the registry holds (not yet closed). */
 export const sharedHttpProfilers = (): ReadonlyArray<HttpProfiler> => [...registry().values()]
 
