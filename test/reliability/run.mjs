@@ -67,7 +67,9 @@ const figures = existsSync(results)
       .sort()
       .flatMap((f) => JSON.parse(readFileSync(join(results, f), "utf8")))
   : []
-const areas = [...new Set(figures.map((f) => f.area))]
+const order = ["load", "faults", "hostile input", "security"]
+const rank = (area) => (order.includes(area) ? order.indexOf(area) : order.length)
+const areas = [...new Set(figures.map((f) => f.area))].sort((a, b) => rank(a) - rank(b))
 const cell = (text) => String(text).replaceAll("|", "\\|")
 const tables = areas
   .map((area) => {
