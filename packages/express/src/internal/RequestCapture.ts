@@ -83,7 +83,8 @@ export class RequestCapture implements RequestSketchlog, DeferredExchange, Respo
   /** Records the request with `profiler` too (when its `admit()` took it). */
   recordWith(profiler: HttpProfiler): void {
     if (profiler === this.primary) this.primaryRecords = true
-    else (this.others ??= []).push(profiler)
+    else if (this.others === undefined) this.others = [profiler]
+    else this.others.push(profiler)
     if (this.watching) return
     // The response hooks (on Express's response prototype) report to this capture from now on, and
     // `close` comes after `finish`, or when the client went away.
