@@ -47,11 +47,11 @@ describe("which requests are profiled", () => {
     app.get("/health", (_req, res) => {
       res.send("ok")
     })
-    app.get("/work/:id", (_req, res) => {
+    app.get("/jobs/:id", (_req, res) => {
       res.json({ done: true })
     })
     const server = await listen(app)
-    for (let i = 0; i < 200; i++) await get(`${server.url}/work/${i}`)
+    for (let i = 0; i < 200; i++) await get(`${server.url}/jobs/${i}`)
     for (let i = 0; i < 50; i++) await get(`${server.url}/health`)
     await server.close()
     await profiling.close()
@@ -65,7 +65,7 @@ describe("which requests are profiled", () => {
     expect(expectedWork).toBeLessThan(70)
 
     const profiles = await readWrittenProfiles(dir, "sampled")
-    expect(Object.fromEntries(rowsBySegment(profiles))).toEqual({ "GET /work/:id": expectedWork })
+    expect(Object.fromEntries(rowsBySegment(profiles))).toEqual({ "GET /jobs/:id": expectedWork })
     const status = await profiling.status()
     expect(status.exchanges.admitted).toBe(expectedWork + expectedHealth)
     expect(status.exchanges.sampledOut).toBe(250 - expectedWork - expectedHealth)
