@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { exitCodeOf, formatTally, tallyVitestReport } from "../../scripts/vitest-tally.mjs"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const args = process.argv.slice(2)
@@ -41,23 +42,7 @@ const run = spawnSync(
 )
 const seconds = Math.round((Date.now() - startedAt.getTime()) / 1000)
 
-let passed = 0
-let failed = 0
-let skipped = 0
-try {
-  const result = JSON.parse(readFileSync(report, "utf8"))
-  for (const file of result.testResults ?? []) {
-    const tests = file.assertionResults ?? []
-    if (file.status === "failed" && tests.every((t) => t.status !== "failed")) failed += 1
-    for (const t of tests) {
-      if (t.status === "passed") passed += 1
-      else if (t.status === "failed") failed += 1
-      else skipped += 1
-    }
-  }
-} catch {
-  failed += 1
-}
+const tally = tallyVitestReport(report)
 rmSync(scratch, { recursive: true, force: true })
 
 // The figures every test file left, gathered by area.
@@ -85,7 +70,7 @@ const tables = areas
 const command = mode === "soak" ? "pnpm test:reliability:soak" : "pnpm test:reliability"
 const header =
   `Measured ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC with \`${command}\` ` +
-  `(${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}, ${seconds} s; Node ${process.version}, ` +
+  `(${formatTally(tally)}, ${seconds} s; Node ${process.version}, ` +
   `${cpus().length} cores, load average ${load[0].toFixed(1)} at the start).`
 console.log(`\n${header}\n\n${tables}`)
 
@@ -104,6 +89,5 @@ if (writeDoc) {
   }
 }
 
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`)
-const code = run.status ?? 1
-process.exit(code !== 0 ? code : failed > 0 ? 1 : 0)
+console.log(`\n${formatTally(tally)}`)
+process.exit(exitCodeOf(run.status, tally))
