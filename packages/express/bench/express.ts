@@ -10,14 +10,25 @@
 // the median of the rounds. Two measures: throughput at saturation (autocannon; its latencies have a
 // resolution of 1 ms), and latency at a fixed, moderate rate with a plain keep-alive client timing
 // each request in microseconds, which is what "latency added per request" means without queueing.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { Agent, request } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { monitorEventLoopDelay } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
-import autocannon from "autocannon"
+import {
+  askServer,
+  type BenchServer,
+  benchApplication,
+  inRoundOrder,
+  median,
+  pinToCpu,
+  runOnly,
+  type ServerSaturation,
+  saturateServer,
+  startBenchServer,
+  stopBenchServers,
+} from "@sketchlog/test-fixtures/bench"
 
 /** The middleware each server runs in front of the same two routes. */
 const allVariants = ["bare", "pino-http", "sketchlog", "sketchlog-worker"] as const
@@ -30,22 +41,10 @@ const variants: ReadonlyArray<Variant> = allVariants.filter(
     process.env.BENCH_VARIANTS.split(",").includes(v),
 )
 
-/** A 20-field request body, as a model-serving API receives. */
+/** A 20-field request body, as a model-serving API receives: the benches' loan application and more. */
 const jsonBody = JSON.stringify({
   applicant_id: "a-10293",
-  age: 41,
-  annual_income: 72000.5,
-  loan_amount: 25000,
-  loan_term_months: 60,
-  credit_score: 712,
-  employment_status: "employed",
-  years_employed: 7.5,
-  debt_to_income: 0.31,
-  num_open_accounts: 5,
-  num_delinquencies: 0,
-  home_ownership: "mortgage",
-  purpose: "home_improvement",
-  has_cosigner: false,
+  ...benchApplication,
   region: "north-east",
   channel: "web",
   device: "mobile",
@@ -132,87 +131,18 @@ const serve = async (variant: Variant, profileDir: string) => {
 
 // ——— load side (this process) ———
 
-interface Server {
-  readonly variant: Variant
-  readonly child: ChildProcess
-  readonly url: string
-}
+type Server = BenchServer<Variant>
 
-const hasTaskset = (() => {
-  try {
-    execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
+/** Servers on CPU 1 and this process (autocannon, the timing client) on CPU 0, where `taskset` exists. */
+const hasTaskset = pinToCpu(0)
 
 const startServer = (variant: Variant, profileDir: string): Promise<Server> =>
-  new Promise((resolve, reject) => {
-    const self = fileURLToPath(import.meta.url)
-    const nodeArgs = [...process.execArgv, self, "server", variant, profileDir]
-    const child = hasTaskset
-      ? spawn("taskset", ["-c", "1", process.execPath, ...nodeArgs], {
-          stdio: ["ignore", "pipe", "inherit", "ipc"],
-        })
-      : spawn(process.execPath, nodeArgs, { stdio: ["ignore", "pipe", "inherit", "ipc"] })
-    let out = ""
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString()
-      const match = /ready (\d+)/.exec(out)
-      if (match !== null) resolve({ variant, child, url: `http://127.0.0.1:${match[1]}` })
-    })
-    child.once("exit", (code) => reject(new Error(`${variant} server exited with ${code}`)))
-  })
+  startBenchServer(fileURLToPath(import.meta.url), variant, [profileDir], hasTaskset ? 1 : undefined)
 
-interface Sample {
-  readonly rps: number
-  readonly p50: number
-  readonly p99: number
-  /** CPU time the server used per request served, µs. */
-  readonly cpuPerRequest: number
-  readonly errors: number
-}
+type Sample = ServerSaturation
 
-/** Sends `message` to the server and resolves with the field `key` of its answer. */
-const ask = (server: Server, message: string, key: string): Promise<number> =>
-  new Promise((resolve) => {
-    const onMessage = (answer: unknown) => {
-      if (typeof answer === "object" && answer !== null && key in answer) {
-        server.child.off("message", onMessage)
-        resolve((answer as Record<string, number>)[key]!)
-      }
-    }
-    server.child.on("message", onMessage)
-    server.child.send(message)
-  })
-
-const cpuOf = (server: Server): Promise<number> => ask(server, "cpu", "cpu")
-
-const load = async (
-  server: Server,
-  route: RouteName,
-  seconds: number,
-  connections: number,
-): Promise<Sample> => {
-  const r = routes[route]
-  const cpuBefore = await cpuOf(server)
-  const result = await autocannon({
-    url: server.url + r.path,
-    method: r.method,
-    connections,
-    duration: seconds,
-    ...("body" in r ? { body: r.body, headers: r.headers } : {}),
-  })
-  const cpu = (await cpuOf(server)) - cpuBefore
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    cpuPerRequest: cpu / Math.max(1, result.requests.total),
-    errors: result.errors + result.non2xx,
-  }
-}
+const load = (server: Server, route: RouteName, seconds: number, connections: number): Promise<Sample> =>
+  saturateServer(server, routes[route], seconds, connections)
 
 interface RateSample {
   readonly p50: number
@@ -275,16 +205,11 @@ const fixedRate = async (
     tick()
   })
   agent.destroy()
-  const loopP99 = await ask(server, "eld", "eld")
+  const loopP99 = await askServer(server, "eld", "eld")
   durations.sort((a, b) => a - b)
   const at = (q: number) =>
     durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? Number.NaN
   return { p50: at(0.5), p99: at(0.99), loopP99, errors }
-}
-
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
 const main = async () => {
@@ -310,11 +235,8 @@ const main = async () => {
     const rated = new Map<string, Array<RateSample>>()
     for (let round = 0; round < rounds; round++) {
       for (const route of routeNames) {
-        for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
-          // Only the server under load runs: the others are paused (SIGSTOP), so their timers and
-          // background work cannot take CPU from it.
-          for (const other of servers) if (other !== server) other.child.kill("SIGSTOP")
-          server.child.kill("SIGCONT")
+        for (const server of inRoundOrder(servers, round)) {
+          runOnly(servers, server)
           const sample = await load(server, route, seconds, connections)
           const key = `${server.variant}|${route}`
           samples.set(key, [...(samples.get(key) ?? []), sample])
@@ -373,9 +295,7 @@ const main = async () => {
     console.log(`\nLatency at ${rate} req/s (each request timed in microseconds)`)
     console.table(latency)
   } finally {
-    for (const server of servers) server.child.kill("SIGCONT")
-    for (const server of servers) server.child.send("stop")
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.child.once("exit", resolve))))
+    await stopBenchServers(servers)
     rmSync(profileDir, { recursive: true, force: true })
   }
 }

@@ -6,13 +6,23 @@
 // to CPU 0, so the two never share a core on a 2-core machine. Variants alternate round by round (the
 // order reverses every other round), so a change in machine load hits every variant alike; the table
 // gives the median of the rounds.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import type { INestApplication } from "@nestjs/common"
-import autocannon from "autocannon"
+import {
+  type BenchServer,
+  benchApplication,
+  inRoundOrder,
+  median,
+  pinToCpu,
+  runOnly,
+  type ServerSaturation,
+  saturateServer,
+  startBenchServer,
+  stopBenchServers,
+} from "@sketchlog/test-fixtures/bench"
 
 /**
  * bare: no SessionModule; sketchlog: SessionModule profiling in-thread; sketchlog-worker: the logger in
@@ -23,21 +33,7 @@ const variants = ["bare", "sketchlog", "sketchlog-worker", "module-only"] as con
 type Variant = (typeof variants)[number]
 
 /** A realistic application, as the demo's traffic sends. */
-const application = JSON.stringify({
-  age: 41,
-  annual_income: 72000.5,
-  loan_amount: 25000,
-  loan_term_months: 60,
-  credit_score: 712,
-  employment_status: "employed",
-  years_employed: 7.5,
-  debt_to_income: 0.31,
-  num_open_accounts: 5,
-  num_delinquencies: 0,
-  home_ownership: "mortgage",
-  purpose: "home_improvement",
-  has_cosigner: false,
-})
+const application = JSON.stringify(benchApplication)
 
 const routes = {
   "POST /v1/score": {
@@ -96,81 +92,19 @@ const serve = async (variant: Variant, profileDir: string) => {
 
 // ——— load side (this process) ———
 
-interface Server {
-  readonly variant: Variant
-  readonly child: ChildProcess
-  readonly url: string
-}
+type Server = BenchServer<Variant>
 
-const hasTaskset = (() => {
-  try {
-    execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
+/** Servers on CPU 1 and this process (autocannon) on CPU 0, where `taskset` exists. */
+const hasTaskset = pinToCpu(0)
 
 const startServer = (variant: Variant, profileDir: string): Promise<Server> =>
-  new Promise((resolve, reject) => {
-    const args = [...process.execArgv, fileURLToPath(import.meta.url), "server", variant, profileDir]
-    const stdio: Array<"ignore" | "pipe" | "inherit" | "ipc"> = ["ignore", "pipe", "inherit", "ipc"]
-    const child = hasTaskset
-      ? spawn("taskset", ["-c", "1", process.execPath, ...args], { stdio })
-      : spawn(process.execPath, args, { stdio })
-    let out = ""
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString()
-      const match = /ready (\d+)/.exec(out)
-      if (match !== null) resolve({ variant, child, url: `http://127.0.0.1:${match[1]}` })
-    })
-    child.once("exit", (code) => reject(new Error(`${variant} server exited with ${code}`)))
-  })
+  startBenchServer(fileURLToPath(import.meta.url), variant, [profileDir], hasTaskset ? 1 : undefined)
 
-interface Sample {
-  readonly rps: number
-  readonly p50: number
-  readonly p99: number
-  readonly errors: number
-  /** Server CPU time per request, µs: less sensitive than req/s to other work on the machine. */
-  readonly cpuPerRequest: number
-}
+/** Server CPU time per request (`cpuPerRequest`, µs) is less sensitive than req/s to other work on the machine. */
+type Sample = ServerSaturation
 
-const cpuOf = (server: Server): Promise<number> =>
-  new Promise((resolve) => {
-    server.child.once("message", (message) => resolve((message as { cpu: number }).cpu))
-    server.child.send("cpu")
-  })
-
-const load = async (
-  server: Server,
-  route: RouteName,
-  seconds: number,
-  connections: number,
-): Promise<Sample> => {
-  const r = routes[route]
-  const cpuBefore = await cpuOf(server)
-  const result = await autocannon({
-    url: server.url + r.path,
-    method: r.method,
-    connections,
-    duration: seconds,
-    ...("body" in r ? { body: r.body, headers: r.headers } : {}),
-  })
-  const cpu = (await cpuOf(server)) - cpuBefore
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-    cpuPerRequest: cpu / Math.max(1, result.requests.total),
-  }
-}
-
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
+const load = (server: Server, route: RouteName, seconds: number, connections: number): Promise<Sample> =>
+  saturateServer(server, routes[route], seconds, connections)
 
 const main = async () => {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -186,22 +120,16 @@ const main = async () => {
   try {
     for (const variant of variants) servers.push(await startServer(variant, profileDir))
     const routeNames = Object.keys(routes) as Array<RouteName>
-    // Only the server under load runs: the others are paused (SIGSTOP), so their timers and background
-    // work (the logger's schedule, a worker thread) cannot take CPU from it on the shared core.
-    const runOnly = (server: Server) => {
-      for (const other of servers) if (other !== server) other.child.kill("SIGSTOP")
-      server.child.kill("SIGCONT")
-    }
     // Warm-up: JIT and connection pools, discarded.
     for (const server of servers) {
-      runOnly(server)
+      runOnly(servers, server)
       for (const route of routeNames) await load(server, route, 1, connections)
     }
     const samples = new Map<string, Array<Sample>>()
     for (let round = 0; round < rounds; round++) {
       for (const route of routeNames) {
-        for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
-          runOnly(server)
+        for (const server of inRoundOrder(servers, round)) {
+          runOnly(servers, server)
           const sample = await load(server, route, seconds, connections)
           const key = `${server.variant}|${route}`
           samples.set(key, [...(samples.get(key) ?? []), sample])
@@ -236,9 +164,7 @@ const main = async () => {
     console.table(rows)
     console.log("target: sketchlog ≥ 0.90 × bare req/s")
   } finally {
-    for (const server of servers) server.child.kill("SIGCONT")
-    for (const server of servers) server.child.send("stop")
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.child.once("exit", resolve))))
+    await stopBenchServers(servers)
     rmSync(profileDir, { recursive: true, force: true })
   }
 }

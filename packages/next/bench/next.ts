@@ -10,34 +10,28 @@
 // order flips every round), so a change in machine load hits both alike; the table gives the median
 // of the rounds. Where /proc exists it also gives the server's CPU time per request, which a busy
 // machine disturbs far less than req/s (other processes take turns on the CPU, not from its account).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { type ChildProcess, execFileSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import autocannon from "autocannon"
+import {
+  type BenchRequest,
+  benchApplication,
+  freePort,
+  inRoundOrder,
+  median,
+  pinToCpu,
+  saturate,
+  spawnNode,
+} from "@sketchlog/test-fixtures/bench"
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../apps/next-demo")
 const nextBin = join(appDir, "node_modules", "next", "dist", "bin", "next")
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }
 
 /** The same loan application for every request: a dozen typed fields, as the model takes them. */
-const application = JSON.stringify({
-  age: 41,
-  annual_income: 72000.5,
-  loan_amount: 25000,
-  loan_term_months: 60,
-  credit_score: 712,
-  employment_status: "employed",
-  years_employed: 7.5,
-  debt_to_income: 0.31,
-  num_open_accounts: 5,
-  num_delinquencies: 0,
-  home_ownership: "mortgage",
-  purpose: "home_improvement",
-  has_cosigner: false,
-})
+const application = JSON.stringify(benchApplication)
 
 const variants = {
   bare: "/api/unprofiled/score",
@@ -45,24 +39,8 @@ const variants = {
 } as const
 type Variant = keyof typeof variants
 
-const hasTaskset = (() => {
-  try {
-    execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
-
-const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const probe = createServer()
-    probe.once("error", fail)
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => done(port))
-    })
-  })
+/** The server on CPU 1 and this process (autocannon) on CPU 0, where `taskset` exists. */
+const hasTaskset = pinToCpu(0)
 
 const build = () => {
   const started = performance.now()
@@ -78,9 +56,7 @@ const startServer = async (profileDir: string): Promise<{ child: ChildProcess; u
     env: { ...env, SKETCHLOG_PROFILE_DIR: profileDir },
     stdio: "ignore" as const,
   }
-  const child = hasTaskset
-    ? spawn("taskset", ["-c", "1", process.execPath, ...args], options)
-    : spawn(process.execPath, args, options)
+  const child = spawnNode(hasTaskset ? 1 : undefined, args, options)
   const url = `http://127.0.0.1:${port}`
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`)
@@ -113,32 +89,32 @@ const cpuMillis = (pid: number | undefined): number | undefined => {
   }
 }
 
-const load = async (url: string, seconds: number, connections: number, pid?: number): Promise<Sample> => {
-  const cpuBefore = cpuMillis(pid)
-  const result = await autocannon({
-    url,
+const load = async (
+  origin: string,
+  variant: Variant,
+  seconds: number,
+  connections: number,
+  pid?: number,
+): Promise<Sample> => {
+  const request: BenchRequest = {
     method: "POST",
+    path: variants[variant],
     headers: { "content-type": "application/json" },
     body: application,
-    connections,
-    duration: seconds,
-  })
+  }
+  const cpuBefore = cpuMillis(pid)
+  const result = await saturate(origin, request, seconds, connections)
   const cpuAfter = cpuMillis(pid)
   return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    rps: result.rps,
+    p50: result.p50,
+    p99: result.p99,
     cpu:
       cpuBefore === undefined || cpuAfter === undefined
         ? undefined
-        : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.requests.total),
-    errors: result.errors + result.non2xx,
+        : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, result.requests),
+    errors: result.errors,
   }
-}
-
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
 const main = async () => {
@@ -156,13 +132,12 @@ const main = async () => {
   try {
     // Warm-up: JIT, route modules, core loading, connection pools; discarded.
     for (const variant of Object.keys(variants) as Array<Variant>) {
-      await load(server.url + variants[variant], 2, connections)
+      await load(server.url, variant, 2, connections)
     }
     const samples = new Map<Variant, Array<Sample>>()
     for (let round = 0; round < rounds; round++) {
-      const order = Object.keys(variants) as Array<Variant>
-      for (const variant of round % 2 === 0 ? order : order.reverse()) {
-        const sample = await load(server.url + variants[variant], seconds, connections, server.child.pid)
+      for (const variant of inRoundOrder(Object.keys(variants) as Array<Variant>, round)) {
+        const sample = await load(server.url, variant, seconds, connections, server.child.pid)
         samples.set(variant, [...(samples.get(variant) ?? []), sample])
         process.stderr.write(".")
       }

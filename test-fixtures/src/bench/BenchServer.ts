@@ -1,0 +1,87 @@
+import type { ChildProcess } from "node:child_process"
+import { spawnNode } from "./CpuPinning.js"
+import { type BenchRequest, type Saturation, saturate } from "./Saturation.js"
+
+/**
+ * One variant of the app under test, served by a child process of the bench: the bench script run
+ * again as `<script> server <variant> …args`, which prints `ready <port>` once it listens and answers
+ * the bench's messages over IPC (`"cpu"` with `{ cpu }`, its CPU time so far in µs; `"stop"` by exiting).
+ */
+export interface BenchServer<V extends string> {
+  readonly variant: V
+  readonly child: ChildProcess
+  readonly url: string
+}
+
+/**
+ * Starts `script` as the server of `variant` with this process's Node flags (on CPU `cpu` when given)
+ * and resolves when it is ready; rejects if it exits first.
+ */
+export const startBenchServer = <V extends string>(
+  script: string,
+  variant: V,
+  args: ReadonlyArray<string>,
+  cpu: number | undefined,
+): Promise<BenchServer<V>> =>
+  new Promise((resolve, reject) => {
+    const nodeArgs = [...process.execArgv, script, "server", variant, ...args]
+    const child = spawnNode(cpu, nodeArgs, { stdio: ["ignore", "pipe", "inherit", "ipc"] })
+    let out = ""
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /ready (\d+)/.exec(out)
+      if (match !== null) resolve({ variant, child, url: `http://127.0.0.1:${match[1]}` })
+    })
+    child.once("exit", (code) => reject(new Error(`${variant} server exited with ${code}`)))
+  })
+
+/** Sends `message` to the server and resolves with the field `key` of its answer. */
+export const askServer = (server: BenchServer<string>, message: string, key: string): Promise<number> =>
+  new Promise((resolve) => {
+    const onMessage = (answer: unknown) => {
+      if (typeof answer === "object" && answer !== null && key in answer) {
+        server.child.off("message", onMessage)
+        resolve((answer as Record<string, number>)[key]!)
+      }
+    }
+    server.child.on("message", onMessage)
+    server.child.send(message)
+  })
+
+/** A saturation run against a bench server, with the CPU time the server spent per request. */
+export interface ServerSaturation extends Saturation {
+  /** CPU time of the server process (all its threads) per request answered, µs. */
+  readonly cpuPerRequest: number
+}
+
+/**
+ * Saturates `request` on `server` (see `saturate`) and asks the server for its CPU time before and
+ * after: CPU per request is a figure that other load on the machine hardly moves, unlike req/s.
+ */
+export const saturateServer = async (
+  server: BenchServer<string>,
+  request: BenchRequest,
+  seconds: number,
+  connections: number,
+): Promise<ServerSaturation> => {
+  const cpuBefore = await askServer(server, "cpu", "cpu")
+  const result = await saturate(server.url, request, seconds, connections)
+  const cpu = (await askServer(server, "cpu", "cpu")) - cpuBefore
+  return { ...result, cpuPerRequest: cpu / Math.max(1, result.requests) }
+}
+
+/**
+ * Lets only `server` run: the others are paused (SIGSTOP), so their timers and background work (a
+ * logger's schedule, a worker thread) cannot take CPU from the one under load.
+ */
+export const runOnly = (servers: ReadonlyArray<BenchServer<string>>, server: BenchServer<string>): void => {
+  for (const other of servers) if (other !== server) other.child.kill("SIGSTOP")
+  server.child.kill("SIGCONT")
+}
+
+/** Resumes every server, asks each to stop, and waits until all have exited. */
+export const stopBenchServers = async (servers: ReadonlyArray<BenchServer<string>>): Promise<void> => {
+  for (const server of servers) server.child.kill("SIGCONT")
+  for (const server of servers) server.child.send("stop")
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.child.once("exit", resolve))))
+}

@@ -1,0 +1,19 @@
+/**
+ * What the HTTP benchmarks (express, nest, next) share: CPU pinning, server child processes, autocannon
+ * runs, the request body and the median of rounds. A subpath of its own (`@sketchlog/test-fixtures/bench`),
+ * so tests that import the fake platform never load autocannon.
+ */
+export { benchApplication } from "./BenchApplication.js"
+export {
+  askServer,
+  type BenchServer,
+  runOnly,
+  type ServerSaturation,
+  saturateServer,
+  startBenchServer,
+  stopBenchServers,
+} from "./BenchServer.js"
+export { pinToCpu, spawnNode } from "./CpuPinning.js"
+export { freePort } from "./FreePort.js"
+export { inRoundOrder, median } from "./Rounds.js"
+export { type BenchRequest, type Saturation, saturate } from "./Saturation.js"
