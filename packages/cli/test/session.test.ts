@@ -5,21 +5,11 @@ import { type AddressInfo, createServer } from "node:net"
 import { join } from "node:path"
 import { PassThrough } from "node:stream"
 import { TOKEN_CACHE_FILE } from "@sketchlog/core"
-import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
+import { describe, expect, it } from "vitest"
 import { type CliResult, runCli } from "./cliHarness.js"
 
-let platform: FakePlatform
-let sandbox: ConfigSandbox
-beforeAll(async () => {
-  platform = await FakePlatform.start()
-})
-afterAll(() => platform.close())
-beforeEach(async () => {
-  platform.reset()
-  sandbox = await configSandbox()
-})
-afterEach(() => sandbox.restore())
+const fixture = usePlatformSandbox()
 
 const secretOf = (key: string) => key.split(":")[0]!.slice(11)
 const keyIdOf = (key: string) => key.slice(0, 10)
@@ -30,33 +20,39 @@ const expectNoSecret = (result: CliResult, ...secrets: string[]) => {
     expect(result.stderr).not.toContain(secret)
   }
 }
-const configText = () => readFile(sandbox.configFile, "utf8").catch(() => "")
+const configText = () => readFile(fixture.sandbox.configFile, "utf8").catch(() => "")
 
 describe("sketchlog login --api-key", () => {
   it("checks the key with the platform, stores it in whylogs' config.ini, and never prints the secret", async () => {
-    const result = await runCli(["login", "--api-key", platform.apiKey, "--endpoint", platform.url])
+    const result = await runCli([
+      "login",
+      "--api-key",
+      fixture.platform.apiKey,
+      "--endpoint",
+      fixture.platform.url,
+    ])
     expect(result.code).toBe(0)
     expect(result.stdout.trim()).toBe(
-      `Signed in to ${platform.url} with API key ${keyIdOf(platform.apiKey)} (org-fake). Saved in ${sandbox.configFile}.`,
+      `Signed in to ${fixture.platform.url} with API key ${keyIdOf(fixture.platform.apiKey)} (org-fake). Saved in ${fixture.sandbox.configFile}.`,
     )
-    expectNoSecret(result, secretOf(platform.apiKey))
+    expectNoSecret(result, secretOf(fixture.platform.apiKey))
     const config = await configText()
     expect(config).toContain("[whylabs]")
-    expect(config).toContain(`api_key = ${platform.apiKey}`)
+    expect(config).toContain(`api_key = ${fixture.platform.apiKey}`)
     expect(config).toContain("org_id = org-fake")
-    expect(config).toContain(`whylabs_api_endpoint = ${platform.url}`)
-    const checks = platform.requests(/\/api-key\//)
+    expect(config).toContain(`whylabs_api_endpoint = ${fixture.platform.url}`)
+    const checks = fixture.platform.requests(/\/api-key\//)
     expect(checks).toHaveLength(1)
     expect(checks[0]).toMatchObject({
       method: "GET",
-      path: `/v0/organizations/org-fake/api-key/${keyIdOf(platform.apiKey)}`,
+      path: `/v0/organizations/org-fake/api-key/${keyIdOf(fixture.platform.apiKey)}`,
     })
-    expect(checks[0]!.headers["x-api-key"]).toBe(platform.apiKey)
+    expect(checks[0]!.headers["x-api-key"]).toBe(fixture.platform.apiKey)
   })
 
   it("reads the key from stdin with '-', and takes the org from --org-id for a key without a suffix", async () => {
-    const bare = platform.apiKey.split(":")[0]!
-    const noOrg = await runCli(["login", "--api-key", bare, "--endpoint", platform.url])
+    const bare = fixture.platform.apiKey.split(":")[0]!
+    const noOrg = await runCli(["login", "--api-key", bare, "--endpoint", fixture.platform.url])
     expect(noOrg.code).toBe(2)
     expect(noOrg.stderr.trim()).toBe(
       "sketchlog login: the key has no :org-… suffix; pass --org-id org-… (or set WHYLABS_DEFAULT_ORG_ID)",
@@ -64,7 +60,7 @@ describe("sketchlog login --api-key", () => {
     const stdin = new PassThrough()
     stdin.end(`${bare}\n`)
     const result = await runCli(
-      ["login", "--api-key", "-", "--org-id", "org-fake", "--endpoint", platform.url],
+      ["login", "--api-key", "-", "--org-id", "org-fake", "--endpoint", fixture.platform.url],
       {
         stdin,
       },
@@ -76,7 +72,7 @@ describe("sketchlog login --api-key", () => {
 
   it("stores nothing and exits 4 when the platform refuses the key or the key is malformed", async () => {
     const unknown = "ABCDEFGHIJ.notarealsecretatall:org-fake"
-    const refused = await runCli(["login", "--api-key", unknown, "--endpoint", platform.url])
+    const refused = await runCli(["login", "--api-key", unknown, "--endpoint", fixture.platform.url])
     expect(refused.code).toBe(4)
     expect(refused.stderr.trim()).toBe(
       "sketchlog login: the platform rejected the API key ABCDEFGHIJ (HTTP 401)",
@@ -85,21 +81,27 @@ describe("sketchlog login --api-key", () => {
     const otherOrg = await runCli([
       "login",
       "--api-key",
-      platform.apiKey.split(":")[0]!,
+      fixture.platform.apiKey.split(":")[0]!,
       "--org-id",
       "org-other",
       "--endpoint",
-      platform.url,
+      fixture.platform.url,
     ])
     expect(otherOrg.code).toBe(4)
     expect(otherOrg.stderr).toContain("has no access to org-other (HTTP 403)")
-    const malformed = await runCli(["login", "--api-key", "short.secretvalue", "--endpoint", platform.url])
+    const malformed = await runCli([
+      "login",
+      "--api-key",
+      "short.secretvalue",
+      "--endpoint",
+      fixture.platform.url,
+    ])
     expect(malformed.code).toBe(4)
     expect(malformed.stderr.trim()).toBe(
       "sketchlog login: the API key from --api-key is invalid: expected <10-character key id>.<secret> (a '.' at index 10)",
     )
     expectNoSecret(malformed, "secretvalue")
-    expect(existsSync(sandbox.configFile)).toBe(false)
+    expect(existsSync(fixture.sandbox.configFile)).toBe(false)
   })
 
   it("exits 5 when the platform cannot be reached, and 2 for an endpoint it will not send a key to", async () => {
@@ -111,13 +113,19 @@ describe("sketchlog login --api-key", () => {
     const down = await runCli([
       "login",
       "--api-key",
-      platform.apiKey,
+      fixture.platform.apiKey,
       "--endpoint",
       `http://127.0.0.1:${port}`,
     ])
     expect(down.code).toBe(5)
     expect(down.stderr).toMatch(/^sketchlog login: cannot reach http:\/\/127\.0\.0\.1:\d+\/: .*ECONNREFUSED/)
-    const insecure = await runCli(["login", "--api-key", platform.apiKey, "--endpoint", "http://example.com"])
+    const insecure = await runCli([
+      "login",
+      "--api-key",
+      fixture.platform.apiKey,
+      "--endpoint",
+      "http://example.com",
+    ])
     expect(insecure.code).toBe(2)
     expect(insecure.stderr).toContain("--endpoint http://example.com uses plain http://")
   })
@@ -125,23 +133,26 @@ describe("sketchlog login --api-key", () => {
 
 describe("sketchlog whoami and logout", () => {
   it("whoami shows kind, source, org, endpoint and key id, never the secret; --json too", async () => {
-    sandbox.setEnv({ WHYLABS_API_KEY: platform.apiKey, WHYLABS_API_ENDPOINT: platform.url })
+    fixture.sandbox.setEnv({
+      WHYLABS_API_KEY: fixture.platform.apiKey,
+      WHYLABS_API_ENDPOINT: fixture.platform.url,
+    })
     const text = await runCli(["whoami"])
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/^kind +whylabs$/m)
     expect(text.stdout).toMatch(/^from +WHYLABS_API_KEY$/m)
     expect(text.stdout).toMatch(/^org +org-fake$/m)
-    expect(text.stdout).toMatch(new RegExp(`^credentials +API key ${keyIdOf(platform.apiKey)}$`, "m"))
-    expectNoSecret(text, secretOf(platform.apiKey))
+    expect(text.stdout).toMatch(new RegExp(`^credentials +API key ${keyIdOf(fixture.platform.apiKey)}$`, "m"))
+    expectNoSecret(text, secretOf(fixture.platform.apiKey))
     const json = await runCli(["whoami", "--json"])
     expect(json.code).toBe(0)
-    expectNoSecret(json, secretOf(platform.apiKey))
+    expectNoSecret(json, secretOf(fixture.platform.apiKey))
     expect(JSON.parse(json.stdout)).toMatchObject({
       signedIn: true,
       kind: "whylabs",
       source: "WHYLABS_API_KEY",
       orgId: "org-fake",
-      credentials: { type: "api-key", keyId: keyIdOf(platform.apiKey) },
+      credentials: { type: "api-key", keyId: keyIdOf(fixture.platform.apiKey) },
     })
   })
 
@@ -150,15 +161,18 @@ describe("sketchlog whoami and logout", () => {
     expect(before.code).toBe(4)
     expect(before.stdout).toBe("")
     expect(before.stderr).toContain("not signed in")
-    expect((await runCli(["login", "--api-key", platform.apiKey, "--endpoint", platform.url])).code).toBe(0)
+    expect(
+      (await runCli(["login", "--api-key", fixture.platform.apiKey, "--endpoint", fixture.platform.url]))
+        .code,
+    ).toBe(0)
     const signedIn = await runCli(["whoami"])
     expect(signedIn.code).toBe(0)
     expect(signedIn.stdout).toMatch(/^from +.*config\.ini:\d+$/m)
-    await writeFile(sandbox.configFile, `${await configText()}\n[other]\nkept = yes\n`)
+    await writeFile(fixture.sandbox.configFile, `${await configText()}\n[other]\nkept = yes\n`)
     const out = await runCli(["logout"])
     expect(out.code).toBe(0)
     expect(out.stdout.trim()).toBe(
-      `Removed the API key ${keyIdOf(platform.apiKey)} from ${sandbox.configFile}.`,
+      `Removed the API key ${keyIdOf(fixture.platform.apiKey)} from ${fixture.sandbox.configFile}.`,
     )
     const config = await configText()
     expect(config).not.toContain("api_key")
@@ -176,7 +190,7 @@ describe("sketchlog whoami and logout", () => {
 const headlessLogin = () => {
   const stdin = new PassThrough()
   let answered = false
-  return runCli(["login", "--headless", "--endpoint", platform.url], {
+  return runCli(["login", "--headless", "--endpoint", fixture.platform.url], {
     stdin,
     onStderr: (text) => {
       const url = /^ {2}(http\S+)$/m.exec(text)?.[1]
@@ -197,14 +211,14 @@ describe("sketchlog login with a browser or headless", () => {
     expect(result.stdout).toMatch(
       /^Signed in to http:\/\/127\.0\.0\.1:\d+ \(org-fake\)\. Token cached in .+sketchlog-token\.json/,
     )
-    expect(existsSync(join(sandbox.dir, TOKEN_CACHE_FILE))).toBe(true)
-    sandbox.setEnv({ WHYLABS_API_ENDPOINT: platform.url })
+    expect(existsSync(join(fixture.sandbox.dir, TOKEN_CACHE_FILE))).toBe(true)
+    fixture.sandbox.setEnv({ WHYLABS_API_ENDPOINT: fixture.platform.url })
     const whoami = await runCli(["whoami"])
     expect(whoami.stdout).toMatch(/^credentials +sign-in token \(authorization_code\), expires /m)
   })
 
   it("opens the browser flow, follows the callback on 127.0.0.1, and logout revokes the token", async () => {
-    const result = await runCli(["login", "--endpoint", platform.url], {
+    const result = await runCli(["login", "--endpoint", fixture.platform.url], {
       openBrowser: async (url) => {
         // What the browser does: the platform redirects to our loopback callback with the code.
         const authorize = await fetch(url, { redirect: "manual" })
@@ -213,17 +227,17 @@ describe("sketchlog login with a browser or headless", () => {
     })
     expect(result.code).toBe(0)
     expect(result.stderr).toContain("Opening your browser to sign in")
-    expect(platform.tokenGrants().map((g) => g.grantType)).toEqual(["authorization_code"])
-    const out = await runCli(["logout", "--endpoint", platform.url])
+    expect(fixture.platform.tokenGrants().map((g) => g.grantType)).toEqual(["authorization_code"])
+    const out = await runCli(["logout", "--endpoint", fixture.platform.url])
     expect(out.code).toBe(0)
     expect(out.stdout.trim()).toBe("Signed out: the sign-in token was revoked and removed.")
-    expect(platform.oauth.revoked()).toHaveLength(2)
-    expect(existsSync(join(sandbox.dir, TOKEN_CACHE_FILE))).toBe(false)
+    expect(fixture.platform.oauth.revoked()).toHaveLength(2)
+    expect(existsSync(join(fixture.sandbox.dir, TOKEN_CACHE_FILE))).toBe(false)
   })
 
   it("exits 4 with the platform's refusal when the sign-in is denied", async () => {
-    platform.faults.denyAuthorization()
-    const result = await runCli(["login", "--endpoint", platform.url], {
+    fixture.platform.faults.denyAuthorization()
+    const result = await runCli(["login", "--endpoint", fixture.platform.url], {
       openBrowser: async (url) => {
         const authorize = await fetch(url, { redirect: "manual" })
         await fetch(authorize.headers.get("location")!)
@@ -235,10 +249,16 @@ describe("sketchlog login with a browser or headless", () => {
 
   it("login --api-key replaces an earlier browser sign-in, which would otherwise take precedence", async () => {
     expect((await headlessLogin()).code).toBe(0)
-    expect(existsSync(join(sandbox.dir, TOKEN_CACHE_FILE))).toBe(true)
-    const result = await runCli(["login", "--api-key", platform.apiKey, "--endpoint", platform.url])
+    expect(existsSync(join(fixture.sandbox.dir, TOKEN_CACHE_FILE))).toBe(true)
+    const result = await runCli([
+      "login",
+      "--api-key",
+      fixture.platform.apiKey,
+      "--endpoint",
+      fixture.platform.url,
+    ])
     expect(result.code).toBe(0)
     expect(result.stderr).toContain("Removed the earlier sign-in token")
-    expect(existsSync(join(sandbox.dir, TOKEN_CACHE_FILE))).toBe(false)
+    expect(existsSync(join(fixture.sandbox.dir, TOKEN_CACHE_FILE))).toBe(false)
   })
 })

@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
+import { afterEach, describe, expect, it } from "vitest"
 import {
   createHttpProfiler,
   DEFAULT_PROFILE_DIR,
@@ -18,23 +18,13 @@ import { DatasetProfileView } from "../src/profile/index.js"
 import { getCurrentSession, init, type SessionHandle } from "../src/session/index.js"
 import { MemoryWriter } from "../src/writers/MemoryWriter.js"
 
-let platform: FakePlatform
-let sandbox: ConfigSandbox
+const fixture = usePlatformSandbox()
 const profilers: Array<HttpProfiler> = []
 const dirs: Array<string> = []
 
-beforeAll(async () => {
-  platform = await FakePlatform.start()
-})
-afterAll(() => platform.close())
-beforeEach(async () => {
-  platform.reset()
-  sandbox = await configSandbox()
-})
 afterEach(async () => {
   await Promise.all(profilers.splice(0).map((p) => p.close()))
   await getCurrentSession()?.close()
-  await sandbox.restore()
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
 })
 
@@ -213,7 +203,11 @@ describe("starting", () => {
   })
 
   it("refuses a whylabs session with no dataset to upload to, naming the settings", async () => {
-    const session = await init({ reinit: true, apiKey: platform.apiKey, apiEndpoint: platform.url })
+    const session = await init({
+      reinit: true,
+      apiKey: fixture.platform.apiKey,
+      apiEndpoint: fixture.platform.url,
+    })
     const errors: Array<string> = []
     const profiler = track(createHttpProfiler({ session, onError: (e) => errors.push(e.reason) }))
     await profiler.ready
@@ -282,13 +276,17 @@ describe("starting", () => {
 describe("uploading sessions", () => {
   it("uploads one segmented profile per route and method through a whylabs session", async () => {
     const dir = await tempDir()
-    const session = await init({ reinit: true, apiKey: platform.apiKey, apiEndpoint: platform.url })
+    const session = await init({
+      reinit: true,
+      apiKey: fixture.platform.apiKey,
+      apiEndpoint: fixture.platform.url,
+    })
     const profiler = track(createHttpProfiler({ session, datasetId: "model-7", profileDir: dir }))
     await profiler.ready
     expect(profiler.profileDir).toBeUndefined()
     for (let i = 0; i < 6; i++) profiler.record(exchange(i < 4 ? "/predict" : "/explain", { method: "POST" }))
     await profiler.close()
-    const uploads = platform.profiles({ datasetId: "model-7" })
+    const uploads = fixture.platform.profiles({ datasetId: "model-7" })
     expect(uploads.map((u) => u.segmentTags.map((t) => `${t.key}=${t.value}`).join("&")).sort()).toEqual([
       "whylogs.tag.http.route=/explain&whylogs.tag.http.method=POST",
       "whylogs.tag.http.route=/predict&whylogs.tag.http.method=POST",
@@ -302,7 +300,7 @@ describe("uploading sessions", () => {
 
   it("profiles unsegmented in an anonymous session (guest sessions take no segments), saying so once", async () => {
     const dir = await tempDir()
-    const session = await init({ reinit: true, kind: "anonymous", apiEndpoint: platform.url })
+    const session = await init({ reinit: true, kind: "anonymous", apiEndpoint: fixture.platform.url })
     const errors: Array<string> = []
     const profiler = track(
       createHttpProfiler({
@@ -318,7 +316,7 @@ describe("uploading sessions", () => {
     for (let i = 0; i < 3; i++) profiler.record(exchange(`/r${i}`))
     await profiler.close()
     expect(errors).toEqual(["anonymous sessions take no segmented profiles; segmentOn is ignored"])
-    const uploads = platform.profiles()
+    const uploads = fixture.platform.profiles()
     expect(uploads).toHaveLength(1)
     expect(DatasetProfileView.deserialize(uploads[0]!.bytes).getColumn("http.route")?.counts?.n).toBe(3)
     await session.close()

@@ -8,9 +8,9 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodePath from "@effect/platform-node/NodePath"
 import { it as effectIt } from "@effect/vitest"
-import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
+import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
 import { ConfigProvider, Effect, Layer, Queue, TestClock } from "effect"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import { AuthError } from "../src/platform/index.js"
 import {
   Auth,
@@ -24,28 +24,18 @@ import {
   TOKEN_CACHE_FILE,
 } from "../src/session/index.js"
 
-let platform: FakePlatform
-let sandbox: ConfigSandbox
+const fixture = usePlatformSandbox()
 const open: SessionHandle[] = []
-beforeAll(async () => {
-  platform = await FakePlatform.start()
-})
-afterAll(() => platform.close())
-beforeEach(async () => {
-  platform.reset()
-  sandbox = await configSandbox()
-})
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()))
-  await sandbox.restore()
   vi.restoreAllMocks()
 })
 
-const cacheFile = () => join(sandbox.dir, TOKEN_CACHE_FILE)
+const cacheFile = () => join(fixture.sandbox.dir, TOKEN_CACHE_FILE)
 const clientCredentials = () => ({
-  clientId: platform.oauthClient.clientId,
-  clientSecret: platform.oauthClient.clientSecret,
-  apiUrl: platform.url,
+  clientId: fixture.platform.oauthClient.clientId,
+  clientSecret: fixture.platform.oauthClient.clientSecret,
+  apiUrl: fixture.platform.url,
 })
 const openSession = async () => {
   const session = await init({ reinit: true, interactive: false, retry: { baseDelay: "1 millis" } })
@@ -54,15 +44,16 @@ const openSession = async () => {
 }
 const upload = (session: SessionHandle, datasetId = "d") =>
   session.uploadProfile({ datasetId, datasetTimestamp: 0, bytes: new Uint8Array([1]) })
-const bearerOf = (path: RegExp) => platform.requests(path).map((r) => r.headers.authorization?.slice(7))
-const grants = () => platform.tokenGrants().map((g) => g.grantType)
+const bearerOf = (path: RegExp) =>
+  fixture.platform.requests(path).map((r) => r.headers.authorization?.slice(7))
+const grants = () => fixture.platform.tokenGrants().map((g) => g.grantType)
 
 describe("sign-in flows, end to end against the fake platform", () => {
   it("client credentials: caches the token (0600) and the next session uploads with it", async () => {
     const result = await login(clientCredentials())
     expect(result).toMatchObject({
       method: "client_credentials",
-      apiUrl: platform.url,
+      apiUrl: fixture.platform.url,
       orgId: "org-fake",
       tokenCacheFile: cacheFile(),
     })
@@ -71,14 +62,14 @@ describe("sign-in flows, end to end against the fake platform", () => {
     const session = await openSession()
     expect(session.status()).toMatchObject({ kind: "whylabs", source: "token cache", orgId: "org-fake" })
     await upload(session)
-    expect(platform.profiles()).toMatchObject([{ auth: "bearer", orgId: "org-fake" }])
-    expect(bearerOf(/log\/async/)).toEqual([platform.tokenGrants()[0]?.accessToken])
+    expect(fixture.platform.profiles()).toMatchObject([{ auth: "bearer", orgId: "org-fake" }])
+    expect(bearerOf(/log\/async/)).toEqual([fixture.platform.tokenGrants()[0]?.accessToken])
   })
 
   it("browser: follows the authorization URL with a real request to a 127.0.0.1 callback, PKCE S256", async () => {
     let shown = ""
     const result = await login({
-      apiUrl: platform.url,
+      apiUrl: fixture.platform.url,
       showBrowser: async (url) => {
         shown = url
         const page = await fetch(url) // the "browser": follows the redirect to the loopback callback
@@ -100,25 +91,25 @@ describe("sign-in flows, end to end against the fake platform", () => {
     await expect(canConnect(Number(redirect.port))).resolves.toBe(false)
     expect(grants()).toEqual(["authorization_code"])
     await upload(await openSession())
-    expect(platform.profiles()).toMatchObject([{ auth: "bearer" }])
+    expect(fixture.platform.profiles()).toMatchObject([{ auth: "bearer" }])
   })
 
   it("browser: a denied sign-in, a failing showBrowser and a browser that never returns are AuthErrors", async () => {
-    platform.faults.denyAuthorization()
-    const denied = await login({ apiUrl: platform.url, showBrowser: (url) => void fetch(url) }).catch(
+    fixture.platform.faults.denyAuthorization()
+    const denied = await login({ apiUrl: fixture.platform.url, showBrowser: (url) => void fetch(url) }).catch(
       (e: unknown) => e,
     )
     expect(denied).toBeInstanceOf(AuthError)
     expect(String(denied)).toContain("access_denied")
     const broken = await login({
-      apiUrl: platform.url,
+      apiUrl: fixture.platform.url,
       showBrowser: () => {
         throw new Error("no display")
       },
     }).catch((e: unknown) => e)
     expect(broken).toMatchObject({ _tag: "AuthError", reason: "showBrowser failed: no display" })
     const never = await login({
-      apiUrl: platform.url,
+      apiUrl: fixture.platform.url,
       showBrowser: () => {},
       callbackTimeout: "100 millis",
     }).catch((e: unknown) => e)
@@ -128,13 +119,15 @@ describe("sign-in flows, end to end against the fake platform", () => {
 
   it("headless: the user opens the URL elsewhere and pastes the code the platform shows", async () => {
     const result = await login({
-      apiUrl: platform.url,
+      apiUrl: fixture.platform.url,
       getAuthCode: async (url) => `  ${await (await fetch(url)).text()}\n`,
     })
     expect(result.method).toBe("authorization_code")
-    expect(platform.requests("/oauth/authorize")[0]?.query.redirect_uri).toBe("urn:ietf:wg:oauth:2.0:oob")
+    expect(fixture.platform.requests("/oauth/authorize")[0]?.query.redirect_uri).toBe(
+      "urn:ietf:wg:oauth:2.0:oob",
+    )
     await upload(await openSession())
-    const wrong = await login({ apiUrl: platform.url, getAuthCode: () => "not-the-code" }).catch(
+    const wrong = await login({ apiUrl: fixture.platform.url, getAuthCode: () => "not-the-code" }).catch(
       (e: unknown) => e,
     )
     expect(wrong).toMatchObject({ _tag: "AuthError", status: 400 })
@@ -142,25 +135,25 @@ describe("sign-in flows, end to end against the fake platform", () => {
 
   it("loginWithToken: warns that it is deprecated, and the stored token works until it expires", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {})
-    await loginWithToken(platform.issueToken(), { apiUrl: platform.url, orgId: "org-fake" })
+    await loginWithToken(fixture.platform.issueToken(), { apiUrl: fixture.platform.url, orgId: "org-fake" })
     expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
       "sketchlog: loginWithToken() is deprecated: the token cannot be renewed when it expires; use login() instead",
     ])
     const session = await openSession()
     await upload(session)
-    platform.faults.expireTokens()
+    fixture.platform.faults.expireTokens()
     await expect(upload(session)).rejects.toMatchObject({ _tag: "AuthError" })
     await expect(upload(session)).rejects.toThrow("cannot be renewed")
   })
 
   it("logout: revokes the tokens on the platform and deletes the cache", async () => {
-    await login({ apiUrl: platform.url, getAuthCode: async (url) => (await fetch(url)).text() })
+    await login({ apiUrl: fixture.platform.url, getAuthCode: async (url) => (await fetch(url)).text() })
     const cached = JSON.parse(await readFile(cacheFile(), "utf8")) as {
       accessToken: string
       refreshToken: string
     }
     expect(await logout()).toEqual({ revoked: true, removed: true })
-    expect(platform.oauth.revoked()).toEqual([cached.refreshToken, cached.accessToken])
+    expect(fixture.platform.oauth.revoked()).toEqual([cached.refreshToken, cached.accessToken])
     await expect(readFile(cacheFile())).rejects.toThrow()
     expect(await logout()).toEqual({ revoked: false, removed: false })
     expect((await openSession()).kind).toBe("local")
@@ -174,11 +167,11 @@ describe("token renewal without restarting", () => {
     const events: SessionEvent[] = []
     const stop = Effect.runSync(session.service.follow((e) => Effect.sync(() => void events.push(e))))
     await upload(session)
-    platform.faults.expireTokens()
+    fixture.platform.faults.expireTokens()
     await upload(session)
     await Effect.runPromise(stop)
     expect(grants()).toEqual(["client_credentials", "client_credentials"])
-    const [first, second] = platform.tokenGrants().map((g) => g.accessToken)
+    const [first, second] = fixture.platform.tokenGrants().map((g) => g.accessToken)
     expect(bearerOf(/log\/async/)).toEqual([first, first, second])
     expect(events.filter((e) => e._tag === "TokenRefreshed")).toMatchObject([{ reason: "unauthorized" }])
     expect((JSON.parse(await readFile(cacheFile(), "utf8")) as { accessToken: string }).accessToken).toBe(
@@ -187,12 +180,12 @@ describe("token renewal without restarting", () => {
   })
 
   it("renews with the refresh token after a 401 (browser sign-in), once for many concurrent calls", async () => {
-    await login({ apiUrl: platform.url, getAuthCode: async (url) => (await fetch(url)).text() })
+    await login({ apiUrl: fixture.platform.url, getAuthCode: async (url) => (await fetch(url)).text() })
     const session = await openSession()
-    platform.faults.expireTokens()
+    fixture.platform.faults.expireTokens()
     await Promise.all(Array.from({ length: 10 }, (_, i) => upload(session, `d${i}`)))
     expect(grants()).toEqual(["authorization_code", "refresh_token"])
-    expect(platform.profiles()).toHaveLength(10)
+    expect(fixture.platform.profiles()).toHaveLength(10)
   })
 
   effectIt.effect("renews before expiry, by the session's clock (TestClock), before sending the call", () =>
@@ -217,10 +210,12 @@ describe("token renewal without restarting", () => {
       })
       yield* Effect.scoped(program).pipe(Effect.provide(Session.layer({ interactive: false })))
       // No call was refused: the renewal happened before the token expired.
-      expect(platform.requests(/log\/async/)).toHaveLength(3)
-      expect(platform.requests().filter((r) => r.path.startsWith("/v0/")).length).toBe(3)
+      expect(fixture.platform.requests(/log\/async/)).toHaveLength(3)
+      expect(fixture.platform.requests().filter((r) => r.path.startsWith("/v0/")).length).toBe(3)
     }).pipe(
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["WHYLOGS_CONFIG_PATH", sandbox.dir]]))),
+      Effect.withConfigProvider(
+        ConfigProvider.fromMap(new Map([["WHYLOGS_CONFIG_PATH", fixture.sandbox.dir]])),
+      ),
     ),
   )
 
@@ -242,7 +237,7 @@ describe("token reuse across processes", () => {
 
   /** Runs a second Node process (TypeScript through tsx) that opens a session and uploads once. */
   const uploadInAnotherProcess = async (datasetId: string) => {
-    const script = join(sandbox.dir, "child.mjs")
+    const script = join(fixture.sandbox.dir, "child.mjs")
     await writeFile(
       script,
       `const { init } = await import(${JSON.stringify(sessionModule)})
@@ -274,20 +269,22 @@ await session.close()
     await login(clientCredentials())
     const child = await uploadInAnotherProcess("from-child")
     expect(child.source).toBe("token cache")
-    expect(platform.profiles({ datasetId: "from-child" })).toMatchObject([{ id: child.id, auth: "bearer" }])
+    expect(fixture.platform.profiles({ datasetId: "from-child" })).toMatchObject([
+      { id: child.id, auth: "bearer" },
+    ])
     expect(grants()).toEqual(["client_credentials"]) // the child did not sign in again
 
     // This process holds the first token; the child renews after a 401 and caches the new one.
     const session = await openSession()
     await upload(session, "parent-1")
-    platform.faults.expireTokens()
+    fixture.platform.faults.expireTokens()
     await uploadInAnotherProcess("from-child-2")
     expect(grants()).toEqual(["client_credentials", "client_credentials"])
     // Our 401 makes us re-read the cache: we adopt the child's token instead of renewing again.
     await upload(session, "parent-2")
     expect(grants()).toEqual(["client_credentials", "client_credentials"])
-    const second = platform.tokenGrants()[1]?.accessToken
-    expect(bearerOf(/log\/async\/parent-2/)).toEqual([platform.tokenGrants()[0]?.accessToken, second])
+    const second = fixture.platform.tokenGrants()[1]?.accessToken
+    expect(bearerOf(/log\/async\/parent-2/)).toEqual([fixture.platform.tokenGrants()[0]?.accessToken, second])
   }, 30_000)
 })
 

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises"
-import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
+import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import {
   ConfigError,
   defaultInit,
@@ -11,18 +11,9 @@ import {
   SessionInitError,
 } from "../src/session/index.js"
 
-let platform: FakePlatform
-let sandbox: ConfigSandbox
-beforeAll(async () => {
-  platform = await FakePlatform.start()
-})
-afterAll(() => platform.close())
-beforeEach(async () => {
-  sandbox = await configSandbox()
-})
+const fixture = usePlatformSandbox()
 afterEach(async () => {
   await getCurrentSession()?.close()
-  await sandbox.restore()
   vi.restoreAllMocks()
 })
 
@@ -31,22 +22,25 @@ const upload = (session: SessionHandle) =>
 
 describe("init() and the current session", () => {
   it("reads WHYLABS_* from the process environment, over the config file", async () => {
-    await writeFile(sandbox.configFile, "[whylabs]\norg_id = org-file\ndefault_dataset_id = ds-file\n")
-    sandbox.setEnv({
-      WHYLABS_API_KEY: platform.apiKey,
-      WHYLABS_API_ENDPOINT: platform.url,
+    await writeFile(
+      fixture.sandbox.configFile,
+      "[whylabs]\norg_id = org-file\ndefault_dataset_id = ds-file\n",
+    )
+    fixture.sandbox.setEnv({
+      WHYLABS_API_KEY: fixture.platform.apiKey,
+      WHYLABS_API_ENDPOINT: fixture.platform.url,
       WHYLABS_DEFAULT_DATASET_ID: "ds-env",
     })
     const session = await init()
     expect([session.kind, session.orgId, session.defaultDatasetId]).toEqual(["whylabs", "org-fake", "ds-env"])
     expect(session.status().source).toBe("WHYLABS_API_KEY")
     await session.uploadProfile({ datasetTimestamp: 0, bytes: new Uint8Array([7]) })
-    expect(platform.profiles({ datasetId: "ds-env" })).toHaveLength(1)
+    expect(fixture.platform.profiles({ datasetId: "ds-env" })).toHaveLength(1)
   })
 
   it("is idempotent: a second init() returns the open session and ignores its options", async () => {
     const first = await init({ forceLocal: true })
-    const second = await init({ apiKey: platform.apiKey, apiEndpoint: platform.url })
+    const second = await init({ apiKey: fixture.platform.apiKey, apiEndpoint: fixture.platform.url })
     expect(second).toBe(first)
     expect(second.kind).toBe("local")
     expect(getCurrentSession()).toBe(first)
@@ -57,7 +51,11 @@ describe("init() and the current session", () => {
 
   it("re-resolves with reinit: true, closing the previous session", async () => {
     const first = await init({ forceLocal: true })
-    const second = await init({ reinit: true, apiKey: platform.apiKey, apiEndpoint: platform.url })
+    const second = await init({
+      reinit: true,
+      apiKey: fixture.platform.apiKey,
+      apiEndpoint: fixture.platform.url,
+    })
     expect(second).not.toBe(first)
     expect([first.closed, second.kind]).toEqual([true, "whylabs"])
     expect(getCurrentSession()).toBe(second)
@@ -70,13 +68,13 @@ describe("init() and the current session", () => {
     expect(failure).toBeInstanceOf(SessionInitError)
     expect((failure as SessionInitError).tried).toContain("local: allowLocal is false")
     expect(getCurrentSession()).toBeUndefined()
-    await writeFile(sandbox.configFile, "garbage\n")
+    await writeFile(fixture.sandbox.configFile, "garbage\n")
     const config = await init().catch((e: unknown) => e)
     expect(config).toBeInstanceOf(ConfigError)
     expect((config as ConfigError).message).toBe(
-      `${sandbox.configFile}:1: expected \`key = value\`, a [section] or a comment`,
+      `${fixture.sandbox.configFile}:1: expected \`key = value\`, a [section] or a comment`,
     )
-    await writeFile(sandbox.configFile, "")
+    await writeFile(fixture.sandbox.configFile, "")
     expect((await init()).kind).toBe("local")
   })
 
@@ -100,7 +98,10 @@ describe("defaultInit()", () => {
   // Runs first: the warning is once per process, so afterwards its absence would prove nothing.
   it("uses the configuration when there is one, without warning", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {})
-    sandbox.setEnv({ WHYLABS_API_KEY: platform.apiKey, WHYLABS_API_ENDPOINT: platform.url })
+    fixture.sandbox.setEnv({
+      WHYLABS_API_KEY: fixture.platform.apiKey,
+      WHYLABS_API_ENDPOINT: fixture.platform.url,
+    })
     expect((await defaultInit()).kind).toBe("whylabs")
     expect(warn).not.toHaveBeenCalled()
   })

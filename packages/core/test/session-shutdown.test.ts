@@ -3,23 +3,13 @@ import { writeFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
+import { describe, expect, it } from "vitest"
 
 const sessionModule = pathToFileURL(fileURLToPath(new URL("../src/session/index.ts", import.meta.url))).href
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 
-let platform: FakePlatform
-let sandbox: ConfigSandbox
-beforeAll(async () => {
-  platform = await FakePlatform.start()
-})
-afterAll(() => platform.close())
-beforeEach(async () => {
-  platform.reset()
-  sandbox = await configSandbox()
-})
-afterEach(() => sandbox.restore())
+const fixture = usePlatformSandbox()
 
 interface ChildReport {
   readonly uploads: number
@@ -35,12 +25,12 @@ interface ChildReport {
  * wait would end with "did not exit".
  */
 const runChild = async (body: string, limitMs = 15_000): Promise<ChildReport> => {
-  const script = join(sandbox.dir, "child.mjs")
+  const script = join(fixture.sandbox.dir, "child.mjs")
   await writeFile(
     script,
     `const { init, login } = await import(${JSON.stringify(sessionModule)})
-const platformUrl = ${JSON.stringify(platform.url)}
-const apiKey = ${JSON.stringify(platform.apiKey)}
+const platformUrl = ${JSON.stringify(fixture.platform.url)}
+const apiKey = ${JSON.stringify(fixture.platform.apiKey)}
 const report = { uploads: 0, failures: [], events: 0 }
 ${body}
 setImmediate(() => {
@@ -86,9 +76,9 @@ await session.uploadProfile({ datasetId: "child", datasetTimestamp: 9, bytes: ne
 
 describe("clean shutdown: no timer, server or socket outlives the session", () => {
   it("a process exits on its own after close(), with no TCP handle or timer left", async () => {
-    platform.faults
+    fixture.platform.faults
       .failNext(1, 503, "upload")
-      .hang(2, (r) => r.path.endsWith("/child") && platform.profiles().length >= 3)
+      .hang(2, (r) => r.path.endsWith("/child") && fixture.platform.profiles().length >= 3)
     const report = await runChild(
       `${work}
 await login({ apiUrl: platformUrl, showBrowser: async (url) => { await (await fetch(url)).text() } })
@@ -98,7 +88,7 @@ await session.close()`,
     expect(report.failures).toEqual(["TimeoutError"])
     expect(report.events).toBeGreaterThan(10)
     expect(report.resources.filter((r) => /TCP|Timeout|Timer|Immediate/.test(r))).toEqual([])
-    expect(platform.profiles({ datasetId: "child" })).toHaveLength(3)
+    expect(fixture.platform.profiles({ datasetId: "child" })).toHaveLength(3)
   }, 30_000)
 
   it("an idle session that is never closed does not keep the process alive either", async () => {
@@ -108,6 +98,6 @@ session.onProgress(() => { report.events += 1 })
 await session.uploadProfile({ datasetId: "idle", datasetTimestamp: 0, bytes: new Uint8Array(1) })
 report.uploads += 1`)
     expect(report.uploads).toBe(1)
-    expect(platform.profiles({ datasetId: "idle" })).toHaveLength(1)
+    expect(fixture.platform.profiles({ datasetId: "idle" })).toHaveLength(1)
   }, 30_000)
 })

@@ -1,8 +1,8 @@
 import { readFile, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
+import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
 import { Effect, Queue } from "effect"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "vitest"
 import {
   ConfigError,
   init,
@@ -17,20 +17,10 @@ import {
   UploadNotSupportedError,
 } from "../src/session/index.js"
 
-let platform: FakePlatform
-let sandbox: ConfigSandbox
+const fixture = usePlatformSandbox()
 const open: SessionHandle[] = []
-beforeAll(async () => {
-  platform = await FakePlatform.start()
-})
-afterAll(() => platform.close())
-beforeEach(async () => {
-  platform.reset()
-  sandbox = await configSandbox()
-})
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()))
-  await sandbox.restore()
 })
 
 const fast = { retry: { baseDelay: "1 millis", maxDelay: "5 millis" } } satisfies SessionOptions
@@ -38,8 +28,8 @@ const fast = { retry: { baseDelay: "1 millis", maxDelay: "5 millis" } } satisfie
 const whylabs = async (options: SessionOptions = {}) => {
   const session = await init({
     reinit: true,
-    apiKey: platform.apiKey,
-    apiEndpoint: platform.url,
+    apiKey: fixture.platform.apiKey,
+    apiEndpoint: fixture.platform.url,
     ...fast,
     ...options,
   })
@@ -58,7 +48,7 @@ describe("uploads of a whylabs session", () => {
       segmentTags: [{ key: "whylogs.tag.route", value: "/predict" }],
       bytes: bytes(1, 2, 3),
     })
-    const [stored] = platform.profiles()
+    const [stored] = fixture.platform.profiles()
     expect(receipt).toEqual({
       uploadKey: "upload-1",
       upload: "profile",
@@ -88,7 +78,7 @@ describe("uploads of a whylabs session", () => {
       bytes: bytes(4),
     })
     expect(receipt.upload).toBe("reference")
-    expect(platform.profiles({ kind: "reference" })).toMatchObject([
+    expect(fixture.platform.profiles({ kind: "reference" })).toMatchObject([
       { alias: "training", datasetTimestamp: 5 },
     ])
   })
@@ -96,7 +86,7 @@ describe("uploads of a whylabs session", () => {
   it("falls back to the default dataset, and refuses an upload that names none", async () => {
     const withDefault = await whylabs({ defaultDatasetId: "ds-default" })
     await withDefault.uploadProfile({ datasetTimestamp: 0, bytes: bytes(1) })
-    expect(platform.profiles({ datasetId: "ds-default" })).toHaveLength(1)
+    expect(fixture.platform.profiles({ datasetId: "ds-default" })).toHaveLength(1)
     const without = await whylabs()
     await expect(without.uploadProfile({ datasetTimestamp: 0, bytes: bytes(1) })).rejects.toBeInstanceOf(
       ConfigError,
@@ -105,7 +95,7 @@ describe("uploads of a whylabs session", () => {
 
   it("retries with the session's policy, which each upload can override", async () => {
     const strict = await whylabs({ retry: { maxRetries: 0 } })
-    platform.faults.failNext(2, 503, "api")
+    fixture.platform.faults.failNext(2, 503, "api")
     await expect(
       strict.uploadProfile({ datasetId: "d", datasetTimestamp: 0, bytes: bytes(1) }),
     ).rejects.toMatchObject({
@@ -122,23 +112,23 @@ describe("uploads of a whylabs session", () => {
 
   it("keeps at most maxConcurrency platform calls in flight under 100 parallel uploads", async () => {
     const session = await whylabs({ maxConcurrency: 3 })
-    platform.faults.delay(10)
+    fixture.platform.faults.delay(10)
     const receipts = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         session.uploadProfile({ datasetId: "d", datasetTimestamp: i, bytes: bytes(i) }),
       ),
     )
     expect(new Set(receipts.map((r) => r.id)).size).toBe(100)
-    expect(platform.profiles()).toHaveLength(100)
-    expect(platform.stats().maxInFlight).toBeLessThanOrEqual(3)
-    expect(platform.stats().maxInFlight).toBeGreaterThanOrEqual(2)
+    expect(fixture.platform.profiles()).toHaveLength(100)
+    expect(fixture.platform.stats().maxInFlight).toBeLessThanOrEqual(3)
+    expect(fixture.platform.stats().maxInFlight).toBeGreaterThanOrEqual(2)
   })
 
   it("interrupts an upload still running when the session closes, rejecting it with SessionClosedError", async () => {
     const session = await whylabs()
-    platform.faults.hang(1, "api")
+    fixture.platform.faults.hang(1, "api")
     const pending = session.uploadProfile({ datasetId: "d", datasetTimestamp: 0, bytes: bytes(1) })
-    await platform.waitForRequests(1)
+    await fixture.platform.waitForRequests(1)
     await session.close()
     await expect(pending).rejects.toBeInstanceOf(SessionClosedError)
     await expect(
@@ -152,42 +142,42 @@ describe("anonymous and local sessions", () => {
     const first = await init({
       reinit: true,
       allowAnonymous: true,
-      apiEndpoint: platform.url,
+      apiEndpoint: fixture.platform.url,
       interactive: false,
     })
     open.push(first)
     expect(first.status().credentials).toEqual({ type: "anonymous", sessionId: undefined })
-    expect(platform.requests()).toHaveLength(0) // nothing is sent before the first upload
+    expect(fixture.platform.requests()).toHaveLength(0) // nothing is sent before the first upload
     const receipts = await Promise.all(
       [1, 2, 3].map((i) => first.uploadProfile({ datasetId: "d", datasetTimestamp: i, bytes: bytes(i) })),
     )
-    expect(platform.requests("/v0/sessions")).toHaveLength(1)
-    const [sessionId] = platform.anonymousSessions()
+    expect(fixture.platform.requests("/v0/sessions")).toHaveLength(1)
+    const [sessionId] = fixture.platform.anonymousSessions()
     expect(receipts[0]?.observatoryUrl).toContain(sessionId)
-    expect(platform.profiles({ kind: "anonymous" }).map((p) => p.sessionId)).toEqual([
+    expect(fixture.platform.profiles({ kind: "anonymous" }).map((p) => p.sessionId)).toEqual([
       sessionId,
       sessionId,
       sessionId,
     ])
-    const config = await readFile(sandbox.configFile, "utf8")
+    const config = await readFile(fixture.sandbox.configFile, "utf8")
     expect(config).toContain(`session_id = ${sessionId}`)
     expect(config).toMatch(/user_guid = [0-9a-f-]{36}/)
-    expect((await stat(sandbox.configFile)).mode & 0o777).toBe(0o600)
+    expect((await stat(fixture.sandbox.configFile)).mode & 0o777).toBe(0o600)
 
     const second = await init({
       reinit: true,
       allowAnonymous: true,
-      apiEndpoint: platform.url,
+      apiEndpoint: fixture.platform.url,
       interactive: false,
     })
     open.push(second)
-    expect(second.status()).toMatchObject({ source: `${sandbox.configFile} session_id` })
+    expect(second.status()).toMatchObject({ source: `${fixture.sandbox.configFile} session_id` })
     await second.uploadProfile({ datasetId: "d", datasetTimestamp: 9, bytes: bytes(9) })
-    expect(platform.requests("/v0/sessions")).toHaveLength(1)
+    expect(fixture.platform.requests("/v0/sessions")).toHaveLength(1)
   })
 
   it("refuses segmented and reference profiles in an anonymous session, before any call", async () => {
-    const session = await init({ reinit: true, kind: "anonymous", apiEndpoint: platform.url })
+    const session = await init({ reinit: true, kind: "anonymous", apiEndpoint: fixture.platform.url })
     open.push(session)
     const segmented = session.uploadProfile({
       datasetId: "d",
@@ -200,7 +190,7 @@ describe("anonymous and local sessions", () => {
     await expect(
       session.uploadReferenceProfile({ datasetId: "d", alias: "a", bytes: bytes(1) }),
     ).rejects.toBeInstanceOf(UploadNotSupportedError)
-    expect(platform.requests()).toHaveLength(0)
+    expect(fixture.platform.requests()).toHaveLength(0)
   })
 
   it("uploads nothing from a local session", async () => {
@@ -220,7 +210,7 @@ describe("session events", () => {
     const session = await whylabs()
     const seen: UploadEvent[] = []
     const unsubscribe = session.onProgress((event) => seen.push(event))
-    platform.faults.failNext(1, 503, "upload")
+    fixture.platform.faults.failNext(1, 503, "upload")
     await session.uploadProfile({ datasetId: "d", datasetTimestamp: 0, bytes: new Uint8Array(70_000) })
     await unsubscribe()
     expect(seen.map((e) => e._tag)).toEqual([
@@ -244,11 +234,11 @@ describe("session events", () => {
 
   it("writes events as JSON lines at verbosity 0, 1 and 2, in a 0600 file, flushed on close", async () => {
     const session = await whylabs({ retry: { maxRetries: 0 } })
-    const paths = [0, 1, 2].map((v) => join(sandbox.dir, `events-${v}.jsonl`))
+    const paths = [0, 1, 2].map((v) => join(fixture.sandbox.dir, `events-${v}.jsonl`))
     for (const [verbosity, path] of paths.entries())
       await session.logEventsToFile(path, verbosity as 0 | 1 | 2)
     await session.uploadProfile({ datasetId: "d", datasetTimestamp: 0, bytes: bytes(1) })
-    platform.faults.failNext(1, 500, "api")
+    fixture.platform.faults.failNext(1, 500, "api")
     await session
       .uploadProfile({ datasetId: "d", datasetTimestamp: 0, bytes: bytes(1) })
       .catch(() => undefined)
@@ -293,14 +283,14 @@ describe("session events", () => {
 
   it("stops an event log on request, and reports a file it cannot open as SessionFileError", async () => {
     const session = await whylabs()
-    const path = join(sandbox.dir, "events.jsonl")
+    const path = join(fixture.sandbox.dir, "events.jsonl")
     const stop = await session.logEventsToFile(path)
     session.publish(new RowsDropped({ datasetId: "d", count: 1, reason: "r" }))
     await stop()
     session.publish(new RowsDropped({ datasetId: "d", count: 2, reason: "r" }))
     expect((await readFile(path, "utf8")).trim().split("\n")).toHaveLength(1)
-    await writeFile(join(sandbox.dir, "file"), "")
-    await expect(session.logEventsToFile(join(sandbox.dir, "file", "below"))).rejects.toMatchObject({
+    await writeFile(join(fixture.sandbox.dir, "file"), "")
+    await expect(session.logEventsToFile(join(fixture.sandbox.dir, "file", "below"))).rejects.toMatchObject({
       _tag: "SessionFileError",
     })
   })
@@ -309,7 +299,7 @@ describe("session events", () => {
 describe("subscriptions that outlive the session", () => {
   it("stopping an event log or a progress callback after the session closed resolves: the close already stopped it", async () => {
     const session = await whylabs()
-    const path = join(sandbox.dir, "late.jsonl")
+    const path = join(fixture.sandbox.dir, "late.jsonl")
     const stopLog = await session.logEventsToFile(path)
     const stopProgress = session.onProgress(() => undefined)
     session.publish(new RowsDropped({ datasetId: "d", count: 1, reason: "r" }))
@@ -322,7 +312,7 @@ describe("subscriptions that outlive the session", () => {
 
 describe("the Effect face", () => {
   it("Session.layerTest binds to the fake platform and ignores the process environment", async () => {
-    sandbox.setEnv({ WHYLABS_API_KEY: "garbage", WHYLABS_DEFAULT_DATASET_ID: "from-env" })
+    fixture.sandbox.setEnv({ WHYLABS_API_KEY: "garbage", WHYLABS_DEFAULT_DATASET_ID: "from-env" })
     const program = Effect.gen(function* () {
       const session = yield* Session
       const events = yield* session.subscribe
@@ -331,12 +321,12 @@ describe("the Effect face", () => {
       return { receipt, first, status: yield* session.status }
     })
     const { receipt, first, status } = await Effect.runPromise(
-      Effect.scoped(program).pipe(Effect.provide(Session.layerTest({ platform }))),
+      Effect.scoped(program).pipe(Effect.provide(Session.layerTest({ platform: fixture.platform }))),
     )
     expect(receipt.datasetId).toBe("fx")
     expect((first as SessionEvent)._tag).toBe("UploadStarted")
     expect([status.kind, status.defaultDatasetId]).toEqual(["whylabs", undefined])
-    expect(platform.profiles({ datasetId: "fx" })).toHaveLength(1)
+    expect(fixture.platform.profiles({ datasetId: "fx" })).toHaveLength(1)
   })
 
   it("Session.layerLocal and Session.layerTest() without a platform are local", async () => {
