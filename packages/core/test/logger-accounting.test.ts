@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
+import { uniforms } from "@sketchlog/test-fixtures"
 import { Effect, Either, Fiber, Queue, TestClock } from "effect"
 import { afterEach, beforeEach } from "vitest"
 import {
@@ -14,18 +15,6 @@ import {
   type SessionEvent,
 } from "../src/index.js"
 import { MemoryWriter } from "../src/testing.js"
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-const random = (seed: number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const T0 = Date.UTC(2024, 0, 1)
 const HOUR = 3_600_000
@@ -43,7 +32,7 @@ const HOURS = 6
  * a random timestamp (one `log` call each), each row with the counted column `x` and a segment column.
  */
 const plan = (n: number, datasets: number, seed: number): Planned[] => {
-  const next = random(seed)
+  const next = uniforms(seed)
   const out: Planned[] = []
   while (out.length < n) {
     const datasetId = `ds-${Math.floor(next() * datasets)}`

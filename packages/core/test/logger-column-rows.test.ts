@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { createRollingLogger, type LoggerMode } from "../src/index.js"
+import { type CreateRollingLoggerOptions, createRollingLogger, type LoggerMode } from "../src/index.js"
 import type { ColumnRows } from "../src/logger/internal/Mail.js"
 import { MemoryWriter } from "../src/testing.js"
 
@@ -24,18 +24,24 @@ const batch = (route: string, method: string, count: number, timestamp = T0): Co
 
 const modes: ReadonlyArray<LoggerMode> = ["in-thread", "worker"]
 
+/** A logger of dataset `api` that writes only to memory and only on close (no schedule, outbox or exit hook). */
+const memoryLogger = (mode: LoggerMode, options: CreateRollingLoggerOptions) => {
+  const memory = new MemoryWriter()
+  const logger = createRollingLogger({
+    datasetId: "api",
+    mode,
+    writers: [memory],
+    writeSchedule: null,
+    outboxDir: false,
+    closeOnExit: false,
+    ...options,
+  })
+  return { memory, logger }
+}
+
 describe.each(modes)("rows logged by column (%s)", (mode) => {
   it("land in the profile of their dataset, bucket and segment, every cell counted once", async () => {
-    const memory = new MemoryWriter()
-    const logger = createRollingLogger({
-      datasetId: "api",
-      mode,
-      writers: [memory],
-      writeSchedule: null,
-      outboxDir: false,
-      closeOnExit: false,
-      segmentOn: ["http.route", "http.method"],
-    })
+    const { memory, logger } = memoryLogger(mode, { segmentOn: ["http.route", "http.method"] })
     void logger.logColumnRows(batch("/a", "GET", 300))
     void logger.logColumnRows(batch("/a", "POST", 40))
     void logger.logColumnRows(batch("/a", "GET", 60, T0 + 3_600_000))
@@ -53,16 +59,7 @@ describe.each(modes)("rows logged by column (%s)", (mode) => {
   })
 
   it("in a dataset segmented on other columns: one value per segment column is taken, mixed ones are refused and counted", async () => {
-    const memory = new MemoryWriter()
-    const logger = createRollingLogger({
-      datasetId: "api",
-      mode,
-      writers: [memory],
-      writeSchedule: null,
-      outboxDir: false,
-      closeOnExit: false,
-      segmentOn: ["http.method"],
-    })
+    const { memory, logger } = memoryLogger(mode, { segmentOn: ["http.method"] })
     void logger.logColumnRows(batch("/a", "GET", 10))
     const mixed = batch("/a", "GET", 10)
     void logger.logColumnRows({
@@ -75,14 +72,7 @@ describe.each(modes)("rows logged by column (%s)", (mode) => {
   })
 
   it("in drop mode a batch that does not fit is dropped whole and counted", async () => {
-    const memory = new MemoryWriter()
-    const logger = createRollingLogger({
-      datasetId: "api",
-      mode,
-      writers: [memory],
-      writeSchedule: null,
-      outboxDir: false,
-      closeOnExit: false,
+    const { memory, logger } = memoryLogger(mode, {
       overflow: "drop",
       queueCapacity: 100,
       segmentOn: ["http.route", "http.method"],
