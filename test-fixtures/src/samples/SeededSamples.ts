@@ -2,18 +2,13 @@
  * Seeded samples for tests and benchmarks: the same numbers on every run and machine, so a drift
  * verdict or a measured error does not change between runs.
  */
+import { seededRandom } from "@sketchlog/loan-model"
 
-/** mulberry32: a small seeded generator of uniforms in [0, 1). */
-export const uniforms = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/**
+ * mulberry32: a small seeded generator of uniforms in [0, 1). The loan model's `seededRandom`, the one
+ * generator the demos' traffic and the tests draw from.
+ */
+export const uniforms = (seed: number): (() => number) => seededRandom(seed)
 
 /** `count` draws from N(mean, sd²) by Box–Muller. */
 export const normals = (seed: number, count: number, mean = 0, sd = 1): number[] => {
