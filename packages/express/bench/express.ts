@@ -20,10 +20,9 @@ import {
   askServer,
   type BenchServer,
   benchApplication,
-  inRoundOrder,
   median,
   pinToCpu,
-  runOnly,
+  runRounds,
   type ServerSaturation,
   saturateServer,
   startBenchServer,
@@ -231,29 +230,21 @@ const main = async () => {
     for (const server of servers) {
       for (const route of routeNames) await load(server, route, 2, connections)
     }
-    const samples = new Map<string, Array<Sample>>()
-    const rated = new Map<string, Array<RateSample>>()
-    for (let round = 0; round < rounds; round++) {
-      for (const route of routeNames) {
-        for (const server of inRoundOrder(servers, round)) {
-          runOnly(servers, server)
-          const sample = await load(server, route, seconds, connections)
-          const key = `${server.variant}|${route}`
-          samples.set(key, [...(samples.get(key) ?? []), sample])
-          if (rateSeconds > 0)
-            rated.set(key, [...(rated.get(key) ?? []), await fixedRate(server, route, rate, rateSeconds)])
-          process.stderr.write(".")
-        }
-      }
-    }
-    process.stderr.write("\n")
+    const measured = await runRounds(servers, routeNames, rounds, async (server, route) => ({
+      saturation: await load(server, route, seconds, connections),
+      rate: rateSeconds > 0 ? await fixedRate(server, route, rate, rateSeconds) : undefined,
+    }))
+    const samples = (key: `${Variant}|${RouteName}`): Array<Sample> =>
+      measured.get(key)!.map((m) => m.saturation)
+    const rated = (key: `${Variant}|${RouteName}`): Array<RateSample> =>
+      measured.get(key)!.map((m) => m.rate!)
     const rows: Array<Record<string, string>> = []
     for (const route of routeNames) {
-      const bare = samples.get(`bare|${route}`)!
+      const bare = samples(`bare|${route}`)
       const bareRps = median(bare.map((s) => s.rps))
       const bareCpu = median(bare.map((s) => s.cpuPerRequest))
       for (const variant of variants) {
-        const s = samples.get(`${variant}|${route}`)!
+        const s = samples(`${variant}|${route}`)
         const rps = median(s.map((x) => x.rps))
         const p99 = median(s.map((x) => x.p99))
         rows.push({
@@ -275,10 +266,10 @@ const main = async () => {
     if (rateSeconds <= 0) return
     const latency: Array<Record<string, string>> = []
     for (const route of routeNames) {
-      const bareP99 = median(rated.get(`bare|${route}`)!.map((x) => x.p99))
-      const bareLoop = median(rated.get(`bare|${route}`)!.map((x) => x.loopP99))
+      const bareP99 = median(rated(`bare|${route}`).map((x) => x.p99))
+      const bareLoop = median(rated(`bare|${route}`).map((x) => x.loopP99))
       for (const variant of variants) {
-        const r = rated.get(`${variant}|${route}`)!
+        const r = rated(`${variant}|${route}`)
         const p99 = median(r.map((x) => x.p99))
         latency.push({
           route,

@@ -14,10 +14,10 @@ import type { INestApplication } from "@nestjs/common"
 import {
   type BenchServer,
   benchApplication,
-  inRoundOrder,
   median,
   pinToCpu,
   runOnly,
+  runRounds,
   type ServerSaturation,
   saturateServer,
   startBenchServer,
@@ -125,19 +125,9 @@ const main = async () => {
       runOnly(servers, server)
       for (const route of routeNames) await load(server, route, 1, connections)
     }
-    const samples = new Map<string, Array<Sample>>()
-    for (let round = 0; round < rounds; round++) {
-      for (const route of routeNames) {
-        for (const server of inRoundOrder(servers, round)) {
-          runOnly(servers, server)
-          const sample = await load(server, route, seconds, connections)
-          const key = `${server.variant}|${route}`
-          samples.set(key, [...(samples.get(key) ?? []), sample])
-          process.stderr.write(".")
-        }
-      }
-    }
-    process.stderr.write("\n")
+    const samples = await runRounds(servers, routeNames, rounds, (server, route) =>
+      load(server, route, seconds, connections),
+    )
     const rows: Array<Record<string, string>> = []
     for (const route of routeNames) {
       const bare = samples.get(`bare|${route}`)!

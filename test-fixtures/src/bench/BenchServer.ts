@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process"
 import { spawnNode } from "./CpuPinning.js"
+import { inRoundOrder } from "./Rounds.js"
 import { type BenchRequest, type Saturation, saturate } from "./Saturation.js"
 
 /**
@@ -84,4 +85,31 @@ export const stopBenchServers = async (servers: ReadonlyArray<BenchServer<string
   for (const server of servers) server.child.kill("SIGCONT")
   for (const server of servers) server.child.send("stop")
   await Promise.all(servers.map((s) => new Promise((resolve) => s.child.once("exit", resolve))))
+}
+
+/**
+ * Measures every route on every server, `rounds` times: route by route, the servers in round order
+ * (`inRoundOrder`), each alone (`runOnly`) while `measure` runs, with a dot on stderr per measurement.
+ * Returns the measurements by `variant|route`, in round order.
+ */
+export const runRounds = async <V extends string, R extends string, S>(
+  servers: ReadonlyArray<BenchServer<V>>,
+  routes: ReadonlyArray<R>,
+  rounds: number,
+  measure: (server: BenchServer<V>, route: R) => Promise<S>,
+): Promise<Map<`${V}|${R}`, Array<S>>> => {
+  const samples = new Map<`${V}|${R}`, Array<S>>()
+  for (let round = 0; round < rounds; round++) {
+    for (const route of routes) {
+      for (const server of inRoundOrder(servers, round)) {
+        runOnly(servers, server)
+        const sample = await measure(server, route)
+        const key = `${server.variant}|${route}` as const
+        samples.set(key, [...(samples.get(key) ?? []), sample])
+        process.stderr.write(".")
+      }
+    }
+  }
+  process.stderr.write("\n")
+  return samples
 }

@@ -8,6 +8,7 @@ export {
   askServer,
   type BenchServer,
   runOnly,
+  runRounds,
   type ServerSaturation,
   saturateServer,
   startBenchServer,
