@@ -1,9 +1,6 @@
-import { spawn } from "node:child_process"
 import { readFile, stat, writeFile } from "node:fs/promises"
-import { createRequire } from "node:module"
 import { connect } from "node:net"
 import { join } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodePath from "@effect/platform-node/NodePath"
@@ -23,6 +20,7 @@ import {
   type SessionHandle,
   TOKEN_CACHE_FILE,
 } from "../src/session/index.js"
+import { runTsxChild, sessionModuleUrl } from "./tsxChild.js"
 
 const fixture = usePlatformSandbox()
 const open: SessionHandle[] = []
@@ -232,37 +230,19 @@ describe("token renewal without restarting", () => {
 })
 
 describe("token reuse across processes", () => {
-  const sessionModule = pathToFileURL(fileURLToPath(new URL("../src/session/index.ts", import.meta.url))).href
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
-
   /** Runs a second Node process (TypeScript through tsx) that opens a session and uploads once. */
   const uploadInAnotherProcess = async (datasetId: string) => {
     const script = join(fixture.sandbox.dir, "child.mjs")
     await writeFile(
       script,
-      `const { init } = await import(${JSON.stringify(sessionModule)})
+      `const { init } = await import(${JSON.stringify(sessionModuleUrl)})
 const session = await init({ interactive: false })
 const receipt = await session.uploadProfile({ datasetId: ${JSON.stringify(datasetId)}, datasetTimestamp: 1, bytes: new Uint8Array([1, 2]) })
 console.log(JSON.stringify({ source: session.status().source, id: receipt.id }))
 await session.close()
 `,
     )
-    return new Promise<{ source: string; id: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", tsx, script], { env: process.env, stdio: "pipe" })
-      let out = ""
-      let err = ""
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString()
-      })
-      child.stderr.on("data", (d: Buffer) => {
-        err += d.toString()
-      })
-      child.on("exit", (code) =>
-        code === 0
-          ? resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}"))
-          : reject(new Error(`child: ${err}`)),
-      )
-    })
+    return runTsxChild<{ source: string; id: string }>(script)
   }
 
   it("a second process reuses the cached token, and a renewal by one is adopted by the other", async () => {

@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process"
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
-import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { DatasetProfileView } from "../src/index.js"
+import { runTsxChild } from "./tsxChild.js"
 
 const child = fileURLToPath(new URL("./fixtures/logger-child.ts", import.meta.url))
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 
 interface ChildReport {
   readonly rows: {
@@ -40,37 +38,21 @@ const runChild = (
   dir: string,
   config: Record<string, unknown>,
   options: { readonly signalAfterRows?: number; readonly limitMs?: number } = {},
-): Promise<ChildReport> =>
-  new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ["--conditions=@sketchlog/source", "--import", tsx, child, JSON.stringify({ dir, ...config })],
-      { stdio: "pipe", env: process.env },
-    )
-    let out = ""
-    let err = ""
-    let signalled = false
-    proc.stdout.on("data", (d: Buffer) => {
-      out += d.toString()
+): Promise<ChildReport> => {
+  let signalled = false
+  return runTsxChild<ChildReport>(child, {
+    nodeFlags: ["--conditions=@sketchlog/source"],
+    args: [JSON.stringify({ dir, ...config })],
+    limitMs: options.limitMs ?? 40_000,
+    onStdout: (out, proc) => {
       if (options.signalAfterRows !== undefined && !signalled && out.includes('"ready":true')) {
         signalled = true
         // Let it log under load for a moment, then ask it to stop.
         setTimeout(() => proc.kill("SIGTERM"), 400)
       }
-    })
-    proc.stderr.on("data", (d: Buffer) => {
-      err += d.toString()
-    })
-    const limit = setTimeout(() => {
-      proc.kill("SIGKILL")
-      reject(new Error(`the child did not exit on its own; it printed ${out} ${err}`))
-    }, options.limitMs ?? 40_000)
-    proc.on("exit", (code) => {
-      clearTimeout(limit)
-      if (code !== 0) reject(new Error(`the child exited with ${code}: ${err}`))
-      else resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}") as ChildReport)
-    })
+    },
   })
+}
 
 /** Σ counts/n of column `i` over every profile file the child wrote. */
 const rowsOnDisk = async (dir: string): Promise<number> => {

@@ -1,13 +1,8 @@
-import { spawn } from "node:child_process"
 import { writeFile } from "node:fs/promises"
-import { createRequire } from "node:module"
 import { join } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
 import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
 import { describe, expect, it } from "vitest"
-
-const sessionModule = pathToFileURL(fileURLToPath(new URL("../src/session/index.ts", import.meta.url))).href
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
+import { runTsxChild, sessionModuleUrl } from "./tsxChild.js"
 
 const fixture = usePlatformSandbox()
 
@@ -28,7 +23,7 @@ const runChild = async (body: string, limitMs = 15_000): Promise<ChildReport> =>
   const script = join(fixture.sandbox.dir, "child.mjs")
   await writeFile(
     script,
-    `const { init, login } = await import(${JSON.stringify(sessionModule)})
+    `const { init, login } = await import(${JSON.stringify(sessionModuleUrl)})
 const platformUrl = ${JSON.stringify(fixture.platform.url)}
 const apiKey = ${JSON.stringify(fixture.platform.apiKey)}
 const report = { uploads: 0, failures: [], events: 0 }
@@ -39,26 +34,7 @@ setImmediate(() => {
 })
 `,
   )
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", tsx, script], { env: process.env, stdio: "pipe" })
-    let out = ""
-    let err = ""
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString()
-    })
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString()
-    })
-    const limit = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`the child did not exit on its own within ${limitMs} ms; it printed ${out}`))
-    }, limitMs)
-    child.on("exit", (code) => {
-      clearTimeout(limit)
-      if (code !== 0) reject(new Error(`child exited with ${code}: ${err}`))
-      else resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}") as ChildReport)
-    })
-  })
+  return runTsxChild<ChildReport>(script, { limitMs })
 }
 
 const work = `
