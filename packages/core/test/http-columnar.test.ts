@@ -3,25 +3,12 @@ import { describe, expect, it } from "vitest"
 import { createColumnarHttpRowMapper, createHttpRowMapper } from "../src/http/HttpRowMapper.js"
 import { ColumnRowsBuilder } from "../src/http/internal/ColumnRowsBuilder.js"
 import { DatasetProfile, type HttpExchange, type HttpRowOptions } from "../src/index.js"
+import { withSeededMathRandom } from "./seededMathRandom.js"
 
 const T0 = Date.UTC(2024, 0, 1)
 
 /** Runs `f` with Math.random (the KLL coin's seed) replaced by a fixed sequence. */
-const seeded = <A>(f: () => A): A => {
-  const random = Math.random
-  let seed = 0x1234567
-  Math.random = () => {
-    seed ^= seed << 13
-    seed ^= seed >>> 17
-    seed ^= seed << 5
-    return (seed >>> 0) / 2 ** 32
-  }
-  try {
-    return f()
-  } finally {
-    Math.random = random
-  }
-}
+const seeded = <A>(f: () => A): A => withSeededMathRandom(0x1234567, f)
 
 /**
  * The profiles, by segment key, of `exchanges` mapped row by row and tracked with `track`, against

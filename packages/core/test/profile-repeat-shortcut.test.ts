@@ -2,6 +2,7 @@ import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import { DatasetProfile } from "../src/index.js"
 import { setRepeatShortcuts } from "../src/profile/internal/ColumnTracker.js"
+import { withSeededMathRandom } from "./seededMathRandom.js"
 
 const T0 = Date.UTC(2024, 0, 1)
 
@@ -12,22 +13,14 @@ const bytesOf = (
   schema?: Record<string, "integral" | "fractional" | "string" | "any">,
 ): Uint8Array => {
   setRepeatShortcuts(shortcut)
-  // KLL compaction flips a coin seeded from Math.random: the same seed for both paths makes the
-  // two profiles comparable byte for byte.
-  const random = Math.random
-  let seed = 0x2545f491
-  Math.random = () => {
-    seed ^= seed << 13
-    seed ^= seed >>> 17
-    seed ^= seed << 5
-    return (seed >>> 0) / 2 ** 32
-  }
   try {
-    const profile = new DatasetProfile({ datasetTimestamp: T0, creationTimestamp: T0, schema })
-    profile.trackColumns(columns)
-    return profile.view().serialize()
+    // The same seed of the KLL coin for both paths makes the two profiles comparable byte for byte.
+    return withSeededMathRandom(0x2545f491, () => {
+      const profile = new DatasetProfile({ datasetTimestamp: T0, creationTimestamp: T0, schema })
+      profile.trackColumns(columns)
+      return profile.view().serialize()
+    })
   } finally {
-    Math.random = random
     setRepeatShortcuts(true)
   }
 }
