@@ -21,16 +21,13 @@ const expectNoSecret = (result: CliResult, ...secrets: string[]) => {
   }
 }
 const configText = () => readFile(fixture.sandbox.configFile, "utf8").catch(() => "")
+/** `sketchlog login --api-key` with the fake platform's key and endpoint. */
+const signIn = () =>
+  runCli(["login", "--api-key", fixture.platform.apiKey, "--endpoint", fixture.platform.url])
 
 describe("sketchlog login --api-key", () => {
   it("checks the key with the platform, stores it in whylogs' config.ini, and never prints the secret", async () => {
-    const result = await runCli([
-      "login",
-      "--api-key",
-      fixture.platform.apiKey,
-      "--endpoint",
-      fixture.platform.url,
-    ])
+    const result = await signIn()
     expect(result.code).toBe(0)
     expect(result.stdout.trim()).toBe(
       `Signed in to ${fixture.platform.url} with API key ${keyIdOf(fixture.platform.apiKey)} (org-fake). Saved in ${fixture.sandbox.configFile}.`,
@@ -161,10 +158,7 @@ describe("sketchlog whoami and logout", () => {
     expect(before.code).toBe(4)
     expect(before.stdout).toBe("")
     expect(before.stderr).toContain("not signed in")
-    expect(
-      (await runCli(["login", "--api-key", fixture.platform.apiKey, "--endpoint", fixture.platform.url]))
-        .code,
-    ).toBe(0)
+    expect((await signIn()).code).toBe(0)
     const signedIn = await runCli(["whoami"])
     expect(signedIn.code).toBe(0)
     expect(signedIn.stdout).toMatch(/^from +.*config\.ini:\d+$/m)
@@ -250,13 +244,7 @@ describe("sketchlog login with a browser or headless", () => {
   it("login --api-key replaces an earlier browser sign-in, which would otherwise take precedence", async () => {
     expect((await headlessLogin()).code).toBe(0)
     expect(existsSync(join(fixture.sandbox.dir, TOKEN_CACHE_FILE))).toBe(true)
-    const result = await runCli([
-      "login",
-      "--api-key",
-      fixture.platform.apiKey,
-      "--endpoint",
-      fixture.platform.url,
-    ])
+    const result = await signIn()
     expect(result.code).toBe(0)
     expect(result.stderr).toContain("Removed the earlier sign-in token")
     expect(existsSync(join(fixture.sandbox.dir, TOKEN_CACHE_FILE))).toBe(false)
