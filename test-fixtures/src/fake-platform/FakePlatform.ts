@@ -15,16 +15,8 @@ import type {
   TokenGrant,
 } from "./types.js"
 
-interface PendingUpload {
-  readonly id: string
-  readonly kind: FakeUploadKind
-  readonly orgId: string | undefined
-  readonly datasetId: string
-  readonly datasetTimestamp: number | undefined
-  readonly segmentTags: ReadonlyArray<FakeSegmentTag>
-  readonly alias: string | undefined
-  readonly sessionId: string | undefined
-  readonly auth: FakeAuthKind
+/** An announced upload waiting for its bytes: the profile it becomes, but for what the PUT brings. */
+interface PendingUpload extends Omit<ReceivedProfile, "bytes" | "contentType" | "receivedAt"> {
   readonly signature: string
 }
 
