@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import { FrequentStringsSketch } from "@sketchlog/sketches"
-import { uniforms } from "@sketchlog/test-fixtures"
+import { uniforms, zipfRanks } from "@sketchlog/test-fixtures"
 import { type ComparisonRow, fmt, printComparison } from "./internal/ComparisonTable.js"
 import { bestOf } from "./internal/Timing.js"
 
@@ -39,21 +39,9 @@ const vocabulary = (random: () => number): Array<string> => {
  * from parsing each request), so neither contender compares by pointer or reuses a cached hash.
  */
 const zipfStream = (words: ReadonlyArray<string>, random: () => number): Array<string> => {
-  const cdf = new Float64Array(words.length)
-  let acc = 0
-  for (let i = 0; i < words.length; i++) cdf[i] = acc += 1 / (i + 1) ** ZIPF_EXPONENT
+  const rank = zipfRanks(words.length, ZIPF_EXPONENT)
   const out = new Array<string>(N)
-  for (let j = 0; j < N; j++) {
-    const u = random() * acc
-    let lo = 0
-    let hi = words.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (cdf[mid] < u) lo = mid + 1
-      else hi = mid
-    }
-    out[j] = `${words[lo]} `.slice(0, -1)
-  }
+  for (let j = 0; j < N; j++) out[j] = `${words[rank(random())]} `.slice(0, -1)
   return out
 }
 

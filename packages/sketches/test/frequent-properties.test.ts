@@ -1,4 +1,5 @@
 import { FrequentLongsSketch, FrequentStringsSketch } from "@sketchlog/sketches"
+import { zipfRanks } from "@sketchlog/test-fixtures"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { fmix64Low32, javaStringHashCode } from "../src/internal/frequent/ItemHash.js"
@@ -14,9 +15,7 @@ interface StreamSpec {
 }
 
 const streamOf = (spec: StreamSpec): Array<[string, number]> => {
-  const cdf = new Float64Array(spec.vocabulary)
-  let acc = 0
-  for (let i = 0; i < spec.vocabulary; i++) cdf[i] = acc += 1 / (i + 1) ** spec.exponent
+  const rank = zipfRanks(spec.vocabulary, spec.exponent)
   let state = spec.seed >>> 0
   const next = () => {
     state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0
@@ -24,15 +23,8 @@ const streamOf = (spec: StreamSpec): Array<[string, number]> => {
   }
   const out: Array<[string, number]> = []
   for (let j = 0; j < spec.n; j++) {
-    const u = next() * acc
-    let lo = 0
-    let hi = spec.vocabulary - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (cdf[mid] < u) lo = mid + 1
-      else hi = mid
-    }
-    out.push([`item-${lo}`, 1 + Math.floor(next() * spec.maxWeight)])
+    const item = `item-${rank(next())}`
+    out.push([item, 1 + Math.floor(next() * spec.maxWeight)])
   }
   return out
 }

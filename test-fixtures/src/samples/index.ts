@@ -1,2 +1,3 @@
 export { countAtOrBelow, countBelow } from "./ExactRanks.js"
 export { categories, normals, uniforms } from "./SeededSamples.js"
+export { zipfRanks } from "./ZipfRanks.js"
