@@ -11,12 +11,13 @@
 // after each run: all its threads, user + system, divided by the run's wall time (100% = one core)
 // and by the rows accepted. Accepted means queued (answered 200); "profiled" is what the logger folded
 // into profiles during the run, so a profiled rate below the accepted rate means the queue was filling.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { inRoundOrder, median, pinToCpu, runOnly, spawnNode } from "@sketchlog/test-fixtures/bench"
 import autocannon from "autocannon"
 
 const TOKEN = "bench-token-0123456789"
@@ -62,15 +63,8 @@ const shapes = [
   { name: "100-row", rows: 100, body: requestBody(100) },
 ] as const
 
-const hasTaskset = (() => {
-  if (process.env.BENCH_PIN === "0") return false
-  try {
-    execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
+/** Collectors on CPU 1 and this process (autocannon) on CPU 0, unless BENCH_PIN=0 or `taskset` is missing. */
+const hasTaskset = process.env.BENCH_PIN !== "0" && pinToCpu(0)
 
 interface Collector {
   readonly mode: Mode
@@ -94,12 +88,7 @@ const startCollector = (mode: Mode, dir: string): Promise<Collector> =>
       SKETCHLOG_LOGGER_MODE: mode,
       WHYLOGS_CONFIG_PATH: join(dir, "config"),
     }
-    const child = hasTaskset
-      ? spawn("taskset", ["-c", "1", process.execPath, ...args], {
-          stdio: ["ignore", "pipe", "inherit"],
-          env,
-        })
-      : spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env })
+    const child = spawnNode(hasTaskset ? 1 : undefined, args, { stdio: ["ignore", "pipe", "inherit"], env })
     let output = ""
     let collector: Collector | undefined
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -190,11 +179,6 @@ const drain = async (collector: Collector): Promise<void> => {
   }
 }
 
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
-
 const stop = (collector: Collector): Promise<string> =>
   new Promise((resolve) => {
     collector.child.kill("SIGCONT")
@@ -222,9 +206,8 @@ const benchmark = async () => {
     const samples = new Map<string, Sample[]>()
     for (let round = 0; round < rounds; round++) {
       for (const shape of shapes) {
-        for (const collector of round % 2 === 0 ? collectors : [...collectors].reverse()) {
-          for (const other of collectors) if (other !== collector) other.child.kill("SIGSTOP")
-          collector.child.kill("SIGCONT")
+        for (const collector of inRoundOrder(collectors, round)) {
+          runOnly(collectors, collector)
           const key = `${collector.mode}|${shape.name}`
           samples.set(key, [...(samples.get(key) ?? []), await run(collector, shape, seconds, connections)])
           await drain(collector)

@@ -75,7 +75,10 @@ export const saturateServer = async (
  * Lets only `server` run: the others are paused (SIGSTOP), so their timers and background work (a
  * logger's schedule, a worker thread) cannot take CPU from the one under load.
  */
-export const runOnly = (servers: ReadonlyArray<BenchServer<string>>, server: BenchServer<string>): void => {
+export const runOnly = <S extends { readonly child: ChildProcess }>(
+  servers: ReadonlyArray<S>,
+  server: S,
+): void => {
   for (const other of servers) if (other !== server) other.child.kill("SIGSTOP")
   server.child.kill("SIGCONT")
 }
