@@ -8,20 +8,10 @@ import {
 import { datasketchesVector } from "@sketchlog/test-fixtures"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { sketchError } from "./sketchError.js"
 
 const vector = (dir: string, name: string): Uint8Array =>
   new Uint8Array(readFileSync(datasketchesVector(dir, name)))
-
-/** Runs `f` and returns the SketchError it throws (failing the test if it throws anything else). */
-const sketchError = (f: () => unknown): SketchError => {
-  try {
-    f()
-  } catch (e) {
-    if (e instanceof SketchError) return e
-    throw new Error(`expected a SketchError, got ${String(e)}`)
-  }
-  throw new Error("expected a SketchError, but nothing was thrown")
-}
 
 const expectRejected = (bytes: Uint8Array, reason: SketchErrorReason, message: RegExp, longs = false) => {
   const e = sketchError(() =>

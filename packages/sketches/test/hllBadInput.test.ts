@@ -1,21 +1,11 @@
 import { HllSketch, type HllTargetType, SketchError } from "@sketchlog/sketches"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { sketchError } from "./sketchError.js"
 
 const fill = (s: HllSketch, n: number) => {
   for (let i = 0; i < n; i++) s.updateInt64(i)
   return s
-}
-
-/** Runs `f` and returns the SketchError it throws (failing if it throws anything else or nothing). */
-const sketchError = (f: () => unknown): SketchError => {
-  try {
-    f()
-  } catch (e) {
-    if (e instanceof SketchError) return e
-    throw new Error(`expected a SketchError, got ${String(e)}`)
-  }
-  throw new Error("expected a SketchError, but nothing was thrown")
 }
 
 const decodeError = (bytes: Uint8Array) => sketchError(() => HllSketch.fromBytes(bytes))

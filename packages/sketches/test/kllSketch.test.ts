@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { KllCoin, KllDoublesSketch, SketchError } from "../src/index.js"
+import { KllCoin, KllDoublesSketch } from "../src/index.js"
+import { sketchError } from "./sketchError.js"
 
 const exact = (values: ReadonlyArray<number>, k = 200): KllDoublesSketch => {
   const sketch = new KllDoublesSketch(k, { coin: KllCoin.seeded(7) })
@@ -8,16 +9,6 @@ const exact = (values: ReadonlyArray<number>, k = 200): KllDoublesSketch => {
 }
 
 const oneTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1)
-
-const sketchError = (f: () => unknown): SketchError => {
-  try {
-    f()
-  } catch (e) {
-    expect(e).toBeInstanceOf(SketchError)
-    return e as SketchError
-  }
-  throw new Error("expected a SketchError")
-}
 
 describe("KllDoublesSketch", () => {
   it("rejects k outside 8..65535 with a BadParameter error naming k", () => {
