@@ -19,3 +19,19 @@ export const projectConfig = (name: string, extra: UserWorkspaceConfig = {}) =>
       ...extra.test,
     },
   })
+
+/**
+ * The SWC transform options of the Nest projects (`swc.vite(nestSwcOptions)` from unplugin-swc):
+ * vitest's default transform (esbuild) drops emitDecoratorMetadata, and Nest then injects undefined,
+ * so they compile legacy decorators with their metadata (which Nest's injection and ValidationPipe
+ * read), set here rather than read from a tsconfig.
+ */
+export const nestSwcOptions = {
+  tsconfigFile: false,
+  module: { type: "es6" },
+  jsc: {
+    target: "es2022",
+    parser: { syntax: "typescript", decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+  },
+} as const
