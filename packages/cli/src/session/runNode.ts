@@ -1,5 +1,6 @@
-import type { FileSystem, Path } from "@effect/platform"
-import { NodeContext } from "@effect/platform-node"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Cause, Effect, Exit, Option } from "effect"
 
 /**

@@ -1,4 +1,5 @@
-import { type HttpClient, HttpClientRequest } from "@effect/platform"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Clock, Effect, Redacted, Schema } from "effect"
 import { makeTransport } from "./internal/transport.js"
 import { apiUrl, decodeReply, type PlatformClientConfig } from "./PlatformClient.js"

@@ -1,4 +1,6 @@
-import { HttpBody, type HttpClient, HttpClientRequest } from "@effect/platform"
+import * as HttpBody from "@effect/platform/HttpBody"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { type Duration, Effect, Either, Schema, Stream } from "effect"
 import { type CallOptions, makeTransport, type PlatformReply } from "./internal/transport.js"
 import type { AuthHeaders, PlatformAuth } from "./PlatformAuth.js"

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises"
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect } from "effect"
 import {
   type ColumnProfileView,

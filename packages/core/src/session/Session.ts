@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { ConfigProvider, Context, Effect, Layer } from "effect"
 import { makeLocalSession, makeRemoteSession } from "./internal/makeSession.js"

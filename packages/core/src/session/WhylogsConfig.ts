@@ -1,5 +1,6 @@
 import { join } from "node:path"
-import { FileSystem, type Path } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import { Config, ConfigProvider, Effect, Either, Option, Redacted } from "effect"
 import { writeFileAtomic } from "./internal/atomicWrite.js"
 import { userConfigDir } from "./internal/configDir.js"

@@ -1,4 +1,7 @@
-import { type Headers, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
+import type * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Clock, Duration, Effect, Either, Random } from "effect"
 import { checkEndpoint } from "../PlatformEndpoint.js"
 import { PlatformError, TimeoutError } from "../PlatformError.js"

@@ -1,5 +1,7 @@
 import { dirname } from "node:path"
-import type { FileSystem, HttpClient, Path } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Path from "@effect/platform/Path"
 import { Clock, type Duration, Effect, Either, Option, Redacted } from "effect"
 import { makeOAuthClient, type OAuthClient, type TokenSet } from "../../platform/OAuthClient.js"
 import type { PlatformClientConfig } from "../../platform/PlatformClient.js"

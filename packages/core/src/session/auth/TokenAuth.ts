@@ -1,4 +1,5 @@
-import type { FileSystem, Path } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import { Clock, Duration, Effect, Option, Redacted, SynchronizedRef } from "effect"
 import type { OAuthClient, OAuthGrant } from "../../platform/OAuthClient.js"
 import type { AuthHeaders, PlatformAuth } from "../../platform/PlatformAuth.js"

@@ -1,4 +1,4 @@
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Effect, ExecutionStrategy, Exit, Fiber, PubSub, Queue, Schema, Scope, Stream } from "effect"
 import { SessionFileError } from "../SessionError.js"
 import { type EventVerbosity, SessionEvent, verbosityOf } from "../SessionEvent.js"

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto"
-import type { FileSystem, HttpClient, Path } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Path from "@effect/platform/Path"
 import { Cause, Clock, Duration, Effect, Fiber, FiberSet, Ref, type Scope, SynchronizedRef } from "effect"
 import { makeOAuthClient } from "../../platform/OAuthClient.js"
 import { PlatformAuth } from "../../platform/PlatformAuth.js"

@@ -1,4 +1,4 @@
-import { Terminal } from "@effect/platform"
+import * as Terminal from "@effect/platform/Terminal"
 import { Effect, Either, Option } from "effect"
 import { type ApiKey, isOrgId, parseApiKey } from "../ApiKey.js"
 

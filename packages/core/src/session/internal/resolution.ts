@@ -1,5 +1,7 @@
 import { dirname } from "node:path"
-import { type FileSystem, type Path, Terminal } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
+import * as Terminal from "@effect/platform/Terminal"
 import { Effect, Either, Option, Redacted } from "effect"
 import { checkEndpoint, DEFAULT_API_ENDPOINT } from "../../platform/PlatformEndpoint.js"
 import { type ApiKey, parseApiKey } from "../ApiKey.js"
