@@ -95,7 +95,9 @@ const serve = async (variant: Variant, profileDir: string) => {
 type Server = BenchServer<Variant>
 
 /** Servers on CPU 1 and this process (autocannon) on CPU 0, where `taskset` exists. */
-const hasTaskset = pinToCpu(0)
+// Only the load side pins itself: a server child runs this file too, and pinning there would move it
+// from CPU 1 onto CPU 0, beside autocannon.
+const hasTaskset = process.argv[2] !== "server" && pinToCpu(0)
 
 const startServer = (variant: Variant, profileDir: string): Promise<Server> =>
   startBenchServer(fileURLToPath(import.meta.url), variant, [profileDir], hasTaskset ? 1 : undefined)

@@ -173,9 +173,12 @@ const main = async () => {
       scheduled: { after: number; fallback: number }
     }
     const exchanges = status.profiler?.exchanges
+    const dropped = Object.values(exchanges?.dropped ?? {}).reduce((n, x) => n + x, 0)
+    // Read while the server runs: what is neither profiled nor dropped waits in the 25 ms batch.
+    const waiting = (exchanges?.recorded ?? 0) - (exchanges?.profiled ?? 0) - dropped
     console.log(
       `profiled ${exchanges?.profiled ?? 0} of ${exchanges?.recorded ?? 0} exchanges recorded ` +
-        `(dropped: ${JSON.stringify(exchanges?.dropped ?? {})}); ` +
+        `(dropped: ${JSON.stringify(exchanges?.dropped ?? {})}, waiting in the current batch: ${waiting}); ` +
         `scheduled through after(): ${status.scheduled.after}, fallback: ${status.scheduled.fallback}`,
     )
   } finally {
