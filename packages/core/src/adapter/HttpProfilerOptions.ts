@@ -1,4 +1,7 @@
 import type { HttpRowOptions } from "../http/HttpRowOptions.js"
+
+export { httpRowOptionNames } from "../http/HttpRowOptions.js"
+
 import type { CreateRollingLoggerOptions } from "../logger/LoggerOptions.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import type { SessionOptions } from "../session/SessionOptions.js"
@@ -42,20 +45,3 @@ export interface HttpProfilerOptions extends HttpRowOptions {
    */
   readonly onError?: ((error: HttpProfilerError) => void) | undefined
 }
-
-/** The option names that belong to core/http's mapping (the rest are the profiler's). */
-export const httpRowOptionNames = [
-  "include",
-  "exclude",
-  "redact",
-  "alsoRedact",
-  "ignore",
-  "sampleRate",
-  "random",
-  "datasetId",
-  "segmentOn",
-  "requestHeaders",
-  "responseHeaders",
-  "queryValues",
-  "limits",
-] as const satisfies ReadonlyArray<keyof HttpRowOptions>

@@ -110,3 +110,20 @@ export const defaultBodyLimits: Required<HttpBodyLimits> = {
   maxColumnsPerRoute: 512,
   maxRoutes: 256,
 }
+
+/** Every option name of `HttpRowOptions` (an adapter's profiler takes these and its own). */
+export const httpRowOptionNames = [
+  "include",
+  "exclude",
+  "redact",
+  "alsoRedact",
+  "ignore",
+  "sampleRate",
+  "random",
+  "datasetId",
+  "segmentOn",
+  "requestHeaders",
+  "responseHeaders",
+  "queryValues",
+  "limits",
+] as const satisfies ReadonlyArray<keyof HttpRowOptions>

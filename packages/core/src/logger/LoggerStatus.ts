@@ -1,3 +1,5 @@
+import type { WriterStatus } from "../writers/internal/WriterPipeline.js"
+
 /**
  * Why rows were not profiled (or, for `write-failed`, why profiled rows were not stored):
  * - `queue-full`: drop mode and the queue held `queueCapacity` rows;
@@ -29,17 +31,8 @@ export interface BucketStatus {
   readonly rows: number
 }
 
-/** A writer's figures. */
-export interface LoggerWriterStatus {
-  readonly name: string
-  readonly pending: number
-  readonly stored: number
-  /** Profiles that failed after their retries (kept in the outbox, or lost when it could not keep them). */
-  readonly failed: number
-  readonly retries: number
-  readonly rowsStored: number
-  readonly lastError: { readonly message: string; readonly at: string } | undefined
-}
+/** A writer's figures (what its pipeline counts). */
+export type LoggerWriterStatus = WriterStatus
 
 /** A snapshot of a rolling logger (`status()`); never holds a secret. */
 export interface LoggerStatus {

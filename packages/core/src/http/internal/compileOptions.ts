@@ -10,6 +10,7 @@ import {
   type HttpFieldPattern,
   type HttpRedaction,
   type HttpRowOptions,
+  httpRowOptionNames,
 } from "../HttpRowOptions.js"
 import { canonicalString } from "./canonicalString.js"
 import { compileFieldPatterns, matchesAny } from "./fieldPattern.js"
@@ -38,21 +39,7 @@ export interface CompiledOptions {
   readonly keep: Readonly<Record<keyof typeof HttpColumn, boolean>>
 }
 
-const OPTION_KEYS = new Set<string>([
-  "include",
-  "exclude",
-  "redact",
-  "alsoRedact",
-  "ignore",
-  "sampleRate",
-  "random",
-  "datasetId",
-  "segmentOn",
-  "requestHeaders",
-  "responseHeaders",
-  "queryValues",
-  "limits",
-])
+const OPTION_KEYS: ReadonlySet<string> = new Set(httpRowOptionNames)
 
 /** Bounds of each limit: small enough that a mistaken value cannot make the per-request work unbounded. */
 const LIMIT_BOUNDS: Readonly<Record<keyof HttpBodyLimits, readonly [number, number]>> = {

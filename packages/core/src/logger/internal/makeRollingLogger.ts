@@ -522,6 +522,26 @@ const build = (
     const worker = workerOf.get(port)
     if (worker !== undefined) workerOf.set(service, worker)
 
+    /**
+     * Block mode: `enter` the rows now if the queue has room for `count`, or else hand what is buffered
+     * over (so the actor can free room) and let the caller wait until they are entered.
+     */
+    const enterOrWait = (count: number, enter: () => void): Promise<void> => {
+      let resolveWait: (() => void) | undefined
+      const now = budget.takeOrWait(count, () => {
+        enter()
+        resolveWait?.()
+      })
+      if (now) {
+        enter()
+        return TAKEN
+      }
+      port.flush()
+      return new Promise<void>((resolve) => {
+        resolveWait = resolve
+      })
+    }
+
     const fast: LoggerFastPath = {
       status: () => statusOf(finalStatus ?? port.peek() ?? EMPTY_ACTOR),
       pushColumns: (rows) => {
@@ -553,19 +573,7 @@ const build = (
           counters.accepted += count
           port.post({ message: rows, permits, sync: undefined, reply: undefined })
         }
-        let resolveWait: (() => void) | undefined
-        const now = budget.takeOrWait(count, () => {
-          enter()
-          resolveWait?.()
-        })
-        if (now) {
-          enter()
-          return TAKEN
-        }
-        port.flush()
-        return new Promise<void>((resolve) => {
-          resolveWait = resolve
-        })
+        return enterOrWait(count, enter)
       },
       push: (data, isArray, datasetIdOption, timestamp) => {
         const datasetId = datasetIdOption ?? settings.defaultDatasetId ?? ""
@@ -599,20 +607,7 @@ const build = (
           else buffer.add(rows, 0, count, datasetId, timestamp, permits)
           port.buffered()
         }
-        let resolveWait: (() => void) | undefined
-        const now = budget.takeOrWait(count, () => {
-          enter()
-          resolveWait?.()
-        })
-        if (now) {
-          enter()
-          return TAKEN
-        }
-        // The queue is full: hand what is buffered over so the actor can free room, and let the caller wait.
-        port.flush()
-        return new Promise<void>((resolve) => {
-          resolveWait = resolve
-        })
+        return enterOrWait(count, enter)
       },
     }
 
