@@ -514,6 +514,16 @@ class Profiler implements HttpProfiler {
     else this.#mapRows(logger, exchanges, datasets)
   }
 
+  /** The exchange a recording stands for, or `undefined` (counted skipped) when building it threw. */
+  #exchangeOf(recorded: RecordedExchange): HttpExchange | undefined {
+    try {
+      return isDeferredExchange(recorded) ? recorded.toExchange() : recorded
+    } catch {
+      this.#skip("unreadable-exchange")
+      return undefined
+    }
+  }
+
   /**
    * Maps exchanges straight into column buffers, one per dataset, segment and second, and hands
    * each to the logger as one batch: no row object per exchange, no per-row work in the logger.
@@ -525,14 +535,8 @@ class Profiler implements HttpProfiler {
   ): void {
     const mapper = this.#mapper
     for (let i = 0; i < exchanges.length; i++) {
-      const recorded = exchanges[i]!
-      let exchange: HttpExchange
-      try {
-        exchange = isDeferredExchange(recorded) ? recorded.toExchange() : recorded
-      } catch {
-        this.#skip("unreadable-exchange")
-        continue
-      }
+      const exchange = this.#exchangeOf(exchanges[i]!)
+      if (exchange === undefined) continue
       const result = mapper.mapColumns(exchange, this.#target, datasets[i])
       if (result._tag === "Skipped") this.#noteSkipped(result)
     }
@@ -625,14 +629,8 @@ class Profiler implements HttpProfiler {
     let groupSecond = Number.NaN
     let groupTimestamp = 0
     for (let i = 0; i < exchanges.length; i++) {
-      const recorded = exchanges[i]!
-      let exchange: HttpExchange
-      try {
-        exchange = isDeferredExchange(recorded) ? recorded.toExchange() : recorded
-      } catch {
-        this.#skip("unreadable-exchange")
-        continue
-      }
+      const exchange = this.#exchangeOf(exchanges[i]!)
+      if (exchange === undefined) continue
       const result = mapper.map(exchange)
       if (result._tag === "Skipped") {
         this.#noteSkipped(result)
