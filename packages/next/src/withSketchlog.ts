@@ -86,39 +86,81 @@ export function withSketchlog<Req extends Request, Ctx>(
       error = cause
     }
     const durationMs = performance.now() - started
-    // Cold start only: core was still loading when the request came.
-    const node = part ?? (await loadNodePart().catch(() => undefined))
-    try {
-      if (node !== undefined && (admitted ?? node.admit(options.profiler))) {
-        const limit = options.maxResponseBodyBytes
-        // A body made by `Response.json` is profiled as the value given (nothing is cloned); any
-        // other JSON body is read from a bounded clone.
-        const given = response === undefined || limit === 0 ? undefined : jsonGivenTo(response)
-        const responseBody =
-          response === undefined || limit === 0
-            ? undefined
-            : given !== undefined
-              ? node.jsonBodyOf(given.value, limit)
-              : node.readJsonBody(response, limit)
-        const task = profileTask(node, options, {
-          request,
-          context,
-          response,
-          thrown,
-          error,
-          startedAt,
-          durationMs,
-          requestBody: capture,
-          responseBody,
-        })
-        const mode = runAfterResponse(options.after ?? node.after(), task, trackPending)
-        processState().scheduled[mode]++
+    // Looked up now: once the client has read the body, the value given to `Response.json` is out of reach.
+    const given =
+      response === undefined || options.maxResponseBodyBytes === 0 ? undefined : jsonGivenTo(response)
+    const finished = { request, context, response, thrown, error, startedAt, durationMs, capture, given }
+    if (part !== undefined) schedule(part, admitted, options, finished)
+    else {
+      // Cold start: core was still loading when the request came. The response goes out now (a
+      // client that closes its side first would otherwise get nothing), and the exchange is profiled
+      // once core has loaded, from a copy of a JSON body the client is being sent.
+      let copy: Response | undefined
+      try {
+        if (
+          response !== undefined &&
+          options.maxResponseBodyBytes !== 0 &&
+          given === undefined &&
+          response.headers.get("content-type")?.includes("json")
+        )
+          copy = response.clone()
+      } catch {
+        // A body already used or locked is not read.
       }
-    } catch {
-      // Profiling never changes what the handler answered.
+      const handled = copy === undefined ? finished : { ...finished, response: copy }
+      trackPending(
+        loadNodePart()
+          .then((node) => schedule(node, undefined, options, handled))
+          .catch(() => undefined),
+      )
     }
     if (thrown) throw error
     return response as Response
+  }
+}
+
+/** What the handler gave back, before profiling starts. */
+interface Handled {
+  readonly request: Request
+  readonly context: unknown
+  readonly response: Response | undefined
+  readonly thrown: boolean
+  readonly error: unknown
+  readonly startedAt: number
+  readonly durationMs: number
+  readonly capture: { readonly parsed: { readonly value: unknown } | undefined }
+  /** The value given to `Response.json` for the response's body, if it was made so. */
+  readonly given: { readonly value: unknown } | undefined
+}
+
+/**
+ * Starts the reading of the response body (from the value given to `Response.json`, or a bounded
+ * clone) and schedules the profiling task after the response. Never throws: profiling never changes
+ * what the handler answered.
+ */
+const schedule = (
+  node: NodePart,
+  admitted: boolean | undefined,
+  options: WithSketchlogOptions,
+  handled: Handled,
+): void => {
+  try {
+    if (!(admitted ?? node.admit(options.profiler))) return
+    const { response, given } = handled
+    const limit = options.maxResponseBodyBytes
+    // A body made by `Response.json` is profiled as the value given (nothing is cloned); any
+    // other JSON body is read from a bounded clone.
+    const responseBody =
+      response === undefined || limit === 0
+        ? undefined
+        : given !== undefined
+          ? node.jsonBodyOf(given.value, limit)
+          : node.readJsonBody(response, limit)
+    const task = profileTask(node, options, { ...handled, requestBody: handled.capture, responseBody })
+    const mode = runAfterResponse(options.after ?? node.after(), task, trackPending)
+    processState().scheduled[mode]++
+  } catch {
+    // Profiling never changes what the handler answered.
   }
 }
 

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server.js"
 import { afterAll, describe, expect, it } from "vitest"
+import { processState } from "../src/internal/processState.js"
 import { type WithSketchlogOptions, withSketchlog } from "../src/withSketchlog.js"
 import { ProfileCollector } from "./support/ProfileCollector.js"
 
@@ -19,6 +20,8 @@ const setup = (extra: Omit<WithSketchlogOptions, "profiler" | "after"> = {}) => 
     after: (task) => void tasks.push(task),
   }
   const settle = async () => {
+    // A request that came while core was still loading hands its task over once core has loaded.
+    await Promise.all(processState().pending)
     await Promise.all(tasks.splice(0).map((task) => task()))
     await profiles.flush()
   }

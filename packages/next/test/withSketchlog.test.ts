@@ -16,6 +16,8 @@ class AfterQueue {
   readonly tasks: Array<() => Promise<unknown>> = []
   readonly after = (task: () => Promise<unknown>) => void this.tasks.push(task)
   async run(): Promise<void> {
+    // A request that came while core was still loading hands its task over once core has loaded.
+    await Promise.all(processState().pending)
     const tasks = this.tasks.splice(0)
     await Promise.all(tasks.map((task) => task()))
   }
