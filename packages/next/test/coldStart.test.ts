@@ -26,6 +26,7 @@ describe("withSketchlog: a request that comes while core is still loading", () =
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ x: 21 }),
       }),
+      {},
     )
     // Answered while the profiling still waits for core: nothing has been handed to after() yet.
     expect(tasks).toHaveLength(0)
