@@ -15,6 +15,11 @@ export const DEMO_DATASET = "loan-scoring"
 export interface DemoAppOptions {
   /** Overrides of the middleware's options (the demo forces a local session and its dataset). */
   readonly sketchlog?: SketchlogOptions
+  /**
+   * The same app without the middleware mounted (its profiler stays idle): a baseline that tells the
+   * app's and Express's own behaviour from sketchlog's.
+   */
+  readonly unprofiled?: boolean
 }
 
 /** The app and the middleware instance, so its owner can flush and close the profiles. */
@@ -53,7 +58,7 @@ export const createApp = (options: DemoAppOptions = {}): DemoApp => {
     ...options.sketchlog,
   })
   // Mounted first: it then also sees what the body parser rejects (400, 413) and times the parsing.
-  app.use(profiling)
+  if (options.unprofiled !== true) app.use(profiling)
   app.use(express.json({ limit: "1mb" }))
 
   app.get("/health", (_req, res) => {

@@ -26,6 +26,8 @@ export interface ExpressDemoConfig {
   readonly exitOnSignal?: boolean
   /** The tmpfs mount point the fs-* commands act on. */
   readonly mount?: string
+  /** The same app without sketchlog mounted, to tell the app's own failures from ours. */
+  readonly bare?: boolean
 }
 
 /** What `status` and `close` answer. */
@@ -55,6 +57,7 @@ const demo = await start(0, "127.0.0.1", {
     profileDir: config.profileDir,
     ...(config.datasetFromHeader ? { datasetId: datasetFromHeader } : {}),
   },
+  ...(config.bare === true ? { unprofiled: true } : {}),
 })
 const profiler = demo.profiling.profiler
 const logger = profiler.logger
