@@ -3,7 +3,7 @@ import { type AfterFunction, runAfterResponse } from "./internal/afterResponse.j
 import { controlFlowStatus } from "./internal/controlFlow.js"
 import { loadedNodePart, loadNodePart, type NodePart } from "./internal/nodePart.js"
 import { processState, trackPending } from "./internal/processState.js"
-import { captureRequestJson } from "./internal/requestBodyCapture.js"
+import { captureRequestJson, type RequestBodyCapture } from "./internal/requestBodyCapture.js"
 import { jsonGivenTo, watchResponseJson } from "./internal/responseJson.js"
 import { explainEdgeOnce, isEdgeRuntime } from "./internal/runtime.js"
 import { deriveRouteTemplate, type RouteParams } from "./RouteTemplate.js"
@@ -89,7 +89,17 @@ export function withSketchlog<Req extends Request, Ctx>(
     // Looked up now: once the client has read the body, the value given to `Response.json` is out of reach.
     const given =
       response === undefined || options.maxResponseBodyBytes === 0 ? undefined : jsonGivenTo(response)
-    const finished = { request, context, response, thrown, error, startedAt, durationMs, capture, given }
+    const finished: Handled = {
+      request,
+      context,
+      response,
+      thrown,
+      error,
+      startedAt,
+      durationMs,
+      requestBody: capture,
+      given,
+    }
     if (part !== undefined) schedule(part, admitted, options, finished)
     else {
       // Cold start: core was still loading when the request came. The response goes out now (a
@@ -128,7 +138,7 @@ interface Handled {
   readonly error: unknown
   readonly startedAt: number
   readonly durationMs: number
-  readonly capture: { readonly parsed: { readonly value: unknown } | undefined }
+  readonly requestBody: RequestBodyCapture
   /** The value given to `Response.json` for the response's body, if it was made so. */
   readonly given: { readonly value: unknown } | undefined
 }
@@ -156,7 +166,7 @@ const schedule = (
         : given !== undefined
           ? node.jsonBodyOf(given.value, limit)
           : node.readJsonBody(response, limit)
-    const task = profileTask(node, options, { ...handled, requestBody: handled.capture, responseBody })
+    const task = profileTask(node, options, { ...handled, responseBody })
     const mode = runAfterResponse(options.after ?? node.after(), task, trackPending)
     processState().scheduled[mode]++
   } catch {
@@ -165,15 +175,7 @@ const schedule = (
 }
 
 /** What one finished request left for the profiling task. */
-interface Finished {
-  readonly request: Request
-  readonly context: unknown
-  readonly response: Response | undefined
-  readonly thrown: boolean
-  readonly error: unknown
-  readonly startedAt: number
-  readonly durationMs: number
-  readonly requestBody: { readonly parsed: { readonly value: unknown } | undefined }
+interface Finished extends Handled {
   readonly responseBody: Promise<JsonBody | undefined> | undefined
 }
 
