@@ -119,4 +119,66 @@ describe("segmented profiles", () => {
     expect(ax.merge(bx).getColumn("v")?.counts?.n).toBe(2)
     expect(ax.merge(ay).segment).toBeUndefined()
   })
+
+  it("trackColumns sends each row of a batch to the segment track() would: mixed_1k gives the same three segments", () => {
+    const data = vectorJson<VectorData>("mixed_1k.data.json")
+    const columns = dataColumns(data)
+    const names = Object.keys(columns)
+    const options = {
+      segmentOn: ["category"],
+      schema: schemaOf(data),
+      datasetTimestamp: T0,
+      creationTimestamp: T0,
+    }
+    const byRow = new SegmentedDatasetProfile(options)
+    for (let i = 0; i < data.n_rows; i++) {
+      byRow.track(Object.fromEntries(names.map((name) => [name, columns[name]?.[i]])))
+    }
+    const byColumn = new SegmentedDatasetProfile(options)
+    // In three batches, so a batch's rows spread over several segments and segments span batches.
+    for (const [from, to] of [
+      [0, 100],
+      [100, 101],
+      [101, data.n_rows],
+    ] as const) {
+      byColumn.trackColumns(Object.fromEntries(names.map((name) => [name, columns[name]!.slice(from, to)])))
+    }
+    const keyed = (profile: SegmentedDatasetProfile) =>
+      new Map(profile.views().map((view) => [view.segment?.toString(), view]))
+    const expected = keyed(byRow)
+    const actual = keyed(byColumn)
+    expect([...actual.keys()].sort()).toEqual(["category=A", "category=B", "category=C"])
+    for (const [key, view] of expected) {
+      const ours = actual.get(key)!
+      // Same values in the same order per column: the same sketches, so the same summary.
+      expect(ours.summary()).toEqual(view.summary())
+    }
+  })
+
+  it("trackColumns: unequal lengths, a __proto__ column, a throwing key cell and the segment cap", () => {
+    const segmented = new SegmentedDatasetProfile({ segmentOn: ["k"], maxSegments: 2, creationTimestamp: T0 })
+    const keys = ["a", "b", "a", "c", "a"]
+    const throwing = new Proxy(keys, {
+      get: (target, property, receiver) => {
+        if (property === "1") throw new Error("secret-in-getter")
+        return Reflect.get(target, property, receiver)
+      },
+    })
+    // fromEntries defines an own "__proto__" key: a column, not the prototype.
+    const columns: Record<string, ArrayLike<unknown>> = Object.fromEntries([
+      ["k", throwing],
+      ["v", new Float64Array([1, 2, 3])], // shorter: rows 3 and 4 have no v
+      ["__proto__", [10, 20, 30, 40, 50]],
+    ])
+    segmented.trackColumns(columns)
+    const views = segmented.views()
+    // a, then "[object]" (the cell whose getter threw), then c and later keys overflow.
+    expect(views.map((view) => view.segment?.values[0])).toEqual(["a", "[object]", "__overflow__"])
+    expect(segmented.overflowRows).toBe(1)
+    expect(views.map((view) => view.getColumn("v")?.counts?.n ?? 0)).toEqual([2, 1, 0])
+    expect(views.map((view) => view.getColumn("__proto__")?.counts?.n)).toEqual([3, 1, 1])
+    expect(views.map((view) => view.getColumn("k")?.counts?.n)).toEqual([3, 1, 1])
+    // The cell that threw counts as an object in its column, as DatasetProfile counts it.
+    expect(views[1]?.getColumn("k")?.types?.object).toBe(1)
+  })
 })

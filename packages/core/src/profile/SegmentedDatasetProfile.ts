@@ -76,6 +76,60 @@ export class SegmentedDatasetProfile {
     for (const row of rows) this.track(row)
   }
 
+  /**
+   * Fold a batch of columns in (`{ region: ["eu", "us"], age: [31, 45] }`, typed arrays too): row `i` is
+   * the `i`-th value of every column and goes to the segment its `segmentOn` values pick, as `track`
+   * would send it; a column shorter than the others simply has no value in the later rows. Never throws.
+   */
+  trackColumns(columns: Readonly<Record<string, ArrayLike<unknown>>>): void {
+    let names: ReadonlyArray<string>
+    try {
+      names = Object.keys(columns)
+    } catch {
+      return
+    }
+    const arrays = names.map((name): ArrayLike<unknown> | undefined => {
+      try {
+        const values = columns[name]
+        return typeof values?.length === "number" ? values : undefined
+      } catch {
+        return undefined
+      }
+    })
+    let rows = 0
+    for (const values of arrays) if (values !== undefined && values.length > rows) rows = values.length
+    const keyColumns = this.#segmentOn.map((column) => {
+      const at = names.indexOf(column)
+      return at === -1 ? undefined : arrays[at]
+    })
+    // The rows of each segment, in order; one segment for the whole batch is the usual case.
+    const groups = new Map<DatasetProfile, Array<number>>()
+    const keyValues: Array<unknown> = new Array(keyColumns.length)
+    for (let i = 0; i < rows; i++) {
+      for (let k = 0; k < keyColumns.length; k++) keyValues[k] = cellAt(keyColumns[k], i)
+      const profile = this.#profileForValues(keyValues)
+      const group = groups.get(profile)
+      if (group === undefined) groups.set(profile, [i])
+      else group.push(i)
+    }
+    if (groups.size === 1) {
+      for (const profile of groups.keys()) profile.trackColumns(columns)
+      return
+    }
+    for (const [profile, indices] of groups) {
+      // Null prototype: a column named `__proto__` stays a column.
+      const part: Record<string, Array<unknown>> = Object.create(null)
+      names.forEach((name, j) => {
+        const values = arrays[j]
+        if (values === undefined) return
+        const cells: Array<unknown> = []
+        for (const i of indices) if (i < values.length) cells.push(cellAt(values, i))
+        part[name] = cells
+      })
+      profile.trackColumns(part)
+    }
+  }
+
   /** One view per segment (overflow last), each carrying its segment. */
   views(): ReadonlyArray<DatasetProfileView> {
     const entries = Array.from(this.#segments.values())
@@ -94,13 +148,20 @@ export class SegmentedDatasetProfile {
   }
 
   #profileFor(row: Row): DatasetProfile {
-    const values = this.#segmentOn.map((column) => {
-      try {
-        return segmentText(row !== null && typeof row === "object" ? row[column] : undefined)
-      } catch {
-        return "[object]"
-      }
-    })
+    return this.#profileForValues(
+      this.#segmentOn.map((column) => {
+        try {
+          return row !== null && typeof row === "object" ? row[column] : undefined
+        } catch {
+          return UNREADABLE_KEY
+        }
+      }),
+    )
+  }
+
+  /** The profile of the segment these `segmentOn` values pick (created, or the overflow one). */
+  #profileForValues(cells: ReadonlyArray<unknown>): DatasetProfile {
+    const values = cells.map((cell) => (cell === UNREADABLE_KEY ? "[object]" : segmentText(cell)))
     const key = values.length === 1 ? (values[0] as string) : JSON.stringify(values)
     let entry = this.#segments.get(key)
     if (entry === undefined) {
@@ -122,6 +183,19 @@ export class SegmentedDatasetProfile {
       this.#segments.set(key, entry)
     }
     return entry.profile
+  }
+}
+
+/** Stands for a segment value whose getter threw: its key is `"[object]"`. */
+const UNREADABLE_KEY: object = Object.freeze({})
+
+/** The `i`-th cell of a column, or `UNREADABLE_KEY` when reading it threw; undefined past its end. */
+const cellAt = (values: ArrayLike<unknown> | undefined, i: number): unknown => {
+  if (values === undefined || i >= values.length) return undefined
+  try {
+    return values[i]
+  } catch {
+    return UNREADABLE_KEY
   }
 }
 
