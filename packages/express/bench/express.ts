@@ -20,11 +20,13 @@ import {
   askServer,
   type BenchServer,
   benchApplication,
+  mainCpuAdded,
   median,
   pinToCpu,
   runRounds,
   type ServerSaturation,
   saturateServer,
+  serverCpuTimes,
   startBenchServer,
   stopBenchServers,
 } from "@sketchlog/test-fixtures/bench"
@@ -116,12 +118,10 @@ const serve = async (variant: Variant, profileDir: string) => {
     if (message === "stop") void stop()
     if (message === "eld-reset") loopDelay.reset()
     if (message === "eld") process.send?.({ eld: loopDelay.percentile(99) / 1e6 })
-    // CPU time used so far (µs, all threads of the process): the parent divides the difference over a
-    // run by the requests served, a figure that other load on the machine hardly moves.
-    if (message === "cpu") {
-      const { user, system } = process.cpuUsage()
-      process.send?.({ cpu: user + system })
-    }
+    // CPU time used so far (µs, all threads of the process, and the main thread alone): the parent
+    // divides the difference over a run by the requests served, a figure that other load on the
+    // machine hardly moves.
+    if (message === "cpu") process.send?.(serverCpuTimes())
   })
   // Run alone for profiling: `node --cpu-prof --import tsx --conditions=@sketchlog/source
   // packages/express/bench/express.ts server sketchlog /tmp/profiles`, load it, then Ctrl-C.
@@ -259,6 +259,8 @@ const main = async () => {
           "p99 ms": p99.toFixed(0),
           "CPU µs/req": median(s.map((x) => x.cpuPerRequest)).toFixed(0),
           "CPU added µs/req": (median(s.map((x) => x.cpuPerRequest)) - bareCpu).toFixed(0),
+          // The request thread alone: in worker mode, what remains with a core to spare for the worker.
+          "main thread added µs/req": mainCpuAdded(s, bare),
           errors: String(s.reduce((n, x) => n + x.errors, 0)),
         })
       }

@@ -14,12 +14,14 @@ import type { INestApplication } from "@nestjs/common"
 import {
   type BenchServer,
   benchApplication,
+  mainCpuAdded,
   median,
   pinToCpu,
   runOnly,
   runRounds,
   type ServerSaturation,
   saturateServer,
+  serverCpuTimes,
   startBenchServer,
   stopBenchServers,
 } from "@sketchlog/test-fixtures/bench"
@@ -80,9 +82,9 @@ const serve = async (variant: Variant, profileDir: string) => {
   process.stdout.write(`ready ${address.port}\n`)
   process.on("message", async (message) => {
     if (message === "cpu") {
-      // CPU time of the whole process (every thread, the logger's worker included), in µs.
-      const { user, system } = process.cpuUsage()
-      process.send!({ cpu: user + system })
+      // CPU time of the whole process (every thread, the logger's worker included) and of the main
+      // thread alone, in µs.
+      process.send!(serverCpuTimes())
     } else if (message === "stop") {
       await app.close() // writes the profiles (SessionModule's onApplicationShutdown)
       process.exit(0)
@@ -135,6 +137,7 @@ const main = async () => {
       const bare = samples.get(`bare|${route}`)!
       const bareRps = median(bare.map((s) => s.rps))
       const bareP99 = median(bare.map((s) => s.p99))
+      const bareCpu = median(bare.map((s) => s.cpuPerRequest))
       for (const variant of variants) {
         const s = samples.get(`${variant}|${route}`)!
         const rps = median(s.map((x) => x.rps))
@@ -149,6 +152,9 @@ const main = async () => {
           "× bare req/s": (rps / bareRps).toFixed(3),
           "p99 added ms": (p99 - bareP99).toFixed(2),
           "CPU µs/req": median(s.map((x) => x.cpuPerRequest)).toFixed(0),
+          "CPU added µs/req": (median(s.map((x) => x.cpuPerRequest)) - bareCpu).toFixed(0),
+          // The request thread alone: in worker mode, what remains with a core to spare for the worker.
+          "main thread added µs/req": mainCpuAdded(s, bare),
           errors: String(s.reduce((n, x) => n + x.errors, 0)),
         })
       }

@@ -1,12 +1,13 @@
 import type { ChildProcess } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { spawnNode } from "./CpuPinning.js"
-import { inRoundOrder } from "./Rounds.js"
+import { inRoundOrder, median } from "./Rounds.js"
 import { type BenchRequest, type Saturation, saturate } from "./Saturation.js"
 
 /**
  * One variant of the app under test, served by a child process of the bench: the bench script run
  * again as `<script> server <variant> …args`, which prints `ready <port>` once it listens and answers
- * the bench's messages over IPC (`"cpu"` with `{ cpu }`, its CPU time so far in µs; `"stop"` by exiting).
+ * the bench's messages over IPC (`"cpu"` with `serverCpuTimes()`; `"stop"` by exiting).
  */
 export interface BenchServer<V extends string> {
   readonly variant: V
@@ -36,6 +37,31 @@ export const startBenchServer = <V extends string>(
     child.once("exit", (code) => reject(new Error(`${variant} server exited with ${code}`)))
   })
 
+/** CPU time a bench server has used so far, µs: the answer to the bench's `"cpu"` message. */
+export interface ServerCpuTimes {
+  /** The whole process: every thread (a logger's worker included). */
+  readonly cpu: number
+  /**
+   * The main thread alone (Linux, from /proc, 10 ms ticks), the thread that answers requests: in a
+   * logger's worker mode, what a machine with a core to spare for the worker would still pay per request.
+   */
+  readonly mainCpu?: number
+}
+
+/** This process's CPU times, for a bench server to send back on `"cpu"`. */
+export const serverCpuTimes = (): ServerCpuTimes => {
+  const { user, system } = process.cpuUsage()
+  try {
+    // The main thread's task has the process id; utime and stime are fields 14 and 15, in ticks.
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return Number.isFinite(ticks) ? { cpu: user + system, mainCpu: ticks * 10_000 } : { cpu: user + system }
+  } catch {
+    return { cpu: user + system }
+  }
+}
+
 /** Sends `message` to the server and resolves with the field `key` of its answer. */
 export const askServer = (server: BenchServer<string>, message: string, key: string): Promise<number> =>
   new Promise((resolve) => {
@@ -53,6 +79,8 @@ export const askServer = (server: BenchServer<string>, message: string, key: str
 export interface ServerSaturation extends Saturation {
   /** CPU time of the server process (all its threads) per request answered, µs. */
   readonly cpuPerRequest: number
+  /** CPU time of the server's main thread per request answered, µs, where the server reports it. */
+  readonly mainCpuPerRequest: number | undefined
 }
 
 /**
@@ -65,11 +93,47 @@ export const saturateServer = async (
   seconds: number,
   connections: number,
 ): Promise<ServerSaturation> => {
-  const cpuBefore = await askServer(server, "cpu", "cpu")
+  const before = await askCpuTimes(server)
   const result = await saturate(server.url, request, seconds, connections)
-  const cpu = (await askServer(server, "cpu", "cpu")) - cpuBefore
-  return { ...result, cpuPerRequest: cpu / Math.max(1, result.requests) }
+  const after = await askCpuTimes(server)
+  const requests = Math.max(1, result.requests)
+  return {
+    ...result,
+    cpuPerRequest: (after.cpu - before.cpu) / requests,
+    mainCpuPerRequest:
+      after.mainCpu === undefined || before.mainCpu === undefined
+        ? undefined
+        : (after.mainCpu - before.mainCpu) / requests,
+  }
 }
+
+/**
+ * The main thread's CPU per request a variant's runs add to the bare runs' (median of rounds, µs, as
+ * table text), or "n/a" where the servers do not report it.
+ */
+export const mainCpuAdded = (
+  runs: ReadonlyArray<ServerSaturation>,
+  bareRuns: ReadonlyArray<ServerSaturation>,
+): string => {
+  const main = (r: ReadonlyArray<ServerSaturation>) => r.map((x) => x.mainCpuPerRequest)
+  const ours = main(runs)
+  const bare = main(bareRuns)
+  if (ours.some((x) => x === undefined) || bare.some((x) => x === undefined)) return "n/a"
+  return (median(ours as Array<number>) - median(bare as Array<number>)).toFixed(0)
+}
+
+/** The server's answer to `"cpu"`. */
+const askCpuTimes = (server: BenchServer<string>): Promise<ServerCpuTimes> =>
+  new Promise((resolve) => {
+    const onMessage = (answer: unknown) => {
+      if (typeof answer === "object" && answer !== null && "cpu" in answer) {
+        server.child.off("message", onMessage)
+        resolve(answer as ServerCpuTimes)
+      }
+    }
+    server.child.on("message", onMessage)
+    server.child.send("cpu")
+  })
 
 /**
  * Lets only `server` run: the others are paused (SIGSTOP), so their timers and background work (a

@@ -7,10 +7,13 @@ export { benchApplication } from "./BenchApplication.js"
 export {
   askServer,
   type BenchServer,
+  mainCpuAdded,
   runOnly,
   runRounds,
+  type ServerCpuTimes,
   type ServerSaturation,
   saturateServer,
+  serverCpuTimes,
   startBenchServer,
   stopBenchServers,
 } from "./BenchServer.js"
