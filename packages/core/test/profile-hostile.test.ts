@@ -167,6 +167,13 @@ describe("hostile values never throw out of track, and count as what they are", 
     }
     // the revoked proxy and the throwing tag both read as "[object]": one segment
     expect(segmented.views().length).toBe(6)
+    // the same keys by column, in one batch: the same six segments, every row counted once more
+    segmented.trackColumns({
+      k: [proxy, tagThrows, Symbol("s"), "x".repeat(1_000_000), null, 1.5, 2n ** 80n],
+      v: [1, 1, 1, 1, 1, 1, 1],
+    })
+    expect(segmented.views().length).toBe(6)
+    expect(segmented.views().reduce((n, view) => n + (view.getColumn("v")?.counts?.n ?? 0), 0)).toBe(14)
     for (const view of segmented.views())
       expect(() => DatasetProfileView.deserialize(view.serialize())).not.toThrow()
   })

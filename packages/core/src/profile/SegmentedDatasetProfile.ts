@@ -161,7 +161,14 @@ export class SegmentedDatasetProfile {
 
   /** The profile of the segment these `segmentOn` values pick (created, or the overflow one). */
   #profileForValues(cells: ReadonlyArray<unknown>): DatasetProfile {
-    const values = cells.map((cell) => (cell === UNREADABLE_KEY ? "[object]" : segmentText(cell)))
+    const values = cells.map((cell) => {
+      if (cell === UNREADABLE_KEY) return "[object]"
+      try {
+        return segmentText(cell) // a revoked proxy or a throwing `Symbol.toStringTag` throws here
+      } catch {
+        return "[object]"
+      }
+    })
     const key = values.length === 1 ? (values[0] as string) : JSON.stringify(values)
     let entry = this.#segments.get(key)
     if (entry === undefined) {
