@@ -1,6 +1,7 @@
 import { Agent, request } from "node:http"
 import { connect } from "node:net"
 import { applicant, seededRandom } from "@sketchlog/express-demo"
+import { responseProgress } from "./ResponseFraming.js"
 
 /** One request, as the client sends it. */
 export interface ClientRequest {
@@ -131,6 +132,13 @@ export const demoTraffic = (
 /**
  * Writes `bytes` to `host:port` as they are (no client-side validation: any header or body bytes) and
  * resolves with the status of the answer, or how the connection ended without one.
+ *
+ * The client keeps its side of the connection open until the whole answer is in (framed as
+ * `responseProgress` reads it, or ended by the server's close), as a real client does. It must not
+ * half-close after sending: Node's HTTP server (`httpAllowHalfOpen` false) takes the client's FIN as
+ * the end of the connection, aborts the request in flight and ends the socket, so any answer not yet
+ * written by then (a body still being read or inflated, an async handler) is lost, with or without
+ * sketchlog.
  */
 export const sendBytes = (
   host: string,
@@ -139,9 +147,11 @@ export const sendBytes = (
   timeoutMs = 10_000,
 ): Promise<ClientOutcome> =>
   new Promise((resolve) => {
+    const method = bytes.subarray(0, Math.max(0, bytes.indexOf(0x20))).toString("latin1")
     const socket = connect(port, host)
-    let head = ""
+    const chunks: Buffer[] = []
     let done = false
+    const received = () => Buffer.concat(chunks)
     const finish = (outcome: ClientOutcome) => {
       if (done) return
       done = true
@@ -149,30 +159,29 @@ export const sendBytes = (
       socket.destroy()
       resolve(outcome)
     }
+    // The server ended the connection: the answer is what came, if its final status line did (a body
+    // framed by the close, or one cut short by a reset after an early answer).
+    const ended = (error: string) => () => {
+      const progress = responseProgress(received(), method)
+      const status = "status" in progress ? progress.status : finalStatusOf(received())
+      finish(status !== undefined ? { answered: true, status } : { answered: false, error })
+    }
+    // An answer still incomplete when the time is up is not one.
     const timer = setTimeout(() => finish({ answered: false, error: "TIMEOUT" }), timeoutMs)
-    socket.on("connect", () => socket.end(bytes))
+    socket.on("connect", () => socket.write(bytes))
     socket.on("data", (chunk: Buffer) => {
-      // The status line is enough; the answer ends when the server closes (`connection: close`).
-      if (head.length < 64) head += chunk.toString("latin1")
+      chunks.push(chunk)
+      const progress = responseProgress(received(), method)
+      if (progress.state === "complete") finish({ answered: true, status: progress.status })
     })
-    socket.on("end", () => {
-      const match = /^HTTP\/1\.[01] (\d{3})/.exec(head)
-      finish(
-        match !== null ? { answered: true, status: Number(match[1]) } : { answered: false, error: "EOF" },
-      )
-    })
-    socket.on("error", (error) => {
-      const match = /^HTTP\/1\.[01] (\d{3})/.exec(head)
-      finish(
-        match !== null
-          ? { answered: true, status: Number(match[1]) }
-          : { answered: false, error: codeOf(error) },
-      )
-    })
-    socket.on("close", () => {
-      const match = /^HTTP\/1\.[01] (\d{3})/.exec(head)
-      finish(
-        match !== null ? { answered: true, status: Number(match[1]) } : { answered: false, error: "CLOSED" },
-      )
-    })
+    socket.on("end", ended("EOF"))
+    socket.on("error", (error) => ended(codeOf(error))())
+    socket.on("close", ended("CLOSED"))
   })
+
+/** The status of a response whose head is cut short, if its status line came and is not interim. */
+const finalStatusOf = (received: Buffer): number | undefined => {
+  const match = /^HTTP\/1\.[01] (\d{3}) /.exec(received.subarray(0, 64).toString("latin1"))
+  const status = match === null ? undefined : Number(match[1])
+  return status !== undefined && status >= 200 ? status : undefined
+}
