@@ -139,23 +139,31 @@ export const demoTraffic = (
  * the end of the connection, aborts the request in flight and ends the socket, so any answer not yet
  * written by then (a body still being read or inflated, an async handler) is lost, with or without
  * sketchlog.
+ *
+ * With `bodyAfterMs` the head goes first and the body only if no answer came within that time, as a
+ * client that sent `expect: 100-continue` does: an answer the server gives to the head alone (Node's
+ * own 431 or 400) is then read before any of the body is sent, so the server's abortive close over an
+ * unread body cannot reset the connection and take the answer with it.
  */
 export const sendBytes = (
   host: string,
   port: number,
   bytes: Buffer,
   timeoutMs = 10_000,
+  bodyAfterMs?: number,
 ): Promise<ClientOutcome> =>
   new Promise((resolve) => {
     const method = bytes.subarray(0, Math.max(0, bytes.indexOf(0x20))).toString("latin1")
     const socket = connect(port, host)
     const chunks: Buffer[] = []
     let done = false
+    let bodyTimer: NodeJS.Timeout | undefined
     const received = () => Buffer.concat(chunks)
     const finish = (outcome: ClientOutcome) => {
       if (done) return
       done = true
       clearTimeout(timer)
+      clearTimeout(bodyTimer)
       socket.destroy()
       resolve(outcome)
     }
@@ -168,7 +176,17 @@ export const sendBytes = (
     }
     // An answer still incomplete when the time is up is not one.
     const timer = setTimeout(() => finish({ answered: false, error: "TIMEOUT" }), timeoutMs)
-    socket.on("connect", () => socket.write(bytes))
+    const headEnd = bytes.indexOf("\r\n\r\n") + 4
+    socket.on("connect", () => {
+      if (bodyAfterMs === undefined || headEnd < 4 || headEnd === bytes.length) socket.write(bytes)
+      else {
+        socket.write(bytes.subarray(0, headEnd))
+        // No final answer yet (a `100 Continue` is not one): the server waits for the body.
+        bodyTimer = setTimeout(() => {
+          if (responseProgress(received(), method).state === "head") socket.write(bytes.subarray(headEnd))
+        }, bodyAfterMs)
+      }
+    })
     socket.on("data", (chunk: Buffer) => {
       chunks.push(chunk)
       const progress = responseProgress(received(), method)

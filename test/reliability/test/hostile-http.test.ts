@@ -8,7 +8,7 @@ import { sketchlog } from "../src/Cli.js"
 import type { ExpressDemoStatus } from "../src/children/expressDemo.js"
 import { FigureLog } from "../src/Figures.js"
 import { hostileRequest, toWire } from "../src/HostileRequests.js"
-import { sendBytes } from "../src/HttpTraffic.js"
+import { type ClientOutcome, sendBytes } from "../src/HttpTraffic.js"
 import { sandboxEnv } from "../src/PlatformRun.js"
 import { httpRows, readProfiles, total } from "../src/ProfileFiles.js"
 import { ServerProcess } from "../src/ServerProcess.js"
@@ -74,6 +74,30 @@ const adapters: ReadonlyArray<Adapter> = [
   },
 ]
 
+/**
+ * Sends a hostile request, and again (at most twice) if the connection was reset before its answer
+ * came. A server that answers the head alone (Node's own 431, or 400 for a malformed header) closes at
+ * once over the body it has not read; the kernel then resets the connection, and while the client is
+ * still writing the body the reset can reach it before the answer is read: a race of TCP, seen with
+ * and without sketchlog. The retries send the head first and the body only if no answer came within a
+ * second (as a client sending `expect: 100-continue` does), so an answer to the head is read before
+ * any body is sent. A request that still gets no answer fails unless the bare app leaves it unanswered
+ * too.
+ */
+const send = async (
+  host: string,
+  port: number,
+  wire: Buffer,
+): Promise<{ readonly outcome: ClientOutcome; readonly resets: number }> => {
+  let outcome = await sendBytes(host, port, wire, 20_000)
+  let resets = 0
+  while (resets < 2 && !outcome.answered && (outcome.error === "ECONNRESET" || outcome.error === "EPIPE")) {
+    resets++
+    outcome = await sendBytes(host, port, wire, 20_000, 1_000)
+  }
+  return { outcome, resets }
+}
+
 const dirs: string[] = []
 const servers: ServerProcess[] = []
 afterAll(async () => {
@@ -105,19 +129,8 @@ describe(`hostile HTTP input through every adapter on a real server (${suiteMode
           cases++
           const t0 = performance.now()
           const wire = toWire(request)
-          let outcome = await sendBytes(hostname, Number(port), wire, 20_000)
-          // A server that answers early (431, 413, 400) and closes while a large body is still being
-          // sent makes the kernel reset the connection, and a reset discards the answer the client had
-          // not read yet: a race of TCP, not a request left unanswered. The same bytes are sent again
-          // (at most twice); a request that never gets its answer still fails.
-          for (
-            let retry = 0;
-            retry < 2 && !outcome.answered && (outcome.error === "ECONNRESET" || outcome.error === "EPIPE");
-            retry++
-          ) {
-            resetRaces++
-            outcome = await sendBytes(hostname, Number(port), wire, 20_000)
-          }
+          const { outcome, resets } = await send(hostname, Number(port), wire)
+          resetRaces += resets
           slowest = Math.max(slowest, performance.now() - t0)
           if (!server.alive) throw new Error(`the server died on: ${request.shape}\n${server.output()}`)
           if (!outcome.answered) {
@@ -165,7 +178,7 @@ describe(`hostile HTTP input through every adapter on a real server (${suiteMode
           servers.push(bare)
           const at = new URL(bare.ready.url)
           for (const failed of failedOnServer) {
-            const again = await sendBytes(at.hostname, Number(at.port), failed.wire, 20_000)
+            const { outcome: again } = await send(at.hostname, Number(at.port), failed.wire)
             const same =
               failed.status === 0 ? !again.answered : again.answered && again.status === failed.status
             if (!same) notReproduced.push(failed.shape)
@@ -185,7 +198,7 @@ describe(`hostile HTTP input through every adapter on a real server (${suiteMode
       figures.record("hostile input", `${adapter.name}: slowest answer`, Math.round(slowest), "ms")
       figures.record(
         "hostile input",
-        `${adapter.name}: answers lost to a connection reset (early answer to a large body), sent again`,
+        `${adapter.name}: answers lost to a connection reset (early answer to a large body), sent again head first`,
         resetRaces,
         "",
       )

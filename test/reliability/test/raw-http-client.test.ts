@@ -107,6 +107,25 @@ describe("the raw-socket client against a real Node server", () => {
     expect(outcomes.filter((o) => o.answered && o.status === 400)).toHaveLength(20)
   })
 
+  it("head first: an answer to the head alone (Node's 431) is read before the large body is sent; a server waiting for the body still gets it", async () => {
+    const port = await listen((req, res) => {
+      let length = 0
+      req.on("data", (part: Buffer) => {
+        length += part.length
+      })
+      req.on("end", () => res.end(String(length)))
+    })
+    const body = Buffer.alloc(2_000_000, 0x61)
+    const tooLarge = request("POST", body, [`x-huge: ${"v".repeat(20_000)}`])
+    const outcomes = []
+    for (let i = 0; i < 20; i++) outcomes.push(await sendBytes("127.0.0.1", port, tooLarge, 5_000, 1_000))
+    expect(outcomes).toEqual(Array(20).fill({ answered: true, status: 431 }))
+    expect(await sendBytes("127.0.0.1", port, request("POST", body), 5_000, 20)).toEqual({
+      answered: true,
+      status: 200,
+    })
+  })
+
   it("counts a connection the server drops without answering as unanswered, and one that never answers as a timeout", async () => {
     const port = await listen((req, res) => {
       if (req.headers["x-drop"] !== undefined) req.socket.destroy()
