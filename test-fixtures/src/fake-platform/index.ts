@@ -3,4 +3,5 @@ export { type ConfigSandbox, configSandbox, SESSION_ENV_VARS } from "./ConfigSan
 export { FakeFaults } from "./FakeFaults.js"
 export { FakeOAuth, OUT_OF_BAND_REDIRECT } from "./FakeOAuth.js"
 export { FakePlatform, type FakePlatformStats } from "./FakePlatform.js"
+export { ForwardProxy } from "./ForwardProxy.js"
 export type * from "./types.js"

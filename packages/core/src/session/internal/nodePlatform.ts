@@ -3,10 +3,10 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Effect, Layer } from "effect"
+import { proxyAwareHttpClientLayer } from "./proxyAgent.js"
 
 /**
  * Node's terminal, counted as a TTY only when stdin and stdout both are: a prompt needs someone to
@@ -28,6 +28,6 @@ export type SessionPlatform = FileSystem.FileSystem | Path.Path | HttpClient.Htt
 export const nodeSessionPlatform: Layer.Layer<SessionPlatform> = Layer.mergeAll(
   NodeFileSystem.layer,
   NodePath.layer,
-  NodeHttpClient.layer,
+  proxyAwareHttpClientLayer,
   ttyTerminalLayer,
 )
