@@ -16,25 +16,13 @@ beforeAll(async () => {
 })
 afterAll(() => proxy.close())
 
-const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"] as const
-const saved = new Map<string, string | undefined>()
-beforeEach(() => {
-  proxy.reset()
-  for (const name of PROXY_VARIABLES) {
-    for (const key of [name, name.toLowerCase()]) {
-      saved.set(key, process.env[key])
-      delete process.env[key]
-    }
-  }
-})
+beforeEach(() => proxy.reset())
 const open: Array<SessionHandle> = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()))
-  for (const [key, value] of saved) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
 })
+/** Sets proxy variables for this test (the sandbox cleared them all and restores them after it). */
+const setEnv = (vars: Record<string, string | undefined>) => fixture.sandbox.setEnv(vars)
 
 const upload = async () => {
   const session = await init({
@@ -54,8 +42,8 @@ const upload = async () => {
 
 describe("the platform through an HTTP proxy named by the environment", () => {
   it("sends every platform request through HTTP_PROXY when NO_PROXY does not exempt the host", async () => {
-    process.env.HTTP_PROXY = proxyUrl
-    process.env.NO_PROXY = "example.invalid"
+    setEnv({ HTTP_PROXY: proxyUrl })
+    setEnv({ NO_PROXY: "example.invalid" })
     const receipt = await upload()
     expect(receipt.bytes).toBe(3)
     expect(fixture.platform.profiles()).toHaveLength(1)
@@ -66,26 +54,26 @@ describe("the platform through an HTTP proxy named by the environment", () => {
   })
 
   it("connects directly when NO_PROXY names the host, or when nothing is set", async () => {
-    process.env.HTTP_PROXY = proxyUrl
-    process.env.NO_PROXY = "127.0.0.1"
+    setEnv({ HTTP_PROXY: proxyUrl })
+    setEnv({ NO_PROXY: "127.0.0.1" })
     await upload()
-    delete process.env.HTTP_PROXY
-    delete process.env.NO_PROXY
+    setEnv({ HTTP_PROXY: undefined })
+    setEnv({ NO_PROXY: undefined })
     await upload()
     expect(fixture.platform.profiles()).toHaveLength(2)
     expect(seen).toEqual([])
   })
 
   it("keeps loopback direct by default: a proxy for the outside world does not capture a local platform", async () => {
-    process.env.HTTP_PROXY = proxyUrl
+    setEnv({ HTTP_PROXY: proxyUrl })
     await upload()
     expect(fixture.platform.profiles()).toHaveLength(1)
     expect(seen).toEqual([])
   })
 
   it("tunnels https with CONNECT to the platform's host and port", async () => {
-    process.env.HTTPS_PROXY = proxyUrl
-    process.env.NO_PROXY = "example.invalid"
+    setEnv({ HTTPS_PROXY: proxyUrl })
+    setEnv({ NO_PROXY: "example.invalid" })
     const { host } = new URL(fixture.platform.url)
     // The fake platform speaks plain HTTP, so TLS fails inside the tunnel; what counts here is that the
     // tunnel was asked of the proxy, for the right host and port, and that the failure is typed.
@@ -112,10 +100,10 @@ describe("the platform through an HTTP proxy named by the environment", () => {
   })
 
   it("proxyFor reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY in either case", () => {
-    process.env.https_proxy = "http://proxy.internal:3128"
+    setEnv({ https_proxy: "http://proxy.internal:3128" })
     expect(proxyFor("https://api.example.com:443")).toBe("http://proxy.internal:3128")
     expect(proxyFor("http://api.example.com:80")).toBe("")
-    process.env.no_proxy = ".example.com"
+    setEnv({ no_proxy: ".example.com" })
     expect(proxyFor("https://api.example.com:443")).toBe("")
     expect(proxyFor("https://api.other.org:443")).toBe("http://proxy.internal:3128")
   })

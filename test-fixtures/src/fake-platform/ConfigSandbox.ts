@@ -11,11 +11,20 @@ export const SESSION_ENV_VARS = [
   "WHYLABS_SESSION_ID",
   "WHYLOGS_CONFIG_PATH",
   "XDG_CONFIG_HOME",
+  // A machine's proxy settings would send a test's loopback traffic elsewhere.
+  "HTTP_PROXY",
+  "http_proxy",
+  "HTTPS_PROXY",
+  "https_proxy",
+  "ALL_PROXY",
+  "all_proxy",
+  "NO_PROXY",
+  "no_proxy",
 ] as const
 
 /**
  * A throw-away config directory with a clean environment, so a test never reads or writes the real
- * home directory: `WHYLABS_*` are cleared, `WHYLOGS_CONFIG_PATH` and `XDG_CONFIG_HOME` point into a
+ * home directory: `WHYLABS_*` and the proxy variables are cleared, `WHYLOGS_CONFIG_PATH` and `XDG_CONFIG_HOME` point into a
  * temporary directory, and `restore()` puts everything back and deletes the directory.
  */
 export interface ConfigSandbox {
