@@ -178,11 +178,20 @@ describe("SessionModule.forRoot", () => {
       ],
       4,
     )
+    const profiler = app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
     await app!.close()
     app = undefined
     expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
       "GET /health/deep": 4,
       "GET /metrics/summary": 4,
+    })
+    // Every admitted request is accounted for: the skipped handlers' requests as `excluded`.
+    expect((await profiler.status()).exchanges).toMatchObject({
+      admitted: 16,
+      recorded: 16,
+      profiled: 8,
+      skipped: { excluded: 8 },
+      waiting: 0,
     })
   })
 

@@ -80,6 +80,13 @@ export interface HttpProfiler {
    */
   record(exchange: RecordedExchange, options?: RecordOptions): void
   /**
+   * Accounts for an admitted request the application excluded once it knew where the request went
+   * (Nest's `@SkipProfiling()`): counted recorded and skipped as `excluded`, so that `admitted =
+   * recorded` and `recorded = profiled + skipped + dropped + waiting` hold for it too. Nothing of the
+   * request is read or kept. Never throws.
+   */
+  exclude(): void
+  /**
    * Logs a row the application built (manual logging). Waits for the session when it is still being
    * resolved; rejects with `HttpProfilerError` when profiling is not running or the logger refuses.
    */
@@ -313,6 +320,11 @@ class Profiler implements HttpProfiler {
     this.#backlog.push(exchange)
     this.#backlogDatasets.push(options?.datasetId)
     if (this.#logger !== undefined) this.#schedule()
+  }
+
+  exclude(): void {
+    this.#recorded++
+    this.#skip("excluded")
   }
 
   /** Drains after the batch window, or on the next turn once a batch is full. */

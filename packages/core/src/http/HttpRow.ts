@@ -20,6 +20,8 @@ export type HttpSkipReason =
   | "callback-failed"
   /** The exchange object itself could not be read (a getter threw); nothing of it is kept. */
   | "unreadable-exchange"
+  /** The application excluded it after it arrived (Nest's `@SkipProfiling()`); nothing of it is read. */
+  | "excluded"
 
 /** A row ready for the logger, with what the logger needs to file it. */
 export interface HttpRowMapped {

@@ -92,15 +92,15 @@ export class RequestCapture implements DeferredExchange {
     this.#profiler = profiler
   }
 
-  /** On the response's `close`: freeze the timing, then hand over (unless `@SkipProfiling`). */
+  /** On the response's `close`: freeze the timing, then hand over (`@SkipProfiling`: counted excluded). */
   finish(): void {
     if (this.#finished) return
     this.#finished = true
     this.#durationMs = performance.now() - this.#start
     this.#aborted = !this.#res.writableFinished
     const handler = this.handler
-    if (handler?.skip === true) return
-    this.#profiler.record(this, handler?.recordOptions)
+    if (handler?.skip === true) this.#profiler.exclude()
+    else this.#profiler.record(this, handler?.recordOptions)
   }
 
   /** The exchange, built off the response path. Reads only. */
