@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtemp, readdir, rm } from "node:fs/promises"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { DatasetProfileView } from "@sketchlog/core"
+import { freePort } from "@sketchlog/test-fixtures/bench"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), "..")
@@ -22,16 +22,6 @@ const run = (command: string, args: ReadonlyArray<string>, cwd: string): Promise
     child.once("exit", (code) =>
       code === 0 ? done(output) : fail(new Error(`${command} exited ${code}:\n${output}`)),
     )
-  })
-
-const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const probe = createServer()
-    probe.once("error", fail)
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => done(port))
-    })
   })
 
 /** A `next start` process and everything it printed. */
