@@ -62,18 +62,22 @@ export const serverCpuTimes = (): ServerCpuTimes => {
   }
 }
 
-/** Sends `message` to the server and resolves with the field `key` of its answer. */
-export const askServer = (server: BenchServer<string>, message: string, key: string): Promise<number> =>
+/** Sends `message` to the server and resolves with its answer, the first message that has `key`. */
+const askServerAnswer = <A>(server: BenchServer<string>, message: string, key: string): Promise<A> =>
   new Promise((resolve) => {
     const onMessage = (answer: unknown) => {
       if (typeof answer === "object" && answer !== null && key in answer) {
         server.child.off("message", onMessage)
-        resolve((answer as Record<string, number>)[key]!)
+        resolve(answer as A)
       }
     }
     server.child.on("message", onMessage)
     server.child.send(message)
   })
+
+/** Sends `message` to the server and resolves with the field `key` of its answer. */
+export const askServer = async (server: BenchServer<string>, message: string, key: string): Promise<number> =>
+  (await askServerAnswer<Record<string, number>>(server, message, key))[key]!
 
 /** A saturation run against a bench server, with the CPU time the server spent per request. */
 export interface ServerSaturation extends Saturation {
@@ -124,16 +128,7 @@ export const mainCpuAdded = (
 
 /** The server's answer to `"cpu"`. */
 const askCpuTimes = (server: BenchServer<string>): Promise<ServerCpuTimes> =>
-  new Promise((resolve) => {
-    const onMessage = (answer: unknown) => {
-      if (typeof answer === "object" && answer !== null && "cpu" in answer) {
-        server.child.off("message", onMessage)
-        resolve(answer as ServerCpuTimes)
-      }
-    }
-    server.child.on("message", onMessage)
-    server.child.send("cpu")
-  })
+  askServerAnswer<ServerCpuTimes>(server, "cpu", "cpu")
 
 /**
  * Lets only `server` run: the others are paused (SIGSTOP), so their timers and background work (a
