@@ -3,7 +3,7 @@
 // "N passed, N failed" line (vitest's exit code is kept).
 //
 //   node test/reliability/run.mjs              the bounded form (CI: a few minutes)
-//   node test/reliability/run.mjs --soak       the soak form (RELIABILITY_MODE=soak; about half an hour)
+//   node test/reliability/run.mjs --soak       the soak form (RELIABILITY_MODE=soak; about eight minutes)
 //   … --write-doc                              also replaces this form's tables in docs/RELIABILITY.md
 //   … test/load.test.ts                        other arguments go to vitest (e.g. one file)
 import { spawnSync } from "node:child_process"
