@@ -99,6 +99,37 @@ describe("the platform through an HTTP proxy named by the environment", () => {
     expect(seen).toContain(`CONNECT ${host}`)
   })
 
+  it("a proxy that refuses, or a proxy URL that is not one, fails the call with a typed PlatformError that never shows the proxy's password", async () => {
+    for (const proxyValue of [
+      "http://user:pr0xy-pa55@127.0.0.1:9",
+      "not a url pr0xy-pa55",
+      "http://user:pr0xy-pa55@[bad",
+    ]) {
+      setEnv({ HTTP_PROXY: proxyValue, NO_PROXY: "example.invalid" })
+      const session = await init({
+        reinit: true,
+        apiKey: fixture.platform.apiKey,
+        apiEndpoint: fixture.platform.url,
+        retry: { maxRetries: 0 },
+      })
+      open.push(session)
+      const failure = await session
+        .uploadProfile({
+          datasetId: "m",
+          datasetTimestamp: new Date(),
+          segmentTags: [],
+          bytes: new Uint8Array([1]),
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error as { _tag?: string; message?: string },
+        )
+      expect(failure?._tag).toBe("PlatformError")
+      expect(`${failure?.message} ${JSON.stringify(failure)}`).not.toContain("pr0xy-pa55")
+    }
+    expect(fixture.platform.profiles()).toHaveLength(0)
+  })
+
   it("proxyFor reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY in either case", () => {
     setEnv({ https_proxy: "http://proxy.internal:3128" })
     expect(proxyFor("https://api.example.com:443")).toBe("http://proxy.internal:3128")
