@@ -1,8 +1,15 @@
+import { writeFile } from "node:fs/promises"
+import { createServer, type Server } from "node:https"
+import type { AddressInfo } from "node:net"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { ForwardProxy } from "@sketchlog/test-fixtures"
 import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
+import { generate } from "selfsigned"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { init, type SessionHandle } from "../src/session/index.js"
 import { proxyFor } from "../src/session/internal/proxyAgent.js"
+import { runTsxChild } from "./tsxChild.js"
 
 const fixture = usePlatformSandbox()
 
@@ -97,6 +104,35 @@ describe("the platform through an HTTP proxy named by the environment", () => {
       )
     expect(failure).toBeInstanceOf(Error)
     expect(seen).toContain(`CONNECT ${host}`)
+  })
+
+  it("https through the tunnel: TLS to the real server behind it, its certificate checked by name", async () => {
+    const pems = await generate([{ name: "commonName", value: "localhost" }], {
+      keySize: 2048,
+      algorithm: "sha256",
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] }],
+    })
+    const certFile = join(fixture.sandbox.dir, "localhost.pem")
+    await writeFile(certFile, pems.cert)
+    const server: Server = createServer({ key: pems.private, cert: pems.cert }, (_request, response) =>
+      response.end("through the tunnel"),
+    )
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      const url = `https://localhost:${(server.address() as AddressInfo).port}/`
+      const child = fileURLToPath(new URL("./proxyTlsChild.ts", import.meta.url))
+      const get = () =>
+        runTsxChild<{ text?: string; error?: string }>(child, { args: [url], limitMs: 30_000 })
+      setEnv({ HTTPS_PROXY: proxyUrl, NO_PROXY: "example.invalid", NODE_EXTRA_CA_CERTS: certFile })
+      expect(await get()).toEqual({ text: "through the tunnel" })
+      expect(seen).toEqual([`CONNECT ${new URL(url).host}`])
+      // Without trusting the certificate the same call fails: the tunnel does not skip the check.
+      setEnv({ NODE_EXTRA_CA_CERTS: undefined })
+      expect((await get()).error).toBe("DEPTH_ZERO_SELF_SIGNED_CERT")
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   it("a proxy that refuses, or a proxy URL that is not one, fails the call with a typed PlatformError that never shows the proxy's password", async () => {
