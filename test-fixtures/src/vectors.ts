@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs"
-import { dirname, join, resolve } from "node:path"
+import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 /** The repository root (the folder holding pnpm-workspace.yaml). */
@@ -14,13 +14,11 @@ export const repoRoot: string = (() => {
 })()
 
 /**
- * The shared, read-only test vectors: `../shared/vectors` beside the repository root (present in CI
- * too), or `$SKETCHLOG_SHARED_DIR/vectors` when that is set. Tests read them in place.
+ * The test vectors, committed under `test-fixtures/vectors/`: serialized sketches from Apache
+ * DataSketches (`datasketches/`, see its MANIFEST.md and NOTICE) and profiles written by whylogs 1.6
+ * (`whylogs/`, see its README.md). Tests read them in place.
  */
-export const vectorsDir: string = resolve(
-  process.env.SKETCHLOG_SHARED_DIR ?? join(repoRoot, "..", "shared"),
-  "vectors",
-)
+export const vectorsDir: string = join(repoRoot, "test-fixtures", "vectors")
 
 /** Path of a file under `vectors/datasketches/`, e.g. `datasketchesVector("cpp", "hll4_n10_cpp.sk")`. */
 export const datasketchesVector = (...parts: ReadonlyArray<string>): string =>
