@@ -56,7 +56,7 @@ export class BodyWalk {
     this.tree = tree
     if (root.skip) return // the whole body is excluded
     try {
-      this.value(root, value, 0)
+      this.value(root, value)
     } catch {
       this.truncated = true
     }
@@ -85,7 +85,7 @@ export class BodyWalk {
     }
   }
 
-  private value(node: FieldNode, value: unknown, depth: number): void {
+  private value(node: FieldNode, value: unknown): void {
     switch (typeof value) {
       case "string":
         this.string(node, value)
@@ -96,15 +96,20 @@ export class BodyWalk {
         return
       case "object":
         if (value === null) this.emit(node, null)
-        else if (Array.isArray(value)) this.array(node, value, depth)
-        else this.object(node, value, depth)
+        else if (Array.isArray(value)) this.array(node, value)
+        else this.object(node, value)
         return
       default:
       // undefined, bigint, symbol, function: JSON cannot carry them, so neither does a row.
     }
   }
 
-  private object(node: FieldNode, value: object, depth: number): void {
+  /**
+   * Depth is counted in the segments of column names (`FieldNode.depth`), not in nesting levels: a key
+   * holding a dot (`{"a.b": {"c": 1}}`) gives the same column as nesting does, so it counts the same
+   * against `maxDepth`.
+   */
+  private object(node: FieldNode, value: object): void {
     if (Object.getPrototypeOf(value) !== Object.prototype) {
       if (value instanceof Date) {
         const time = value.getTime()
@@ -115,7 +120,7 @@ export class BodyWalk {
       // Binary data and boxed strings would enumerate one key per byte or character.
       if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof String) return
     }
-    if (depth >= this.limits.maxDepth) {
+    if (node.depth >= this.limits.maxDepth) {
       this.truncated = true
       return
     }
@@ -135,7 +140,11 @@ export class BodyWalk {
         continue
       }
       if (child.skip) continue
-      this.value(child, record[key], depth + 1)
+      if (child.depth > this.limits.maxDepth) {
+        this.truncated = true
+        continue
+      }
+      this.value(child, record[key])
     }
   }
 
@@ -144,8 +153,8 @@ export class BodyWalk {
    * first `arrayItems` items (`<path>.0.<field>`): arrays of numbers are vectors (embeddings, pixels)
    * whose items are not separate features, and arrays of strings or arrays are counted only.
    */
-  private array(node: FieldNode, value: ReadonlyArray<unknown>, depth: number): void {
-    if (depth >= this.limits.maxDepth) {
+  private array(node: FieldNode, value: ReadonlyArray<unknown>): void {
+    if (node.depth >= this.limits.maxDepth) {
       this.truncated = true
       return
     }
@@ -168,7 +177,7 @@ export class BodyWalk {
         this.truncated = true
         return
       }
-      if (!child.skip) this.object(child, item, depth + 1)
+      if (!child.skip) this.object(child, item)
     }
   }
 

@@ -31,6 +31,11 @@ export class FieldNode {
     readonly skip: boolean,
     /** Its value may be written (it or an ancestor matches `include`, or there is no `include`). */
     readonly emit: boolean,
+    /**
+     * Dot-separated segments of its name below the body (or query) prefix: `user.age` is 2, and so is
+     * the key `"user.age"` of the body itself, since both give the same column.
+     */
+    readonly depth: number,
   ) {}
 }
 
@@ -56,10 +61,11 @@ export class FieldTree {
     if (known !== undefined) return known
     const policy = this.policy
     if (key.length > policy.maxKeyLength || this.nodes >= policy.maxColumnsPerRoute) return undefined
-    const name = canonicalString(`${parent.name}.${boundedString(key, policy.maxKeyLength)}`)
+    const segment = boundedString(key, policy.maxKeyLength)
+    const name = canonicalString(`${parent.name}.${segment}`)
     const skip = parent.skip || policy.redactor.redacts(key) || matchesAny(policy.exclude, name)
     const emit = !skip && (parent.emit || (policy.include !== undefined && matchesAny(policy.include, name)))
-    const node = new FieldNode(name, skip, emit)
+    const node = new FieldNode(name, skip, emit, parent.depth + segmentCount(segment))
     if (parent.children === undefined) parent.children = new Map()
     parent.children.set(key, node)
     this.nodes++
@@ -69,8 +75,15 @@ export class FieldTree {
   private root(prefix: string): FieldNode {
     const skip = matchesAny(this.policy.exclude, prefix)
     const emit = !skip && (this.policy.include === undefined || matchesAny(this.policy.include, prefix))
-    return new FieldNode(prefix, skip, emit)
+    return new FieldNode(prefix, skip, emit, 0)
   }
+}
+
+/** How many dot-separated segments `key` adds to a column name (`"a.b"` adds 2). */
+const segmentCount = (key: string): number => {
+  let count = 1
+  for (let i = key.indexOf("."); i !== -1; i = key.indexOf(".", i + 1)) count++
+  return count
 }
 
 /** The field trees of a mapper, one per route up to `maxRoutes`, then one shared by all later routes. */
