@@ -1,4 +1,10 @@
+import { fileURLToPath } from "node:url"
 import { defineProject, type UserWorkspaceConfig } from "vitest/config"
+
+/** Fixes the seed of every fast-check property test that does not give its own (`pnpm fuzz` varies it). */
+const propertySeedSetup = fileURLToPath(
+  new URL("./test-fixtures/src/vitest/propertySeed.ts", import.meta.url),
+)
 
 /**
  * Test configuration shared by every workspace project: sibling packages resolve to their
@@ -17,6 +23,7 @@ export const projectConfig = (name: string, extra: UserWorkspaceConfig = {}) =>
       testTimeout: 30_000,
       hookTimeout: 60_000,
       ...extra.test,
+      setupFiles: [propertySeedSetup, ...[extra.test?.setupFiles ?? []].flat()],
     },
   })
 
