@@ -1,4 +1,5 @@
 import { Data } from "effect"
+import { causeText } from "../internal/causeText.js"
 
 /**
  * The bytes given as a whylogs v1 profile are not one: `offset` is the byte position (from the start of
@@ -23,8 +24,7 @@ export class ProfileIOError extends Data.TaggedError("ProfileIOError")<{
   readonly cause: unknown
 }> {
   override get message(): string {
-    const detail = this.cause instanceof Error ? this.cause.message : String(this.cause)
-    return `could not ${this.operation} profile file ${this.path}: ${detail}`
+    return `could not ${this.operation} profile file ${this.path}: ${causeText(this.cause)}`
   }
 }
 
