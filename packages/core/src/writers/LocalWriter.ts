@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto"
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { Effect } from "effect"
+import { errorCode, RETRYABLE_FILE_ERRORS } from "../internal/fileErrors.js"
 import { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import { safeName, segmentName } from "./internal/fileNames.js"
 import type { ProfileWrite, WriteReceipt, Writer } from "./Writer.js"
@@ -30,21 +31,6 @@ export interface LocalWriterOptions {
   /** fsync each file before renaming it into place (default true): a power cut then loses no written profile. */
   readonly fsync?: boolean | undefined
 }
-
-/** Errors worth another attempt: the condition may clear (busy, out of descriptors, disk full, I/O). */
-const RETRYABLE_CODES = new Set([
-  "EAGAIN",
-  "EBUSY",
-  "EMFILE",
-  "ENFILE",
-  "ENOSPC",
-  "EIO",
-  "EINTR",
-  "ETIMEDOUT",
-])
-
-const codeOf = (error: unknown): string | undefined =>
-  typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined
 
 /**
  * Writes each profile to `<dir>/<dataset>/<bucket>[__<segment>].bin`, e.g.
@@ -82,11 +68,11 @@ export class LocalWriter implements Writer {
     Effect.tryPromise({
       try: () => this.#write(profile),
       catch: (error) => {
-        const code = codeOf(error)
+        const code = errorCode(error)
         return new WriterError({
           writer: this.name,
           reason: `cannot write ${this.pathOf(profile)}: ${error instanceof Error ? error.message : String(error)}`,
-          retryable: code === undefined || RETRYABLE_CODES.has(code),
+          retryable: code === undefined || RETRYABLE_FILE_ERRORS.has(code),
           cause: error,
         })
       },
@@ -129,7 +115,7 @@ export class LocalWriter implements Writer {
     try {
       bytes = await readFile(path)
     } catch (error) {
-      if (codeOf(error) === "ENOENT") return undefined
+      if (errorCode(error) === "ENOENT") return undefined
       throw error
     }
     try {
