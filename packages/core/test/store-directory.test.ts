@@ -142,7 +142,7 @@ describe("DirectoryStore", () => {
     expect(await listKeys(store)).toEqual([...keys].sort())
     expect(await run(store.datasets)).toEqual(["a", "b"])
     const view = await run(readStoredProfile(store, keys[0]!))
-    expect(view.getColumn("x")?.counts.n).toBe(3)
+    expect(view.getColumn("x")?.counts?.n).toBe(3)
     await run(store.remove([keys[0]!, keys[0]!]))
     expect(await listKeys(store)).toEqual([keys[2], keys[1]])
     // The emptied partition folders are gone, as an object store would have none.
