@@ -1,0 +1,362 @@
+import { type ProfileStore, readStoredProfile, type StoredProfile } from "@sketchlog/core"
+import { Chunk, Effect, Stream } from "effect"
+import { ProfileDigest } from "./ProfileDigest.js"
+import { problemText, type StoreProblem } from "./StoreProblem.js"
+import { RESOLUTION_MS, type Resolution, type TimeRange, windowStart, windowsIn } from "./TimeWindow.js"
+import { type WindowPoint, windowPoint } from "./WindowPoint.js"
+
+/** Options of a `StoreCatalog`. */
+export interface CatalogOptions {
+  /** Profiles read at once (default 8). */
+  readonly concurrency?: number | undefined
+  /** How old a listing may be before it is refreshed in the background (default 15 s). */
+  readonly listingMaxAgeMs?: number | undefined
+  /** Memory for digests of hours (default 160 MiB); the least recently used hours are dropped beyond it. */
+  readonly cacheBytes?: number | undefined
+  /** Where problems (unreadable profiles, a failed listing) are reported once each. */
+  readonly log?: ((line: string) => void) | undefined
+}
+
+/** What the store holds of one dataset, from its listing alone. */
+export interface DatasetListing {
+  readonly datasetId: string
+  /** Its profiles, oldest first. */
+  readonly profiles: ReadonlyArray<StoredProfile>
+  /** Segment ids ("" = unsegmented), sorted. */
+  readonly segments: ReadonlyArray<string>
+  /** Start of its newest profile's bucket. */
+  readonly latest: number
+  readonly earliest: number
+}
+
+/** The store's listing, grouped by dataset. */
+export interface Listing {
+  readonly at: number
+  readonly datasets: ReadonlyMap<string, DatasetListing>
+}
+
+/** A digest of some hours and what could not be read for it. */
+export interface DigestResult {
+  readonly digest: ProfileDigest
+  readonly problems: ReadonlyArray<StoreProblem>
+}
+
+/** Points of a dataset over time and what could not be read for them. */
+export interface SeriesResult {
+  readonly resolution: Resolution
+  readonly range: TimeRange
+  /** One per window of the range, oldest first (a window without profiles has 0 rows and no columns). */
+  readonly points: ReadonlyArray<WindowPoint>
+  readonly problems: ReadonlyArray<StoreProblem>
+}
+
+const HOUR = RESOLUTION_MS.hour
+
+/** The profiles of one (dataset, segment, hour), replicas merged, and what went into the digest. */
+interface Partition {
+  readonly id: string
+  readonly digest: ProfileDigest
+  /** Keys in the digest, with the size they had. */
+  readonly keys: ReadonlyMap<string, number | undefined>
+  /** Keys that could not be read, with the size they had then and why. */
+  readonly failed: ReadonlyMap<string, { readonly size: number | undefined; readonly message: string }>
+  readonly bytes: number
+}
+
+const segmentOf = (profile: StoredProfile): string => profile.segment ?? ""
+const partitionId = (datasetId: string, segment: string, hour: number) => `${datasetId}\u0000${segment}\u0000${hour}`
+
+/**
+ * The monitor's view of a profile store: its listing (refreshed in the background) and digests of
+ * its hours, each made once from the hour's profiles (every replica merged) and kept in memory up to
+ * a budget, so every stored profile is read at most once while its hour stays cached — new profiles
+ * of an hour are merged into its digest; only a profile that changed or disappeared (rewritten,
+ * compacted) makes the hour be read again. Reads run with bounded concurrency; a profile that
+ * cannot be read is a `StoreProblem`, never a failure of the whole query.
+ */
+export class StoreCatalog {
+  readonly #concurrency: number
+  readonly #maxAge: number
+  readonly #budget: number
+  readonly #log: (line: string) => void
+  readonly #semaphore: Effect.Semaphore
+  #listing: Listing | undefined
+  #listingPromise: Promise<Listing> | undefined
+  /** Partitions, least recently used first. */
+  readonly #partitions = new Map<string, Partition>()
+  readonly #pending = new Map<string, Promise<Partition>>()
+  #bytes = 0
+  /** Bumped whenever a dataset's partitions change, so cached series know they are stale. */
+  readonly #versions = new Map<string, number>()
+  readonly #series = new Map<string, { readonly version: number; readonly result: Promise<SeriesResult> }>()
+  readonly #reported = new Set<string>()
+  /** Profiles read so far (each read is one download and decode). */
+  reads = 0
+
+  constructor(
+    readonly store: ProfileStore,
+    options: CatalogOptions = {},
+  ) {
+    this.#concurrency = Math.max(1, options.concurrency ?? 8)
+    this.#semaphore = Effect.unsafeMakeSemaphore(this.#concurrency)
+    this.#maxAge = options.listingMaxAgeMs ?? 15_000
+    this.#budget = options.cacheBytes ?? 160 * 1024 * 1024
+    this.#log = options.log ?? (() => undefined)
+  }
+
+  /** Bytes of digests held (approximate). */
+  get cachedBytes(): number {
+    return this.#bytes
+  }
+
+  /**
+   * The listing: the cached one while it is fresh; an old one is returned at once and refreshed in
+   * the background. Rejects with the store's error when there is no listing yet and it fails.
+   */
+  async listing(): Promise<Listing> {
+    const known = this.#listing
+    if (known !== undefined) {
+      if (Date.now() - known.at > this.#maxAge) this.refresh().catch(() => undefined)
+      return known
+    }
+    return this.refresh()
+  }
+
+  /** Lists the store now (one listing at a time). */
+  refresh(): Promise<Listing> {
+    if (this.#listingPromise !== undefined) return this.#listingPromise
+    const started = Date.now()
+    const promise = Effect.runPromise(Stream.runCollect(this.store.list()))
+      .then((chunk) => {
+        const listing = groupListing(Chunk.toReadonlyArray(chunk), started)
+        this.#listing = listing
+        return listing
+      })
+      .catch((error: unknown) => {
+        this.#report(`cannot list ${this.store.url}: ${problemText(error)}`)
+        throw error
+      })
+      .finally(() => {
+        this.#listingPromise = undefined
+      })
+    this.#listingPromise = promise
+    return promise
+  }
+
+  /** The digest of a dataset over `range` (whole hours), every segment merged or only `segment`. */
+  async digest(datasetId: string, range: TimeRange, segment?: string): Promise<DigestResult> {
+    const hours = await this.#hours(datasetId, range, segment)
+    return { digest: ProfileDigest.merge(hours.digests.map(([, d]) => d)), problems: hours.problems }
+  }
+
+  /**
+   * One point per window of `resolution` in `range`: rows, and per column the figures the charts
+   * draw. Kept until the dataset's profiles change.
+   */
+  series(datasetId: string, range: TimeRange, resolution: Resolution, segment?: string): Promise<SeriesResult> {
+    const key = `${datasetId}\u0000${segment ?? "\u0001"}\u0000${range.from}\u0000${range.to}\u0000${resolution}`
+    const version = this.#versions.get(datasetId) ?? 0
+    const cached = this.#series.get(key)
+    if (cached !== undefined && cached.version === version) {
+      this.#series.delete(key)
+      this.#series.set(key, cached)
+      return cached.result
+    }
+    const result = this.#computeSeries(datasetId, range, resolution, segment).then((series) => {
+      // Reading may have changed the dataset's version (new hours digested): store under the new one.
+      const entry = this.#series.get(key)
+      if (entry !== undefined && entry.result === result) {
+        this.#series.set(key, { version: this.#versions.get(datasetId) ?? 0, result })
+      }
+      return series
+    })
+    result.catch(() => this.#series.delete(key))
+    this.#series.set(key, { version, result })
+    while (this.#series.size > 500) this.#series.delete(this.#series.keys().next().value as string)
+    return result
+  }
+
+  async #computeSeries(
+    datasetId: string,
+    range: TimeRange,
+    resolution: Resolution,
+    segment: string | undefined,
+  ): Promise<SeriesResult> {
+    const hours = await this.#hours(datasetId, range, segment)
+    const byWindow = new Map<number, ProfileDigest[]>()
+    for (const [hour, digest] of hours.digests) {
+      const start = windowStart(hour, resolution)
+      const list = byWindow.get(start)
+      if (list === undefined) byWindow.set(start, [digest])
+      else list.push(digest)
+    }
+    const points = windowsIn(range, resolution).map((start) =>
+      windowPoint(start, ProfileDigest.merge(byWindow.get(start) ?? [])),
+    )
+    return { resolution, range, points, problems: hours.problems }
+  }
+
+  /** Digests of each hour of `range` that has profiles (segments merged), oldest first. */
+  async #hours(
+    datasetId: string,
+    range: TimeRange,
+    segment: string | undefined,
+  ): Promise<{ digests: Array<[number, ProfileDigest]>; problems: StoreProblem[] }> {
+    const listing = await this.listing()
+    const dataset = listing.datasets.get(datasetId)
+    if (dataset === undefined) return { digests: [], problems: [] }
+    const groups = new Map<string, { hour: number; segment: string; profiles: StoredProfile[] }>()
+    for (const profile of dataset.profiles) {
+      if (profile.timestamp < range.from || profile.timestamp >= range.to) continue
+      const seg = segmentOf(profile)
+      if (segment !== undefined && seg !== segment) continue
+      const hour = windowStart(profile.timestamp, "hour")
+      const id = partitionId(datasetId, seg, hour)
+      const group = groups.get(id)
+      if (group === undefined) groups.set(id, { hour, segment: seg, profiles: [profile] })
+      else group.profiles.push(profile)
+    }
+    const partitions = await Promise.all(
+      [...groups.entries()].map(([id, group]) => this.#partition(id, datasetId, group.profiles)),
+    )
+    const byHour = new Map<number, ProfileDigest[]>()
+    const problems: StoreProblem[] = []
+    for (const partition of partitions) {
+      const hour = Number(partition.id.slice(partition.id.lastIndexOf("\u0000") + 1))
+      const list = byHour.get(hour)
+      if (list === undefined) byHour.set(hour, [partition.digest])
+      else list.push(partition.digest)
+      for (const [key, failure] of partition.failed) problems.push({ key, message: failure.message })
+    }
+    const digests = [...byHour.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([hour, list]): [number, ProfileDigest] => [hour, ProfileDigest.merge(list)])
+    return { digests, problems }
+  }
+
+  /** The partition's digest, brought up to date with `profiles` (its current listing). */
+  #partition(id: string, datasetId: string, profiles: ReadonlyArray<StoredProfile>): Promise<Partition> {
+    const pending = this.#pending.get(id)
+    if (pending !== undefined) return pending
+    const known = this.#partitions.get(id)
+    if (known !== undefined && isCurrent(known, profiles)) {
+      this.#partitions.delete(id)
+      this.#partitions.set(id, known)
+      return Promise.resolve(known)
+    }
+    const promise = this.#update(id, datasetId, known, profiles).finally(() => this.#pending.delete(id))
+    this.#pending.set(id, promise)
+    return promise
+  }
+
+  async #update(
+    id: string,
+    datasetId: string,
+    known: Partition | undefined,
+    profiles: ReadonlyArray<StoredProfile>,
+  ): Promise<Partition> {
+    // A key that is gone or changed size (rewritten, compacted) invalidates the digest: start over.
+    const keep =
+      known !== undefined &&
+      [...known.keys].every(([key, size]) => {
+        const now = profiles.find((p) => p.key === key)
+        return now !== undefined && now.size === size
+      })
+    const base = keep ? known : undefined
+    const toRead = profiles.filter((p) => {
+      if (base?.keys.has(p.key)) return false
+      const failed = base?.failed.get(p.key)
+      return failed === undefined || failed.size !== p.size
+    })
+    const results = await Promise.all(toRead.map((p) => this.#read(p)))
+    const digests = base === undefined ? [] : [base.digest]
+    const keys = new Map(base?.keys)
+    const failed = new Map(base?.failed)
+    results.forEach((result, i) => {
+      const profile = toRead[i] as StoredProfile
+      if (result instanceof ProfileDigest) {
+        digests.push(result)
+        keys.set(profile.key, profile.size)
+        failed.delete(profile.key)
+      } else failed.set(profile.key, { size: profile.size, message: result })
+    })
+    const digest = ProfileDigest.merge(digests)
+    const partition: Partition = { id, digest, keys, failed, bytes: digest.approximateBytes }
+    if (known !== undefined) {
+      this.#partitions.delete(id)
+      this.#bytes -= known.bytes
+    }
+    this.#partitions.set(id, partition)
+    this.#bytes += partition.bytes
+    this.#versions.set(datasetId, (this.#versions.get(datasetId) ?? 0) + 1)
+    this.#evict()
+    return partition
+  }
+
+  /** Reads and digests one profile; a failure is its message (reported once). */
+  #read(profile: StoredProfile): Promise<ProfileDigest | string> {
+    const read = readStoredProfile(this.store, profile).pipe(
+      Effect.map((view) => ProfileDigest.of(view)),
+      Effect.tap(() =>
+        Effect.sync(() => {
+          this.reads++
+        }),
+      ),
+      // A profile that decodes but breaks a digest (a bug, or bytes no check caught) is a problem too.
+      Effect.catchAllDefect((defect) => Effect.fail(defect)),
+      Effect.catchAll((error) => Effect.succeed(problemText(error))),
+    )
+    return Effect.runPromise(this.#semaphore.withPermits(1)(read)).then((result) => {
+      if (typeof result === "string") this.#report(`cannot read ${profile.key}: ${result}`)
+      return result
+    })
+  }
+
+  #evict(): void {
+    for (const [id, partition] of this.#partitions) {
+      if (this.#bytes <= this.#budget) break
+      this.#partitions.delete(id)
+      this.#bytes -= partition.bytes
+    }
+  }
+
+  #report(line: string): void {
+    if (this.#reported.has(line)) return
+    this.#reported.add(line)
+    this.#log(line)
+  }
+}
+
+/** Whether the digest holds exactly `profiles` (same keys, same sizes) and retries nothing. */
+const isCurrent = (partition: Partition, profiles: ReadonlyArray<StoredProfile>): boolean =>
+  profiles.length === partition.keys.size + partition.failed.size &&
+  profiles.every((p) =>
+    partition.keys.has(p.key) ? partition.keys.get(p.key) === p.size : partition.failed.get(p.key)?.size === p.size,
+  )
+
+const groupListing = (profiles: ReadonlyArray<StoredProfile>, at: number): Listing => {
+  const byDataset = new Map<string, StoredProfile[]>()
+  for (const profile of profiles) {
+    const list = byDataset.get(profile.datasetId)
+    if (list === undefined) byDataset.set(profile.datasetId, [profile])
+    else list.push(profile)
+  }
+  const datasets = new Map<string, DatasetListing>()
+  for (const datasetId of [...byDataset.keys()].sort()) {
+    const list = (byDataset.get(datasetId) as StoredProfile[]).sort((a, b) => a.timestamp - b.timestamp)
+    datasets.set(datasetId, {
+      datasetId,
+      profiles: list,
+      segments: [...new Set(list.map(segmentOf))].sort(),
+      latest: (list[list.length - 1] as StoredProfile).timestamp,
+      earliest: (list[0] as StoredProfile).timestamp,
+    })
+  }
+  return { at, datasets }
+}
+
+/** Whole hours covering `range`. */
+export const hourRange = (range: TimeRange): TimeRange => ({
+  from: windowStart(range.from, "hour"),
+  to: Math.ceil(range.to / HOUR) * HOUR,
+})
