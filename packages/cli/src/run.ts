@@ -4,20 +4,22 @@ import type { CliContext } from "./cli/CliContext.js"
 import { type CliIo, writeLine } from "./cli/CliIo.js"
 import { describeFailure } from "./cli/describeFailure.js"
 import { ExitCode } from "./cli/ExitCode.js"
+import { registerCheck } from "./commands/check.js"
 import { registerDiff } from "./commands/diff.js"
 import { registerInspect } from "./commands/inspect.js"
 import { registerLogin } from "./commands/login.js"
 import { registerLogout } from "./commands/logout.js"
 import { registerMerge } from "./commands/merge.js"
 import { registerReport } from "./commands/report.js"
+import { registerServe } from "./commands/serve.js"
 import { registerUpload } from "./commands/upload.js"
 import { registerWhoami } from "./commands/whoami.js"
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0   ok
-  1   drift found (diff), uploads failed (upload), or an output could not be written
-  2   usage: unknown command or option, missing argument, bad value
+  1   drift found (diff), a monitor fired (check), uploads failed (upload), or an output could not be written
+  2   usage: unknown command or option, missing argument, bad value, a malformed monitors file
   3   bad input file: missing, unreadable, or not a whylogs v1 profile
   4   not signed in, credentials refused, or unusable configuration
   5   the platform could not be reached or answered with an error
@@ -27,7 +29,9 @@ Exit codes:
 const buildProgram = (context: CliContext): Command => {
   const { io } = context
   const program = new Command("sketchlog")
-    .description("Inspect, merge, compare, report and upload whylogs-compatible profiles.")
+    .description(
+      "Inspect, merge, compare, report and upload whylogs-compatible profiles; serve a monitor over a store and check its alert rules.",
+    )
     .version(SKETCHLOG_VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help for a command")
     .addHelpText("after", EXIT_CODES_HELP)
@@ -54,6 +58,8 @@ const buildProgram = (context: CliContext): Command => {
   registerDiff(program, context)
   registerReport(program, context)
   registerUpload(program, context)
+  registerServe(program, context)
+  registerCheck(program, context)
   return program
 }
 

@@ -29,6 +29,10 @@ export interface RunOptions {
   readonly openBrowser?: (url: string) => void | Promise<void>
   /** Called with everything written to stderr so far, each time something is written. */
   readonly onStderr?: (text: string) => void
+  /** Called with everything written to stdout so far, each time something is written. */
+  readonly onStdout?: (text: string) => void
+  /** Ends a long-running command (`serve`). */
+  readonly stop?: AbortSignal
 }
 
 /** Runs `sketchlog <args>` in this process through `run(argv, io)`, capturing stdout and stderr. */
@@ -39,6 +43,10 @@ export const runCli = async (args: ReadonlyArray<string>, options: RunOptions = 
     const watch = options.onStderr
     stderr.stream.on("data", () => watch(stderr.text()))
   }
+  if (options.onStdout !== undefined) {
+    const watch = options.onStdout
+    stdout.stream.on("data", () => watch(stdout.text()))
+  }
   const stdin = options.stdin ?? new PassThrough().end()
   const code = await run(args, {
     stdout: stdout.stream,
@@ -46,6 +54,7 @@ export const runCli = async (args: ReadonlyArray<string>, options: RunOptions = 
     stdin,
     cwd: options.cwd,
     openBrowser: options.openBrowser,
+    stop: options.stop,
   })
   await new Promise((resolve) => setImmediate(resolve))
   return { code, stdout: stdout.text(), stderr: stderr.text() }

@@ -17,7 +17,10 @@
  * @typedef {TimeSpec | SparkSpec | HistogramSpec | BarsSpec} ChartSpec
  */
 
-const INTEGER_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 1e9, 1e10, 1e11, 1e12]
+const INTEGER_STEPS = [
+  1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6,
+  5e6, 1e7, 2e7, 5e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+]
 const grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 })
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 3 })
 const significant = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 })
@@ -123,7 +126,10 @@ const timeChart = (spec, width) => {
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
     scales: { x: { time: true }, y: { range: yRange(spec.format) } },
     axes: [timeAxis, valueAxis(spec.format)],
-    series: [{ label: "UTC", value: "{YYYY}-{MM}-{DD} {HH}:{mm}" }, ...spec.series.map((s) => lineSeries(s, spec.format))],
+    series: [
+      { label: "UTC", value: "{YYYY}-{MM}-{DD} {HH}:{mm}" },
+      ...spec.series.map((s) => lineSeries(s, spec.format)),
+    ],
     bands: (spec.bands ?? []).map(([upper, lower, fill]) => ({ series: [upper, lower], fill })),
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
@@ -168,7 +174,10 @@ const histogramChart = (spec, width) => {
     width,
     height: spec.height ?? 220,
     scales: { x: { time: false, range: () => [edges[0] ?? 0, lastEdge] }, y: { range: yRange(spec.format) } },
-    axes: [{ ...timeAxis, values: (_u, splits) => splits.map((v) => formatValue(v, "number")) }, valueAxis(spec.format)],
+    axes: [
+      { ...timeAxis, values: (_u, splits) => splits.map((v) => formatValue(v, "number")) },
+      valueAxis(spec.format),
+    ],
     series: [
       { label: "from", value: (_u, v) => formatValue(v, "number") },
       ...spec.series.map((s, i) => ({
@@ -220,7 +229,10 @@ const barsChart = (spec, width) => {
   const options = {
     width,
     height: spec.height ?? 220,
-    scales: { x: { time: false, range: () => [-0.6, spec.labels.length - 0.4] }, y: { range: yRange(spec.format) } },
+    scales: {
+      x: { time: false, range: () => [-0.6, spec.labels.length - 0.4] },
+      y: { range: yRange(spec.format) },
+    },
     axes: [
       {
         ...timeAxis,

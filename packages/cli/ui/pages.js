@@ -26,12 +26,15 @@ const sortable = (table) => {
       const key = (row) => {
         const cell = row.children[index]
         const value = cell?.getAttribute("data-sort")
-        return value === null || value === undefined ? (cell?.textContent ?? "").trim().toLowerCase() : Number(value)
+        return value === null || value === undefined
+          ? (cell?.textContent ?? "").trim().toLowerCase()
+          : Number(value)
       }
       const rows = [...body.rows].sort((a, b) => {
         const x = key(a)
         const y = key(b)
-        const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y))
+        const order =
+          typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y))
         return descending ? -order : order
       })
       body.append(...rows)

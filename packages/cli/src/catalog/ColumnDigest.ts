@@ -1,5 +1,5 @@
 import type { ColumnProfileView, FrequentItem } from "@sketchlog/core"
-import { FrequentStringsSketch, HllSketch, HllUnion, KllDoublesSketch } from "@sketchlog/sketches"
+import { FrequentStringsSketch, type HllSketch, HllUnion, KllDoublesSketch } from "@sketchlog/sketches"
 
 /**
  * Sketch sizes of a digest. A stored profile's sketches (KLL k 1024, HLL lgK 12, frequent items
@@ -162,7 +162,8 @@ export class ColumnDigest {
   /** The kind most non-null values had (integers with some fractions are fractional), "null" when all were null. */
   get inferredType(): TypeName | "null" | "unknown" {
     let best: TypeName | undefined
-    for (const name of TYPE_NAMES) if (this.types[name] > (best === undefined ? 0 : this.types[best])) best = name
+    for (const name of TYPE_NAMES)
+      if (this.types[name] > (best === undefined ? 0 : this.types[best])) best = name
     if (best === undefined) return this.nulls > 0 ? "null" : "unknown"
     return best === "integral" && this.types.fractional > 0 ? "fractional" : best
   }

@@ -46,10 +46,19 @@ export const digestDrift = (
         ? undefined
         : { ...h, verdict: hellingerVerdict(h.distance, thresholds.hellinger) }
     const ks =
-      k === undefined || Number.isNaN(k.pValue) ? undefined : { ...k, verdict: ksVerdict(k.pValue, thresholds.ks) }
+      k === undefined || Number.isNaN(k.pValue)
+        ? undefined
+        : { ...k, verdict: ksVerdict(k.pValue, thresholds.ks) }
     const verdicts = [hellinger?.verdict, ks?.verdict].filter((v): v is DriftVerdict => v !== undefined)
     if (verdicts.length > 0) {
-      return { column, kind: "numeric", hellinger, ks, verdict: verdicts.reduce(worseVerdict), reason: undefined }
+      return {
+        column,
+        kind: "numeric",
+        hellinger,
+        ks,
+        verdict: verdicts.reduce(worseVerdict),
+        reason: undefined,
+      }
     }
   }
   if (baseline.frequent !== undefined && target.frequent !== undefined) {
@@ -59,7 +68,14 @@ export const digestDrift = (
     )
     if (h !== undefined && !Number.isNaN(h.distance)) {
       const verdict = hellingerVerdict(h.distance, thresholds.hellinger)
-      return { column, kind: "categorical", hellinger: { ...h, verdict }, ks: undefined, verdict, reason: undefined }
+      return {
+        column,
+        kind: "categorical",
+        hellinger: { ...h, verdict },
+        ks: undefined,
+        verdict,
+        reason: undefined,
+      }
     }
   }
   const emptySide = baseline.nonNull === 0 ? "reference" : target.nonNull === 0 ? "window" : undefined

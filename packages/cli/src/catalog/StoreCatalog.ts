@@ -1,6 +1,7 @@
 import { type ProfileStore, readStoredProfile, type StoredProfile } from "@sketchlog/core"
 import { Chunk, Effect, Stream } from "effect"
 import { ProfileDigest } from "./ProfileDigest.js"
+import { runEffect } from "./runEffect.js"
 import { problemText, type StoreProblem } from "./StoreProblem.js"
 import { RESOLUTION_MS, type Resolution, type TimeRange, windowStart, windowsIn } from "./TimeWindow.js"
 import { type WindowPoint, windowPoint } from "./WindowPoint.js"
@@ -64,7 +65,8 @@ interface Partition {
 }
 
 const segmentOf = (profile: StoredProfile): string => profile.segment ?? ""
-const partitionId = (datasetId: string, segment: string, hour: number) => `${datasetId}\u0000${segment}\u0000${hour}`
+const partitionId = (datasetId: string, segment: string, hour: number) =>
+  `${datasetId}\u0000${segment}\u0000${hour}`
 
 /**
  * The monitor's view of a profile store: its listing (refreshed in the background) and digests of
@@ -88,7 +90,8 @@ export class StoreCatalog {
   #bytes = 0
   /** Bumped whenever a dataset's partitions change, so cached series know they are stale. */
   readonly #versions = new Map<string, number>()
-  readonly #series = new Map<string, { readonly version: number; readonly result: Promise<SeriesResult> }>()
+  readonly #series = new Map<string, { version: number; result: Promise<SeriesResult> }>()
+  readonly #digests = new Map<string, { version: number; result: Promise<DigestResult> }>()
   readonly #reported = new Set<string>()
   /** Profiles read so far (each read is one download and decode). */
   reads = 0
@@ -126,7 +129,7 @@ export class StoreCatalog {
   refresh(): Promise<Listing> {
     if (this.#listingPromise !== undefined) return this.#listingPromise
     const started = Date.now()
-    const promise = Effect.runPromise(Stream.runCollect(this.store.list()))
+    const promise = runEffect(Stream.runCollect(this.store.list()))
       .then((chunk) => {
         const listing = groupListing(Chunk.toReadonlyArray(chunk), started)
         this.#listing = listing
@@ -143,36 +146,64 @@ export class StoreCatalog {
     return promise
   }
 
-  /** The digest of a dataset over `range` (whole hours), every segment merged or only `segment`. */
-  async digest(datasetId: string, range: TimeRange, segment?: string): Promise<DigestResult> {
-    const hours = await this.#hours(datasetId, range, segment)
-    return { digest: ProfileDigest.merge(hours.digests.map(([, d]) => d)), problems: hours.problems }
+  /**
+   * The digest of a dataset over `range` (whole hours), every segment merged or only `segment`.
+   * Kept until the dataset's profiles change.
+   */
+  digest(datasetId: string, range: TimeRange, segment?: string): Promise<DigestResult> {
+    const key = `${datasetId}\u0000${segment ?? "\u0001"}\u0000${range.from}\u0000${range.to}`
+    return this.#cached(this.#digests, 200, key, datasetId, async () => {
+      const hours = await this.#hours(datasetId, range, segment)
+      return { digest: ProfileDigest.merge(hours.digests.map(([, d]) => d)), problems: hours.problems }
+    })
   }
 
   /**
    * One point per window of `resolution` in `range`: rows, and per column the figures the charts
    * draw. Kept until the dataset's profiles change.
    */
-  series(datasetId: string, range: TimeRange, resolution: Resolution, segment?: string): Promise<SeriesResult> {
+  series(
+    datasetId: string,
+    range: TimeRange,
+    resolution: Resolution,
+    segment?: string,
+  ): Promise<SeriesResult> {
     const key = `${datasetId}\u0000${segment ?? "\u0001"}\u0000${range.from}\u0000${range.to}\u0000${resolution}`
-    const version = this.#versions.get(datasetId) ?? 0
-    const cached = this.#series.get(key)
-    if (cached !== undefined && cached.version === version) {
-      this.#series.delete(key)
-      this.#series.set(key, cached)
-      return cached.result
+    return this.#cached(this.#series, 500, key, datasetId, () =>
+      this.#computeSeries(datasetId, range, resolution, segment),
+    )
+  }
+
+  /**
+   * A result kept in `cache` under `key` while the dataset's version stays the same (least recently
+   * used dropped beyond `limit`); a failure is not kept.
+   */
+  #cached<A>(
+    cache: Map<string, { version: number; result: Promise<A> }>,
+    limit: number,
+    key: string,
+    datasetId: string,
+    compute: () => Promise<A>,
+  ): Promise<A> {
+    const known = cache.get(key)
+    if (known !== undefined && known.version === (this.#versions.get(datasetId) ?? 0)) {
+      cache.delete(key)
+      cache.set(key, known)
+      return known.result
     }
-    const result = this.#computeSeries(datasetId, range, resolution, segment).then((series) => {
-      // Reading may have changed the dataset's version (new hours digested): store under the new one.
-      const entry = this.#series.get(key)
-      if (entry !== undefined && entry.result === result) {
-        this.#series.set(key, { version: this.#versions.get(datasetId) ?? 0, result })
-      }
-      return series
-    })
-    result.catch(() => this.#series.delete(key))
-    this.#series.set(key, { version, result })
-    while (this.#series.size > 500) this.#series.delete(this.#series.keys().next().value as string)
+    const result = compute()
+    const entry = { version: this.#versions.get(datasetId) ?? 0, result }
+    cache.set(key, entry)
+    // Computing may digest new hours and so move the dataset's version: the result is current then.
+    result.then(
+      () => {
+        entry.version = this.#versions.get(datasetId) ?? 0
+      },
+      () => {
+        if (cache.get(key) === entry) cache.delete(key)
+      },
+    )
+    while (cache.size > limit) cache.delete(cache.keys().next().value as string)
     return result
   }
 
@@ -331,7 +362,9 @@ export class StoreCatalog {
 const isCurrent = (partition: Partition, profiles: ReadonlyArray<StoredProfile>): boolean =>
   profiles.length === partition.keys.size + partition.failed.size &&
   profiles.every((p) =>
-    partition.keys.has(p.key) ? partition.keys.get(p.key) === p.size : partition.failed.get(p.key)?.size === p.size,
+    partition.keys.has(p.key)
+      ? partition.keys.get(p.key) === p.size
+      : partition.failed.get(p.key)?.size === p.size,
   )
 
 const groupListing = (profiles: ReadonlyArray<StoredProfile>, at: number): Listing => {

@@ -14,7 +14,10 @@ const require = createRequire(import.meta.url)
 const ui = (name: string) => fileURLToPath(new URL(`../../ui/${name}`, import.meta.url))
 
 const files: Readonly<Record<string, readonly [() => string, string]>> = {
-  "uPlot.iife.min.js": [() => require.resolve("uplot/dist/uPlot.iife.min.js"), "text/javascript; charset=utf-8"],
+  "uPlot.iife.min.js": [
+    () => require.resolve("uplot/dist/uPlot.iife.min.js"),
+    "text/javascript; charset=utf-8",
+  ],
   "uPlot.min.css": [() => require.resolve("uplot/dist/uPlot.min.css"), "text/css; charset=utf-8"],
   "charts.js": [() => ui("charts.js"), "text/javascript; charset=utf-8"],
   "pages.js": [() => ui("pages.js"), "text/javascript; charset=utf-8"],
@@ -48,4 +51,5 @@ export const assetText = (name: string): string => {
 }
 
 /** A CSP source for an inline script or style: `'sha256-…'`. */
-export const cspHash = (text: string): string => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`
+export const cspHash = (text: string): string =>
+  `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`

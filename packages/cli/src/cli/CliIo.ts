@@ -9,6 +9,8 @@ export interface CliIo {
   readonly cwd?: string | undefined
   /** Opens a URL for the browser sign-in (default: the system's opener); tests follow it themselves. */
   readonly openBrowser?: ((url: string) => void | Promise<void>) | undefined
+  /** Ends a long-running command (`serve`) as SIGINT would; tests use it (default: the process's signals). */
+  readonly stop?: AbortSignal | undefined
 }
 
 /** The process's own streams and working directory. */

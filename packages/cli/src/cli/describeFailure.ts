@@ -18,6 +18,21 @@ const messageOf = (error: unknown): string =>
 /** One line: newlines in a message (e.g. from the platform) would split it. */
 const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, " ").trim()
 
+/** A store failure's exit code by its reason: a bad URL is usage, a refusal auth, an outage the platform's. */
+const storeExitCode = (error: unknown): ExitCode => {
+  switch ((error as { readonly reason?: unknown }).reason) {
+    case "invalid-url":
+    case "missing-package":
+      return ExitCode.usage
+    case "denied":
+      return ExitCode.auth
+    case "unavailable":
+      return ExitCode.platform
+    default:
+      return ExitCode.badInput
+  }
+}
+
 /**
  * Maps what a command threw to an exit code and a one-line message. Core's errors are typed
  * (`_tag`) and their messages carry no secret (only key ids), so they are shown as they are; an
@@ -31,8 +46,11 @@ export const describeFailure = (error: unknown): Failure => {
     case "ProfileIOError":
     case "OutboxError":
       return { exitCode: ExitCode.badInput, message }
+    case "StoreError":
+      return { exitCode: storeExitCode(error), message }
     case "ProfileArgumentError":
     case "DriftOptionsError":
+    case "MonitorsFileError":
       return { exitCode: ExitCode.usage, message }
     case "ApiKeyError":
     case "AuthError":

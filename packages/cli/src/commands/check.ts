@@ -25,7 +25,8 @@ export const parseTime = (value: string): number => {
   const time = /^\d+$/.test(text)
     ? Number(text)
     : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text)
-  if (!Number.isFinite(time)) throw new InvalidArgumentError(`expected an ISO 8601 time or epoch milliseconds, got "${value}"`)
+  if (!Number.isFinite(time))
+    throw new InvalidArgumentError(`expected an ISO 8601 time or epoch milliseconds, got "${value}"`)
   return time
 }
 
@@ -36,7 +37,8 @@ const parseWebhook = (value: string): string => {
   } catch {
     throw new InvalidArgumentError("expected an http(s) URL")
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError("expected an http(s) URL")
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InvalidArgumentError("expected an http(s) URL")
   return value
 }
 
@@ -58,7 +60,17 @@ const table = (evaluations: ReadonlyArray<RuleEvaluation>): string =>
       const firing = e.outcomes.filter((o) => o.status === "firing")
       const shown = firing.length > 0 ? firing : e.outcomes.length === 1 ? e.outcomes : []
       if (shown.length === 0) {
-        return [[STATUS_TEXT[e.status], e.rule.name, measuredText(e.rule, "*"), windowText(e.window), "", thresholdText(e.rule), `${e.outcomes.length} columns`]]
+        return [
+          [
+            STATUS_TEXT[e.status],
+            e.rule.name,
+            measuredText(e.rule, "*"),
+            windowText(e.window),
+            "",
+            thresholdText(e.rule),
+            `${e.outcomes.length} columns`,
+          ],
+        ]
       }
       return shown.map((o) =>
         [
@@ -95,7 +107,8 @@ export const registerCheck = (program: Command, context: CliContext): Command =>
       await catalog.refresh()
       const now = options.at ?? Date.now()
       const evaluations: RuleEvaluation[] = []
-      for (const rule of rules) evaluations.push(await evaluateRule(rule, latestCompleteWindow(rule, now), catalog))
+      for (const rule of rules)
+        evaluations.push(await evaluateRule(rule, latestCompleteWindow(rule, now), catalog))
       const firing = evaluations.filter((e) => e.status === "firing")
       if (options.json === true) {
         writeLine(context.io.stdout, JSON.stringify(evaluationsJson(evaluations), null, 2))

@@ -1,5 +1,5 @@
-import type { Resolution } from "../catalog/TimeWindow.js"
 import type { TypeName } from "../catalog/ColumnDigest.js"
+import type { Resolution } from "../catalog/TimeWindow.js"
 
 /** What a rule measures in a window. */
 export type MonitorMetric =

@@ -64,13 +64,15 @@ export const parseMonitors = (json: unknown, file: string): ReadonlyArray<Monito
     const text = (field: string, required: boolean): string | undefined => {
       const value = raw[field]
       if (value === undefined) return required ? fail(field, "is required") : undefined
-      if (typeof value !== "string" || value.trim() === "") fail(field, `must be a non-empty string, got ${shown(value)}`)
+      if (typeof value !== "string" || value.trim() === "")
+        fail(field, `must be a non-empty string, got ${shown(value)}`)
       return value as string
     }
     const number = (field: string): number | undefined => {
       const value = raw[field]
       if (value === undefined) return undefined
-      if (typeof value !== "number" || !Number.isFinite(value)) fail(field, `must be a number, got ${shown(value)}`)
+      if (typeof value !== "number" || !Number.isFinite(value))
+        fail(field, `must be a number, got ${shown(value)}`)
       return value as number
     }
     const name = text("name", true) as string
@@ -84,13 +86,20 @@ export const parseMonitors = (json: unknown, file: string): ReadonlyArray<Monito
     const metric = metricText as MonitorMetric
     const column = text("column", metric !== "count" && metric !== "drop")
     const windowText = raw.window ?? "1h"
-    if (windowText !== "1h" && windowText !== "1d") fail("window", `must be "1h" or "1d", got ${shown(windowText)}`)
+    if (windowText !== "1h" && windowText !== "1d")
+      fail("window", `must be "1h" or "1d", got ${shown(windowText)}`)
     const window = windowText as MonitorWindow
-    const segment = raw.segment === undefined ? undefined : typeof raw.segment === "string" ? raw.segment : fail("segment", `must be a segment id string ("" = unsegmented), got ${shown(raw.segment)}`)
+    const segment =
+      raw.segment === undefined
+        ? undefined
+        : typeof raw.segment === "string"
+          ? raw.segment
+          : fail("segment", `must be a segment id string ("" = unsegmented), got ${shown(raw.segment)}`)
     let above = number("above")
     const below = number("below")
     if (metric === "new_value" && above === undefined && below === undefined) above = 0
-    if (above === undefined && below === undefined) fail("above", 'a threshold is required: "above", "below" or both')
+    if (above === undefined && below === undefined)
+      fail("above", 'a threshold is required: "above", "below" or both')
     if (above !== undefined && below !== undefined && below > above) {
       fail("below", `must not exceed "above" (${above}): the rule could never be quiet`)
     }
@@ -103,11 +112,17 @@ export const parseMonitors = (json: unknown, file: string): ReadonlyArray<Monito
     let type: TypeName | undefined
     if (metric === "type_share") {
       if (typeof typeText !== "string" || !(TYPE_NAMES as ReadonlyArray<string>).includes(typeText)) {
-        fail("type", `must be one of ${TYPE_NAMES.join(", ")} for metric "type_share", got ${shown(typeText)}`)
+        fail(
+          "type",
+          `must be one of ${TYPE_NAMES.join(", ")} for metric "type_share", got ${shown(typeText)}`,
+        )
       }
       type = typeText as TypeName
     } else if (typeText !== undefined) fail("type", 'only applies to metric "type_share"')
-    if ((metric === "null_share" || metric === "type_share" || metric === "drift" || metric === "drop") && (above ?? 0) > 1) {
+    if (
+      (metric === "null_share" || metric === "type_share" || metric === "drift" || metric === "drop") &&
+      (above ?? 0) > 1
+    ) {
       fail("above", `is a share from 0 to 1 for metric "${metric}", got ${above}`)
     }
     const reference = parseReference(raw.reference, window, (reason) => fail("reference", reason))
@@ -124,7 +139,8 @@ const parseReference = (
   fail: (reason: string) => never,
 ): MonitorReference => {
   if (raw === undefined) return { kind: "trailing", windows: DEFAULT_TRAILING[window] }
-  if (!isRecord(raw)) return fail(`must be { "trailing": n } or { "from": date, "to": date }, got ${shown(raw)}`)
+  if (!isRecord(raw))
+    return fail(`must be { "trailing": n } or { "from": date, "to": date }, got ${shown(raw)}`)
   if ("trailing" in raw) {
     const windows = raw.trailing
     if (Object.keys(raw).length > 1) fail('takes "trailing" alone, or "from" and "to"')

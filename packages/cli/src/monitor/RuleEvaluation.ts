@@ -118,18 +118,30 @@ const measure = (
   reference: ProfileDigest | undefined,
 ): { readonly value: number | undefined; readonly detail: string } => {
   const digest: ColumnDigest | undefined = column === undefined ? undefined : target.columns.get(column)
-  const missing = { value: undefined, detail: target.profiles === 0 ? "no profiles in the window" : "the column is not in the window" }
+  const missing = {
+    value: undefined,
+    detail: target.profiles === 0 ? "no profiles in the window" : "the column is not in the window",
+  }
   switch (rule.metric) {
     case "count":
-      return { value: countOf(target, column), detail: target.profiles === 0 ? "no profiles in the window" : "" }
+      return {
+        value: countOf(target, column),
+        detail: target.profiles === 0 ? "no profiles in the window" : "",
+      }
     case "drop": {
       const before = countOf(previous ?? target, column)
-      if (previous === undefined || before === 0) return { value: undefined, detail: "nothing in the previous window" }
+      if (previous === undefined || before === 0)
+        return { value: undefined, detail: "nothing in the previous window" }
       const now = countOf(target, column)
-      return { value: Math.max(0, 1 - now / before), detail: `${now} against ${before} in the previous window` }
+      return {
+        value: Math.max(0, 1 - now / before),
+        detail: `${now} against ${before} in the previous window`,
+      }
     }
     case "null_share":
-      return digest === undefined ? missing : { value: digest.nullShare, detail: `${digest.nulls} of ${digest.n}` }
+      return digest === undefined
+        ? missing
+        : { value: digest.nullShare, detail: `${digest.nulls} of ${digest.n}` }
     case "cardinality":
       return digest === undefined ? missing : { value: digest.cardinality, detail: "" }
     case "type_share":
@@ -144,7 +156,12 @@ const measure = (
     case "drift": {
       if (digest === undefined) return missing
       const base = column === undefined ? undefined : reference?.columns.get(column)
-      if (base === undefined) return { value: undefined, detail: reference?.profiles === 0 ? "no profiles in the reference" : "the column is not in the reference" }
+      if (base === undefined)
+        return {
+          value: undefined,
+          detail:
+            reference?.profiles === 0 ? "no profiles in the reference" : "the column is not in the reference",
+        }
       const drift = digestDrift(column as string, base, digest, DRIFT_OPTIONS)
       return {
         value: drift.hellinger?.distance,
@@ -155,10 +172,19 @@ const measure = (
       if (digest === undefined) return missing
       const base = column === undefined ? undefined : reference?.columns.get(column)
       if (base === undefined) {
-        return { value: undefined, detail: reference?.profiles === 0 ? "no profiles in the reference" : "the column is not in the reference" }
+        return {
+          value: undefined,
+          detail:
+            reference?.profiles === 0 ? "no profiles in the reference" : "the column is not in the reference",
+        }
       }
-      const known = new Set(base.topValues(Number.POSITIVE_INFINITY, "NO_FALSE_NEGATIVES").map((v) => v.value))
-      const fresh = digest.topValues().map((v) => v.value).filter((v) => !known.has(v))
+      const known = new Set(
+        base.topValues(Number.POSITIVE_INFINITY, "NO_FALSE_NEGATIVES").map((v) => v.value),
+      )
+      const fresh = digest
+        .topValues()
+        .map((v) => v.value)
+        .filter((v) => !known.has(v))
       return { value: fresh.length, detail: fresh.length === 0 ? "" : `new: ${sample(fresh)}` }
     }
   }

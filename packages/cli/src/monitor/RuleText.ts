@@ -1,5 +1,5 @@
-import { formatNumber, formatPercent } from "../format/numbers.js"
 import type { TimeRange } from "../catalog/TimeWindow.js"
+import { formatNumber, formatPercent } from "../format/numbers.js"
 import type { MonitorRule } from "./MonitorRule.js"
 import type { RuleOutcome } from "./RuleEvaluation.js"
 

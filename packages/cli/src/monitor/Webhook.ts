@@ -51,12 +51,24 @@ export const webhookPayload = (
   }
 }
 
+/** The system error code of a failed connection (`ECONNREFUSED`), which may sit in an AggregateError. */
+const errorCode = (cause: unknown): string | undefined => {
+  const code = (cause as { code?: unknown } | undefined)?.code
+  if (typeof code === "string") return code
+  const first = (cause as { errors?: ReadonlyArray<unknown> } | undefined)?.errors?.[0]
+  return first === undefined ? undefined : errorCode(first)
+}
+
 /**
  * Posts the payload as JSON; resolves with an error text when the receiver cannot be reached or
  * answers other than 2xx (never throws). The URL is not echoed back: it may hold a secret token
  * (Slack's incoming webhooks do).
  */
-export const postWebhook = async (url: string, payload: WebhookPayload, timeoutMs = 10_000): Promise<string | undefined> => {
+export const postWebhook = async (
+  url: string,
+  payload: WebhookPayload,
+  timeoutMs = 10_000,
+): Promise<string | undefined> => {
   try {
     const response = await fetch(url, {
       method: "POST",
@@ -67,7 +79,8 @@ export const postWebhook = async (url: string, payload: WebhookPayload, timeoutM
     await response.arrayBuffer().catch(() => undefined)
     return response.ok ? undefined : `the webhook answered ${response.status} ${response.statusText}`.trim()
   } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } })?.cause?.code
+    const reason = (error as { cause?: unknown })?.cause
+    const cause = errorCode(reason) ?? (reason instanceof Error ? reason.message.slice(0, 80) : undefined)
     const name = (error as { name?: unknown })?.name
     return name === "TimeoutError"
       ? `the webhook did not answer within ${timeoutMs / 1000} s`

@@ -29,7 +29,9 @@ const DAY = RESOLUTION_MS.day
 const dateParam = (params: URLSearchParams, name: string, endOfDay: boolean): number => {
   const value = params.get(name) ?? ""
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$/.test(value)) {
-    throw new PageQueryError(`${name} must be a date such as 2026-01-31 (UTC), got ${JSON.stringify(value.slice(0, 40))}`)
+    throw new PageQueryError(
+      `${name} must be a date such as 2026-01-31 (UTC), got ${JSON.stringify(value.slice(0, 40))}`,
+    )
   }
   const dateOnly = value.length === 10
   const time = Date.parse(dateOnly ? `${value}T00:00:00Z` : value.endsWith("Z") ? value : `${value}Z`)
@@ -46,7 +48,9 @@ const dateParam = (params: URLSearchParams, name: string, endOfDay: boolean): nu
 export const parsePageQuery = (params: URLSearchParams, latest: number): PageQuery => {
   const rangeText = params.get("range") ?? "24h"
   if (rangeText !== "custom" && !Object.hasOwn(RANGES, rangeText)) {
-    throw new PageQueryError(`range must be one of 24h, 7d, 30d or custom, got ${JSON.stringify(rangeText.slice(0, 20))}`)
+    throw new PageQueryError(
+      `range must be one of 24h, 7d, 30d or custom, got ${JSON.stringify(rangeText.slice(0, 20))}`,
+    )
   }
   const rangeKey = rangeText as RangeKey
   const resolutionText = params.get("res")
@@ -81,12 +85,16 @@ export const parsePageQuery = (params: URLSearchParams, latest: number): PageQue
   } else reference = { from: 2 * range.from - range.to, to: range.from }
   const windowText = params.get("window")
   const window = windowText === null || windowText === "" ? undefined : Number(windowText)
-  if (window !== undefined && !Number.isSafeInteger(window)) throw new PageQueryError("window must be a time in ms")
+  if (window !== undefined && !Number.isSafeInteger(window))
+    throw new PageQueryError("window must be a time in ms")
   return { rangeKey, range, resolution, segment, referenceKind, reference, window, params }
 }
 
 /** The query string of `query` with `changes` applied (undefined removes a field). */
-export const withParams = (query: PageQuery, changes: Readonly<Record<string, string | undefined>>): string => {
+export const withParams = (
+  query: PageQuery,
+  changes: Readonly<Record<string, string | undefined>>,
+): string => {
   const params = new URLSearchParams(query.params)
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) params.delete(key)

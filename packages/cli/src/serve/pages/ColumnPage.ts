@@ -1,10 +1,10 @@
 import { type ColumnDrift, kllHistogram, sharedHistogramEdges } from "@sketchlog/core"
-import { ChartSet } from "../../charts/ChartSet.js"
-import { COLORS, type ChartSpec, type NumberFormat } from "../../charts/ChartSpec.js"
 import { type ColumnDigest, TYPE_NAMES } from "../../catalog/ColumnDigest.js"
 import type { DatasetListing, SeriesResult } from "../../catalog/StoreCatalog.js"
 import type { StoreProblem } from "../../catalog/StoreProblem.js"
 import { formatWindow } from "../../catalog/TimeWindow.js"
+import { ChartSet } from "../../charts/ChartSet.js"
+import { type ChartSpec, COLORS, type NumberFormat } from "../../charts/ChartSpec.js"
 import { formatNumber, formatPercent } from "../../format/numbers.js"
 import { html, type SafeHtml } from "../../report/html.js"
 import type { PageQuery } from "../PageQuery.js"
@@ -46,7 +46,8 @@ export const distributionSpec = (
       const ta = edges === undefined ? undefined : kllHistogram(a, edges)
       if (edges !== undefined && ta !== undefined) {
         const tb = b === undefined ? undefined : kllHistogram(b, edges)
-        const shares = (h: { counts: ReadonlyArray<number>; n: number }) => h.counts.map((c) => c / Math.max(1, h.n))
+        const shares = (h: { counts: ReadonlyArray<number>; n: number }) =>
+          h.counts.map((c) => c / Math.max(1, h.n))
         return {
           spec: {
             kind: "histogram",
@@ -54,7 +55,9 @@ export const distributionSpec = (
             format: "share",
             series: [
               { label: labels[0], values: shares(ta), color: COLORS.primary },
-              ...(tb === undefined ? [] : [{ label: labels[1], values: shares(tb), color: COLORS.reference }]),
+              ...(tb === undefined
+                ? []
+                : [{ label: labels[1], values: shares(tb), color: COLORS.reference }]),
             ],
           },
           note: "",
@@ -69,7 +72,15 @@ export const distributionSpec = (
         format: "share",
         series: [
           { label: labels[0], values: [1], color: COLORS.primary },
-          ...(b === undefined ? [] : [{ label: labels[1], values: [b.min === value && b.max === value ? 1 : 0], color: COLORS.reference }]),
+          ...(b === undefined
+            ? []
+            : [
+                {
+                  label: labels[1],
+                  values: [b.min === value && b.max === value ? 1 : 0],
+                  color: COLORS.reference,
+                },
+              ]),
         ],
         height: 160,
       },
@@ -78,7 +89,9 @@ export const distributionSpec = (
   }
   const items = target.topValues(12)
   if (items.length === 0) return undefined
-  const refItems = new Map(reference?.topValues(Number.POSITIVE_INFINITY, "NO_FALSE_NEGATIVES").map((i) => [i.value, i.est]))
+  const refItems = new Map(
+    reference?.topValues(Number.POSITIVE_INFINITY, "NO_FALSE_NEGATIVES").map((i) => [i.value, i.est]),
+  )
   const total = Math.max(1, target.nonNull)
   const refTotal = Math.max(1, reference?.nonNull ?? 1)
   return {
@@ -88,7 +101,15 @@ export const distributionSpec = (
       format: "share",
       series: [
         { label: labels[0], values: items.map((i) => i.est / total), color: COLORS.primary },
-        ...(reference === undefined ? [] : [{ label: labels[1], values: items.map((i) => (refItems.get(i.value) ?? 0) / refTotal), color: COLORS.reference }]),
+        ...(reference === undefined
+          ? []
+          : [
+              {
+                label: labels[1],
+                values: items.map((i) => (refItems.get(i.value) ?? 0) / refTotal),
+                color: COLORS.reference,
+              },
+            ]),
       ],
     },
     note: "",
@@ -143,7 +164,12 @@ export const columnPage = (input: ColumnPageInput): string => {
         x,
         format: "count",
         series: [
-          { label: "values", values: cols.map((c) => nullable(c?.n)), color: COLORS.primary, fill: COLORS.primaryFill },
+          {
+            label: "values",
+            values: cols.map((c) => nullable(c?.n)),
+            color: COLORS.primary,
+            fill: COLORS.primaryFill,
+          },
           { label: "nulls", values: cols.map((c) => nullable(c?.nulls)), color: COLORS.nulls },
         ],
       },
@@ -183,7 +209,15 @@ export const columnPage = (input: ColumnPageInput): string => {
           kind: "time",
           x,
           format: "count",
-          series: [{ label: "distinct (est.)", values: cols.map((c) => nullable(c?.cardinality === undefined ? undefined : Math.round(c.cardinality))), color: COLORS.series[3] }],
+          series: [
+            {
+              label: "distinct (est.)",
+              values: cols.map((c) =>
+                nullable(c?.cardinality === undefined ? undefined : Math.round(c.cardinality)),
+              ),
+              color: COLORS.series[3],
+            },
+          ],
         },
         `Distinct values of ${column} per ${query.resolution}`,
         "distinct-chart",
@@ -191,8 +225,12 @@ export const columnPage = (input: ColumnPageInput): string => {
     )
   }
   const weight = new Map<string, number>()
-  for (const c of cols) for (const item of c?.top ?? []) weight.set(item.value, (weight.get(item.value) ?? 0) + item.est)
-  const topValues = [...weight.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([v]) => v)
+  for (const c of cols)
+    for (const item of c?.top ?? []) weight.set(item.value, (weight.get(item.value) ?? 0) + item.est)
+  const topValues = [...weight.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([v]) => v)
   if (topValues.length > 0) {
     panel(
       "Top values over time",
@@ -216,23 +254,29 @@ export const columnPage = (input: ColumnPageInput): string => {
     )
   }
   const windowLabel = input.window === undefined ? "window" : formatWindow(input.window, query.resolution)
-  const distribution = distributionSpec(input.windowDigest, input.referenceDigest, format, [windowLabel, "reference"])
+  const distribution = distributionSpec(input.windowDigest, input.referenceDigest, format, [
+    windowLabel,
+    "reference",
+  ])
   const windowOptions = points
     .filter((p) => p.columns.has(column))
     .map((p) => p.start)
     .reverse()
   const windowPicker = html`<label>Window for the distribution<select name="window">${windowOptions.map(
-    (start) => html`<option value="${start}"${start === input.window ? html` selected` : html``}>${formatWindow(start, query.resolution)}</option>`,
+    (start) =>
+      html`<option value="${start}"${start === input.window ? html` selected` : html``}>${formatWindow(start, query.resolution)}</option>`,
   )}</select></label>`
-  panels.push(html`<section class="panel"><h3>Distribution: ${windowLabel} against the reference ${driftBadge(input.drift)}</h3>${
-    distribution === undefined
-      ? html`<div class="empty">No values in this window.</div>`
-      : html`${charts.element(distribution.spec, `Distribution of ${column} in ${windowLabel} against the reference`, "distribution-chart")}${distribution.note === "" ? html`` : html`<p class="legend-note">${distribution.note}</p>`}`
-  }<p class="legend-note">Reference: ${formatWindow(query.reference.from)} → ${formatWindow(query.reference.to)}${input.referenceDigest === undefined ? " (no profiles)" : ""}. Shares of each side's own values.</p></section>`)
-  const totals = cols.reduce(
-    (acc, c) => ({ n: acc.n + (c?.n ?? 0), nulls: acc.nulls + (c?.nulls ?? 0) }),
-    { n: 0, nulls: 0 },
+  panels.push(
+    html`<section class="panel"><h3>Distribution: ${windowLabel} against the reference ${driftBadge(input.drift)}</h3>${
+      distribution === undefined
+        ? html`<div class="empty">No values in this window.</div>`
+        : html`${charts.element(distribution.spec, `Distribution of ${column} in ${windowLabel} against the reference`, "distribution-chart")}${distribution.note === "" ? html`` : html`<p class="legend-note">${distribution.note}</p>`}`
+    }<p class="legend-note">Reference: ${formatWindow(query.reference.from)} → ${formatWindow(query.reference.to)}${input.referenceDigest === undefined ? " (no profiles)" : ""}. Shares of each side's own values.</p></section>`,
   )
+  const totals = cols.reduce((acc, c) => ({ n: acc.n + (c?.n ?? 0), nulls: acc.nulls + (c?.nulls ?? 0) }), {
+    n: 0,
+    nulls: 0,
+  })
   const median = input.windowDigest?.quantiles([0.5])?.[0]
   const body = html`<div class="crumbs"><a href="/">Datasets</a> / <a href="/datasets/${encodeURIComponent(listing.datasetId)}?${query.params.toString()}">${listing.datasetId}</a> /</div>
 <h1 class="mono">${column} ${typePill(type)}</h1>
@@ -247,5 +291,11 @@ ${problemsBox(input.problems)}
 <div class="kpi ${input.drift?.hellinger?.verdict === "DRIFT" ? "bad" : input.drift?.hellinger?.verdict === "POSSIBLE_DRIFT" ? "warn" : ""}"><span class="label">Drift of window</span><span class="value">${input.drift?.hellinger === undefined ? "—" : input.drift.hellinger.distance.toFixed(2)}</span></div>
 </div>
 <div class="grid two">${panels}</div>`
-  return layout({ title: `${column} · ${listing.datasetId}`, storeUrl: input.storeUrl, current: "datasets", body, charts })
+  return layout({
+    title: `${column} · ${listing.datasetId}`,
+    storeUrl: input.storeUrl,
+    current: "datasets",
+    body,
+    charts,
+  })
 }

@@ -1,11 +1,11 @@
 import type { ColumnDrift } from "@sketchlog/core"
-import { ChartSet } from "../../charts/ChartSet.js"
-import { COLORS, type NumberFormat } from "../../charts/ChartSpec.js"
 import { columnGroup, orderColumns } from "../../catalog/ColumnGroups.js"
 import type { DatasetListing, SeriesResult } from "../../catalog/StoreCatalog.js"
 import type { StoreProblem } from "../../catalog/StoreProblem.js"
 import { formatWindow } from "../../catalog/TimeWindow.js"
 import type { ColumnPoint } from "../../catalog/WindowPoint.js"
+import { ChartSet } from "../../charts/ChartSet.js"
+import { COLORS, type NumberFormat } from "../../charts/ChartSpec.js"
 import { formatNumber, formatPercent } from "../../format/numbers.js"
 import type { RuleEvaluation } from "../../monitor/RuleEvaluation.js"
 import { formatRuleValue, measuredText, thresholdText } from "../../monitor/RuleText.js"
@@ -45,7 +45,13 @@ const trend = (
 ): SafeHtml => {
   const latest = last(values)
   const spark = charts.element(
-    { kind: "spark", x, values: values.map((v) => (v === undefined || Number.isNaN(v) ? null : v)), format, color },
+    {
+      kind: "spark",
+      x,
+      values: values.map((v) => (v === undefined || Number.isNaN(v) ? null : v)),
+      format,
+      color,
+    },
     label,
     "chart-spark",
   )
@@ -61,10 +67,11 @@ const columnRow = (
 ): SafeHtml => {
   const points = input.series.points
   const x = points.map((p) => p.start)
-  const of = (f: (c: ColumnPoint) => number | undefined) => points.map((p) => {
-    const c = p.columns.get(name)
-    return c === undefined ? undefined : f(c)
-  })
+  const of = (f: (c: ColumnPoint) => number | undefined) =>
+    points.map((p) => {
+      const c = p.columns.get(name)
+      return c === undefined ? undefined : f(c)
+    })
   const counts = of((c) => c.n)
   const nullShares = of((c) => (c.n === 0 ? undefined : c.nulls / c.n))
   const medians = of((c) => c.bands?.[2])
@@ -84,7 +91,14 @@ ${trend(charts, x, distinct, "count", formatNumber(last(distinct) === undefined 
 </tr>`
 }
 
-const columnTable = (id: string, names: ReadonlyArray<string>, input: DatasetPageInput, charts: ChartSet, base: string, query: string): SafeHtml =>
+const columnTable = (
+  id: string,
+  names: ReadonlyArray<string>,
+  input: DatasetPageInput,
+  charts: ChartSet,
+  base: string,
+  query: string,
+): SafeHtml =>
   html`<table class="data sortable" id="${id}">
 <thead><tr><th data-sortable>Column</th><th class="num" data-sortable>Count</th><th class="num" data-sortable>Null share</th><th class="num" data-sortable>Median (latest)</th><th class="num" data-sortable>Distinct (latest)</th><th class="num" data-sortable title="Hellinger distance of the range against the reference: 0 same, 1 disjoint">Drift</th></tr></thead>
 <tbody>${names.map((name) => columnRow(name, input, charts, base, query))}</tbody></table>`
@@ -92,10 +106,12 @@ const columnTable = (id: string, names: ReadonlyArray<string>, input: DatasetPag
 const monitorsPanel = (evaluations: ReadonlyArray<RuleEvaluation>): SafeHtml => {
   if (evaluations.length === 0) return html``
   return html`<h2>Monitors<span class="count">${evaluations.length}</span></h2>
-<table class="data"><thead><tr><th>Rule</th><th>Measures</th><th>Window</th><th class="num">Value</th><th>Threshold</th><th>Status</th></tr></thead><tbody>${evaluations.map((e) => {
-    const worst = e.outcomes.find((o) => o.status === "firing") ?? e.outcomes[0]
-    return html`<tr><td><a href="/monitors#rule-${e.rule.index}">${e.rule.name}</a></td><td class="mono">${measuredText(e.rule, worst?.column ?? e.rule.column)}</td><td>${formatWindow(e.window.from, e.rule.window === "1d" ? "day" : "hour")}</td><td class="num">${formatRuleValue(e.rule, worst?.value)}</td><td>${thresholdText(e.rule)}</td><td>${e.status === "firing" ? html`<span class="badge bad">firing</span>` : e.status === "ok" ? html`<span class="badge ok">ok</span>` : html`<span class="badge none">no data</span>`}</td></tr>`
-  })}</tbody></table>`
+<table class="data"><thead><tr><th>Rule</th><th>Measures</th><th>Window</th><th class="num">Value</th><th>Threshold</th><th>Status</th></tr></thead><tbody>${evaluations.map(
+    (e) => {
+      const worst = e.outcomes.find((o) => o.status === "firing") ?? e.outcomes[0]
+      return html`<tr><td><a href="/monitors#rule-${e.rule.index}">${e.rule.name}</a></td><td class="mono">${measuredText(e.rule, worst?.column ?? e.rule.column)}</td><td>${formatWindow(e.window.from, e.rule.window === "1d" ? "day" : "hour")}</td><td class="num">${formatRuleValue(e.rule, worst?.value)}</td><td>${thresholdText(e.rule)}</td><td>${e.status === "firing" ? html`<span class="badge bad">firing</span>` : e.status === "ok" ? html`<span class="badge ok">ok</span>` : html`<span class="badge none">no data</span>`}</td></tr>`
+    },
+  )}</tbody></table>`
 }
 
 /** A dataset: rows over time, a sortable table of its columns with trends and drift, its monitors. */
@@ -119,7 +135,14 @@ export const datasetPage = (input: DatasetPageInput): string => {
       kind: "time",
       x: series.points.map((p) => p.start),
       format: "count",
-      series: [{ label: "rows", values: series.points.map((p) => p.rows), color: COLORS.primary, fill: COLORS.primaryFill }],
+      series: [
+        {
+          label: "rows",
+          values: series.points.map((p) => p.rows),
+          color: COLORS.primary,
+          fill: COLORS.primaryFill,
+        },
+      ],
       height: 180,
     },
     `Rows per ${query.resolution} of ${listing.datasetId}`,

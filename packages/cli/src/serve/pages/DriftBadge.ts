@@ -10,7 +10,9 @@ export const driftBadge = (drift: ColumnDrift | undefined): SafeHtml => {
   }
   const details = [
     `Hellinger ${score.toFixed(3)} (${drift.kind})`,
-    drift.ks === undefined ? "" : `KS D ${drift.ks.statistic.toFixed(3)}, p ${drift.ks.pValue < 1e-4 ? drift.ks.pValue.toExponential(1) : drift.ks.pValue.toFixed(4)}`,
+    drift.ks === undefined
+      ? ""
+      : `KS D ${drift.ks.statistic.toFixed(3)}, p ${drift.ks.pValue < 1e-4 ? drift.ks.pValue.toExponential(1) : drift.ks.pValue.toFixed(4)}`,
     drift.verdict.replace("_", " ").toLowerCase(),
   ]
     .filter((d) => d !== "")

@@ -1,6 +1,6 @@
 import { SKETCHLOG_VERSION } from "@sketchlog/core"
-import type { ChartSet } from "../../charts/ChartSet.js"
 import type { StoreProblem } from "../../catalog/StoreProblem.js"
+import type { ChartSet } from "../../charts/ChartSet.js"
 import { html, type SafeHtml } from "../../report/html.js"
 
 /** What every page has around its content. */
@@ -48,7 +48,9 @@ export const problemsBox = (problems: ReadonlyArray<StoreProblem>): SafeHtml => 
   const shown = unique.slice(0, 8)
   return html`<div class="problems" role="alert"><b>${unique.length} profile${unique.length === 1 ? "" : "s"} could not be read and ${unique.length === 1 ? "is" : "are"} left out.</b>
 <ul>${shown.map((p) => html`<li>${p.key === undefined ? html`` : html`<code>${p.key}</code>: `}${p.message.replace(p.key ?? "\u0000", "").replace(/^cannot read\s*:\s*/, "")}</li>`)}</ul>${
-    unique.length > shown.length ? html`<div>… and ${unique.length - shown.length} more (see the server's log).</div>` : html``
+    unique.length > shown.length
+      ? html`<div>… and ${unique.length - shown.length} more (see the server's log).</div>`
+      : html``
   }</div>`
 }
 
