@@ -41,7 +41,10 @@ beforeAll(async () => {
 })
 afterAll(() => cleanup())
 
-const rule = <F extends { readonly name: string; readonly metric: string }>(fields: F) => ({ window: "1h", ...fields })
+const rule = <F extends { readonly name: string; readonly metric: string }>(fields: F) => ({
+  window: "1h",
+  ...fields,
+})
 
 /** Pairs of rules of each metric: the first fires in hour 28, the second does not. */
 const PAIRS = [

@@ -20,8 +20,10 @@ export interface SeedOptions {
   readonly replicas: ReadonlyArray<string>
   /** Rows per profile (default 200). */
   readonly rows?: number
-  /** From this time on, the traffic has drifted: lower incomes, a new employment category, more nulls. */
+  /** From this time on, the traffic has drifted: lower incomes and scores, nulls, terms as text. */
   readonly driftFrom?: number | undefined
+  /** From this time on, a new employment category appears ("gig"); default: with the drift. */
+  readonly newValueFrom?: number | undefined
   /** Rows per profile from this time on (e.g. 0 hours left out, or a traffic drop). */
   readonly rowsFrom?: { readonly time: number; readonly rows: number } | undefined
 }
@@ -35,6 +37,7 @@ export const loanColumns = (
   rows: number,
   drifted: boolean,
   route: string,
+  newValue = drifted,
 ): Record<string, unknown[]> => {
   const next = uniforms(seed)
   const normal = () => {
@@ -48,7 +51,7 @@ export const loanColumns = (
     else list.push(value)
   }
   for (let i = 0; i < rows; i++) {
-    const income = Math.round(Math.exp(Math.log(drifted ? 38_000 : 52_000) + 0.35 * normal()) * 100) / 100
+    const income = Math.round(Math.exp(Math.log(drifted ? 30_000 : 52_000) + 0.35 * normal()) * 100) / 100
     put("request.body.income", drifted && next() < 0.2 ? null : income)
     put("request.body.age", Math.max(18, Math.round(41 + 12 * normal())))
     put(
@@ -60,7 +63,7 @@ export const loanColumns = (
     put("request.body.term_months", drifted && next() < 0.3 ? "36" : 36)
     put(
       "request.body.employment",
-      drifted && next() < 0.25 ? "gig" : pick(next, ["salaried", "salaried", "self-employed", "retired"]),
+      newValue && next() < 0.25 ? "gig" : pick(next, ["salaried", "salaried", "self-employed", "retired"]),
     )
     put("request.body.purpose", pick(next, ["car", "home", "education", "debt", "other"]))
     put("request.body.state", pick(next, ["CA", "NY", "TX", "WA", "FL", "IL", "MA", "GA"]))
@@ -90,6 +93,8 @@ export const seedStore = async (options: SeedOptions): Promise<number> => {
     for (let h = 0; h < options.hours; h++) {
       const timestamp = options.start + h * HOUR
       const drifted = options.driftFrom !== undefined && timestamp >= options.driftFrom
+      const newFrom = options.newValueFrom ?? options.driftFrom
+      const newValue = newFrom !== undefined && timestamp >= newFrom
       const rows =
         options.rowsFrom !== undefined && timestamp >= options.rowsFrom.time
           ? options.rowsFrom.rows
@@ -98,7 +103,7 @@ export const seedStore = async (options: SeedOptions): Promise<number> => {
       for (const segment of options.segments) {
         for (const replica of options.replicas) {
           const profile = new DatasetProfile({ datasetTimestamp: timestamp, creationTimestamp: timestamp })
-          profile.trackColumns(loanColumns(seed++, rows, drifted, segment.replace(/^.*=/, "")))
+          profile.trackColumns(loanColumns(seed++, rows, drifted, segment.replace(/^.*=/, ""), newValue))
           const key = profileKey({ datasetId, timestamp, segment, replica, id: `p${seed}` })
           await Effect.runPromise(store.put(key, profile.view().serialize()))
           written++

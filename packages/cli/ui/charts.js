@@ -88,13 +88,31 @@ const valueAxis = (format, show = true) => ({
   values: (_u, splits) => splits.map((v) => formatValue(v, format)),
 })
 
+const two = (/** @type {number} */ n) => String(n).padStart(2, "0")
+
+/**
+ * UTC tick labels: `16:00`, with the date (`12-07`) at midnight or when ticks are a day or more apart.
+ * @type {uPlot.Axis.Values}
+ */
+const utcTicks = (_u, splits, _axis, _space, increment) =>
+  splits.map((seconds) => {
+    const d = new Date(seconds * 1000)
+    const date = `${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`
+    const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`
+    if (increment >= 86_400) return date
+    return d.getUTCHours() === 0 && d.getUTCMinutes() === 0 ? `${date}\n${time}` : time
+  })
+
 /** @type {uPlot.Axis} */
-const timeAxis = {
+const axisStyle = {
   stroke: "#5b6473",
   grid: { show: false },
   ticks: { stroke: "#d5d9e0", size: 4 },
   font: "11px system-ui, sans-serif",
 }
+
+/** @type {uPlot.Axis} */
+const timeAxis = { ...axisStyle, values: utcTicks }
 
 /**
  * @param {SeriesSpec} s
@@ -179,7 +197,7 @@ const histogramChart = (spec, width) => {
       valueAxis(spec.format),
     ],
     series: [
-      { label: "from", value: (_u, v) => formatValue(v, "number") },
+      { label: "bucket from", value: (_u, v) => formatValue(v, "number") },
       ...spec.series.map((s, i) => ({
         ...lineSeries(s, spec.format),
         ...(i === 0 ? { paths: bars, fill: s.fill ?? `${s.color}bb`, width: 0 } : { paths: steps, width: 2 }),
@@ -188,7 +206,7 @@ const histogramChart = (spec, width) => {
     cursor: { drag: { x: false, y: false } },
   }
   // A histogram of n buckets has n + 1 edges: the last value repeats so the outline closes.
-  const data = spec.series.map((s) => [...s.values, i0(s.values)])
+  const data = spec.series.map((s) => [...s.values, lastOf(s.values)])
   return [options, [edges, ...data]]
 }
 
@@ -214,7 +232,7 @@ const stepPaths = (options) => {
 }
 
 /** @param {Array<number | null>} values */
-const i0 = (values) => values[values.length - 1] ?? null
+const lastOf = (values) => values[values.length - 1] ?? null
 
 /**
  * Grouped bars over named categories (frequent values, types): one bar per series side by side.
@@ -235,7 +253,7 @@ const barsChart = (spec, width) => {
     },
     axes: [
       {
-        ...timeAxis,
+        ...axisStyle,
         incrs: [1],
         rotate: labels.length > 6 ? -30 : 0,
         size: labels.length > 6 ? 72 : 36,
@@ -296,6 +314,9 @@ export const mountCharts = (root = document) => {
     const [options, data] = build(spec, width)
     const plot = new uPlot(options, data, element)
     element.dataset.points = String(data[0].length)
+    element.dataset.filled = String(
+      Array.from(data[1] ?? []).filter((v) => v !== null && v !== undefined).length,
+    )
     element.dataset.drawn = spec.kind
     drawn.push([element, plot])
   }

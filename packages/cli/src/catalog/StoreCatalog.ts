@@ -146,6 +146,11 @@ export class StoreCatalog {
     return promise
   }
 
+  /** When the dataset's first profile starts, or undefined when the store has none of it. */
+  async firstProfile(datasetId: string): Promise<number | undefined> {
+    return (await this.listing()).datasets.get(datasetId)?.earliest
+  }
+
   /**
    * The digest of a dataset over `range` (whole hours), every segment merged or only `segment`.
    * Kept until the dataset's profiles change.

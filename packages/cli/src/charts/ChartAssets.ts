@@ -22,6 +22,7 @@ const files: Readonly<Record<string, readonly [() => string, string]>> = {
   "charts.js": [() => ui("charts.js"), "text/javascript; charset=utf-8"],
   "pages.js": [() => ui("pages.js"), "text/javascript; charset=utf-8"],
   "sketchlog.css": [() => ui("sketchlog.css"), "text/css; charset=utf-8"],
+  "favicon.svg": [() => ui("favicon.svg"), "image/svg+xml"],
 }
 
 const loaded = new Map<string, Asset>()

@@ -1,6 +1,6 @@
 /**
  * A number as people read it in a table: integers with thousands separators, others to 4 significant
- * digits (scientific beyond 1e9 or below 1e-3), "—" for a missing value (null, undefined, NaN) and
+ * digits below 10,000 and rounded to whole numbers from there (scientific beyond 1e15 or below 1e-3), "—" for a missing value (null, undefined, NaN) and
  * "∞" / "−∞" for infinities.
  */
 export const formatNumber = (value: number | null | undefined): string => {
@@ -9,10 +9,11 @@ export const formatNumber = (value: number | null | undefined): string => {
   if (value === Number.NEGATIVE_INFINITY) return "−∞"
   const magnitude = Math.abs(value)
   if (Number.isInteger(value) && magnitude < 1e15) return value.toLocaleString("en-US")
-  if (magnitude !== 0 && (magnitude >= 1e9 || magnitude < 1e-3))
+  if (magnitude !== 0 && (magnitude >= 1e15 || magnitude < 1e-3))
     return value.toExponential(3).replace(/\.?0+e/, "e")
-  const text = value.toPrecision(4)
-  return text.includes("e") ? text : Number(text).toLocaleString("en-US", { maximumFractionDigits: 6 })
+  // From 10,000 on, whole numbers with separators (49,090 for money, never 4.909e+4).
+  if (magnitude >= 1e4) return Math.round(value).toLocaleString("en-US")
+  return Number(value.toPrecision(4)).toLocaleString("en-US", { maximumFractionDigits: 6 })
 }
 
 /** A share (0–1) as a percentage: "12.5%", "<0.1%" for a tiny non-zero share, "—" when unknown. */

@@ -13,6 +13,8 @@ export interface DigestSource {
     range: TimeRange,
     segment?: string,
   ) => Promise<{ readonly digest: ProfileDigest; readonly problems: ReadonlyArray<StoreProblem> }>
+  /** When the dataset's first profile starts (windows before it have no data, not zero rows). */
+  readonly firstProfile?: ((datasetId: string) => Promise<number | undefined>) | undefined
 }
 
 /** `firing`: the value crossed a threshold; `ok`: it did not; `no-data`: nothing to measure. */
@@ -78,6 +80,20 @@ export const evaluateRule = async (
     const result = await source.digest(rule.dataset, range, rule.segment)
     problems.push(...result.problems)
     return result.digest
+  }
+  const first = await source.firstProfile?.(rule.dataset)
+  if (first === undefined ? source.firstProfile !== undefined : window.to <= first) {
+    const detail =
+      first === undefined ? "the store has no profiles of this dataset" : "before the dataset's first profile"
+    const outcome = {
+      rule,
+      column: rule.column === "*" ? undefined : rule.column,
+      window,
+      value: undefined,
+      status: "no-data" as const,
+      detail,
+    }
+    return { rule, window, status: "no-data", outcomes: [outcome], problems }
   }
   const target = await load(window)
   const needsPrevious = rule.metric === "drop"

@@ -231,7 +231,10 @@ export const columnPage = (input: ColumnPageInput): string => {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 6)
     .map(([v]) => v)
-  if (topValues.length > 0) {
+  // Frequent values say something about categories and small sets of integers, not about measurements.
+  const distinctMax = Math.max(0, ...cols.map((c) => c?.cardinality ?? 0))
+  const categorical = type === "string" || type === "boolean" || (type === "integral" && distinctMax <= 50)
+  if (categorical && topValues.length > 0) {
     panel(
       "Top values over time",
       charts.element(

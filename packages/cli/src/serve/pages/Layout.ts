@@ -21,6 +21,7 @@ export const layout = (input: LayoutInput): string =>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="sketchlog ${SKETCHLOG_VERSION}">
 <title>${input.title} · sketchlog</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/uPlot.min.css">
 <link rel="stylesheet" href="/assets/sketchlog.css">
 <script src="/assets/uPlot.iife.min.js"></script>
