@@ -2,8 +2,8 @@
 /**
  * The sketchlog chart components: every chart of `sketchlog serve` and `sketchlog report` is drawn
  * here by uPlot (the global `uPlot`, loaded before this module) from a JSON spec the server wrote into
- * the page: `<div class="chart" data-chart="<id>">` and `<script type="application/json"
- * id="chart-specs">{ "<id>": spec }</script>`. Plain ES module, no build step; type-checked by tsc
+ * the page: `<div class="chart" data-chart="<id>">` placeholders and one JSON element
+ * `#chart-specs` of type application/json mapping each id to its spec. Plain ES module, no build step; type-checked by tsc
  * (tsconfig.ui.json) against uPlot's own types.
  */
 
@@ -12,7 +12,7 @@
 /**
  * @typedef {{ kind: "time", x: number[], format: NumberFormat, series: SeriesSpec[], bands?: Array<[number, number, string]>, height?: number, title?: string }} TimeSpec
  * @typedef {{ kind: "spark", x: number[], values: Array<number | null>, format: NumberFormat, color: string, height?: number }} SparkSpec
- * @typedef {{ kind: "histogram", edges: number[], format: NumberFormat, series: SeriesSpec[], height?: number }} HistogramSpec
+ * @typedef {{ kind: "histogram", edges: number[], format: NumberFormat, xFormat?: NumberFormat, series: SeriesSpec[], height?: number }} HistogramSpec
  * @typedef {{ kind: "bars", labels: string[], format: NumberFormat, series: SeriesSpec[], height?: number }} BarsSpec
  * @typedef {TimeSpec | SparkSpec | HistogramSpec | BarsSpec} ChartSpec
  */
@@ -261,6 +261,7 @@ const barsChart = (spec, width) => {
       },
       valueAxis(spec.format),
     ],
+    legend: { live: false },
     series: [
       { label: "value", value: (_u, i) => spec.labels[i] ?? "" },
       ...spec.series.map((s, i) => ({

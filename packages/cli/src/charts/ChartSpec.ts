@@ -42,6 +42,8 @@ export interface HistogramSpec {
   readonly kind: "histogram"
   readonly edges: ReadonlyArray<number>
   readonly format: NumberFormat
+  /** How the bucket edges are labelled (default "number"; "integer" keeps ticks on whole numbers). */
+  readonly xFormat?: NumberFormat | undefined
   readonly series: ReadonlyArray<SeriesSpec>
   readonly height?: number | undefined
 }

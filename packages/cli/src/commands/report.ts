@@ -5,7 +5,7 @@ import type { CliContext } from "../cli/CliContext.js"
 import { CliError } from "../cli/CliError.js"
 import { writeLine } from "../cli/CliIo.js"
 import { ExitCode } from "../cli/ExitCode.js"
-import { mergeAll, readProfiles } from "../profiles/ProfileFiles.js"
+import { readProfiles } from "../profiles/ProfileFiles.js"
 import { renderReport } from "../report/renderReport.js"
 
 interface ReportCommandOptions {
@@ -20,7 +20,7 @@ export const registerReport = (program: Command, context: CliContext): Command =
     .command("report")
     .summary("write a self-contained HTML report of profiles")
     .description(
-      "Write one HTML file (no network needed to view it) with a summary table and a card per column: histogram or frequent values, quantile bands over time when the profiles have several dataset times, type and null shares, and drift badges against --baseline.",
+      "Write one HTML file (no network needed to view it): a section per route (segment) with request and response body fields first and HTTP housekeeping folded, a summary table and a card per column — histogram or frequent values, quantile bands over time when the profiles have several dataset times, types and nulls, drift badges against --baseline (compared route by route when the baseline is segmented too).",
     )
     .argument("<paths...>", "profile files, or directories searched for .bin files")
     .option("-o, --output <file>", "where to write the page", "report.html")
@@ -34,7 +34,7 @@ export const registerReport = (program: Command, context: CliContext): Command =
         files.map((f) => f.view),
         {
           title: options.title,
-          baseline: baselineFiles === undefined ? undefined : mergeAll(baselineFiles.map((f) => f.view)),
+          baselineViews: baselineFiles?.map((f) => f.view),
           baselineLabel: options.baseline,
           sources: files.map((f) => f.path),
         },

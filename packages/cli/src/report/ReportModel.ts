@@ -1,17 +1,13 @@
 import {
   type ColumnDrift,
-  type ColumnProfileView,
   compareProfiles,
   type DatasetProfileView,
   type DriftOptions,
-  kllHistogram,
   type ProfileDrift,
-  sharedHistogramEdges,
 } from "@sketchlog/core"
-import { type ColumnFacts, columnFacts, rowCount, sortedItems } from "../profiles/ColumnFacts.js"
-import type { FrequentBar } from "./charts/FrequentChart.js"
-import type { HistogramData } from "./charts/HistogramChart.js"
-import type { QuantilePoint } from "./charts/QuantileBandsChart.js"
+import { ColumnDigest } from "../catalog/ColumnDigest.js"
+import { type ColumnGroup, columnGroup, orderColumns } from "../catalog/ColumnGroups.js"
+import { type ColumnFacts, columnFacts, rowCount } from "../profiles/ColumnFacts.js"
 import { ReportInputError } from "./ReportError.js"
 
 /** Options of `renderReport`. */
@@ -20,6 +16,11 @@ export interface ReportOptions {
   readonly title?: string | undefined
   /** A profile to compare with: each column gets a drift badge and the baseline is drawn in its charts. */
   readonly baseline?: DatasetProfileView | undefined
+  /**
+   * Baseline profiles that may hold several segments (routes): each section is compared with the
+   * baseline profiles of its own segment (all of them when they are unsegmented). Overrides `baseline`.
+   */
+  readonly baselineViews?: ReadonlyArray<DatasetProfileView> | undefined
   /** How to name the baseline in the page (e.g. its file name). */
   readonly baselineLabel?: string | undefined
   /** Where the profiles came from (file names), listed in the header. */
@@ -32,21 +33,47 @@ export interface ReportOptions {
   readonly maxFrequentValues?: number | undefined
 }
 
-/** Everything the page shows about one column. */
+/** One dataset time's quantiles of a column (5th, 25th, 50th, 75th, 95th percentiles). */
+export interface QuantilePoint {
+  readonly time: number
+  readonly q05: number
+  readonly q25: number
+  readonly median: number
+  readonly q75: number
+  readonly q95: number
+}
+
+/** Everything the page shows about one column of a section. */
 export interface ColumnModel {
   readonly name: string
-  /** The anchor of its card (`col-<index>`): never derived from the name, which may hold anything. */
+  /** The anchor of its card (`s<section>-col-<index>`): never derived from the name, which may hold anything. */
   readonly anchor: string
+  readonly group: ColumnGroup
   readonly facts: ColumnFacts
-  /**
-   * The column's main chart: its histogram when its values are mostly numbers, its frequent values
-   * when they are mostly strings or booleans (or it has no numbers), else its types and nulls.
-   */
-  readonly main: "histogram" | "frequent" | "types"
-  readonly histogram: HistogramData | undefined
-  readonly frequent: ReadonlyArray<FrequentBar> | undefined
+  /** The column's sketches, for its charts. */
+  readonly digest: ColumnDigest
+  readonly baselineDigest: ColumnDigest | undefined
+  /** Quantiles per dataset time (two or more times with numbers), else undefined. */
   readonly bands: ReadonlyArray<QuantilePoint> | undefined
   readonly drift: ColumnDrift | undefined
+}
+
+/** The profiles of one segment (a route, say), or of everything when they are not segmented. */
+export interface ReportSection {
+  /** The segment id (`http.method=POST,http.route=/v1/score`), "" for unsegmented profiles. */
+  readonly key: string
+  /** As people read it: `POST /v1/score`. */
+  readonly label: string
+  readonly anchor: string
+  readonly profileCount: number
+  /** Distinct dataset timestamps, ascending. */
+  readonly times: ReadonlyArray<number>
+  readonly rows: number
+  /** In page order: request and response body fields, other columns, then HTTP housekeeping. */
+  readonly columns: ReadonlyArray<ColumnModel>
+  readonly drift: ProfileDrift | undefined
+  /** Columns the baseline has and the profiles do not. */
+  readonly missingColumns: ReadonlyArray<string>
 }
 
 /** Everything the page shows. */
@@ -55,143 +82,139 @@ export interface ReportModel {
   readonly generatedAt: Date
   readonly profileCount: number
   readonly sources: ReadonlyArray<string>
-  /** Distinct dataset timestamps, ascending. */
+  /** Distinct dataset timestamps of every profile, ascending. */
   readonly times: ReadonlyArray<number>
   readonly rows: number
-  readonly columns: ReadonlyArray<ColumnModel>
   readonly baselineLabel: string | undefined
-  readonly drift: ProfileDrift | undefined
-  /** Columns the baseline has and the profiles do not. */
-  readonly missingColumns: ReadonlyArray<string>
+  /** One per segment (route), busiest first; one section when the profiles are not segmented. */
+  readonly sections: ReadonlyArray<ReportSection>
 }
 
-const isBooleanOnly = (column: ColumnProfileView): boolean => {
-  const t = column.types
-  return t !== undefined && t.boolean > 0 && t.integral === 0 && t.fractional === 0
+const BAND_RANKS = [0.05, 0.25, 0.5, 0.75, 0.95]
+
+const segmentKey = (view: DatasetProfileView): string => view.segment?.toString() ?? ""
+
+/** `POST /v1/score` for an HTTP route segment, else the values joined. */
+const segmentLabel = (view: DatasetProfileView): string => {
+  const segment = view.segment
+  if (segment === undefined) return "All profiles"
+  const value = (column: string) => segment.values[segment.columns.indexOf(column)]
+  const method = value("http.method")
+  const route = value("http.route")
+  if (route !== undefined) return method === undefined ? route : `${method} ${route}`
+  return segment.values.join(" · ")
 }
 
-const numbersOf = (column: ColumnProfileView | undefined) => {
-  if (column === undefined || isBooleanOnly(column)) return undefined
-  const sketch = column.distribution?.kll.peek()
-  return sketch === undefined || sketch.isEmpty ? undefined : sketch
-}
+const mergeAll = (views: ReadonlyArray<DatasetProfileView>): DatasetProfileView =>
+  views.slice(1).reduce((a, b) => a.merge(b), views[0] as DatasetProfileView)
 
-const histogramOf = (
-  column: ColumnProfileView,
-  baseline: ColumnProfileView | undefined,
-): HistogramData | undefined => {
-  const sketch = numbersOf(column)
-  if (sketch === undefined) return undefined
-  const base = numbersOf(baseline)
-  const edges = sharedHistogramEdges(base === undefined ? [sketch] : [base, sketch])
-  if (edges === undefined) return undefined
-  const target = kllHistogram(sketch, edges)
-  if (target === undefined) return undefined
-  const baseHistogram = base === undefined ? undefined : kllHistogram(base, edges)
-  return {
-    edges,
-    counts: target.counts,
-    total: target.n,
-    baseline:
-      baseHistogram === undefined ? undefined : { counts: baseHistogram.counts, total: baseHistogram.n },
-    // The shared edges span both sides' finite values, so what falls outside is ±Infinity.
-    infinite: { negative: target.below, positive: target.above },
+const groupBySegment = (views: ReadonlyArray<DatasetProfileView>): Map<string, DatasetProfileView[]> => {
+  const out = new Map<string, DatasetProfileView[]>()
+  for (const view of views) {
+    const key = segmentKey(view)
+    const list = out.get(key)
+    if (list === undefined) out.set(key, [view])
+    else list.push(view)
   }
-}
-
-const nonNull = (column: ColumnProfileView): number => (column.counts?.n ?? 0) - (column.counts?.null ?? 0)
-
-const frequentOf = (
-  column: ColumnProfileView,
-  baseline: ColumnProfileView | undefined,
-  limit: number,
-): ReadonlyArray<FrequentBar> | undefined => {
-  const items = sortedItems(column.frequentItems?.items())
-  const total = nonNull(column)
-  if (items === undefined || items.length === 0 || total <= 0) return undefined
-  const baseItems = baseline?.frequentItems?.items()
-  const baseTotal = baseline === undefined ? 0 : nonNull(baseline)
-  const baseShare = new Map(baseItems?.map((item) => [item.value, baseTotal > 0 ? item.est / baseTotal : 0]))
-  return items.slice(0, limit).map((item) => ({
-    value: item.value,
-    count: item.est,
-    share: item.est / total,
-    baselineShare: baseItems === undefined ? undefined : (baseShare.get(item.value) ?? 0),
-  }))
+  return out
 }
 
 const bandsOf = (name: string, timeline: ReadonlyArray<readonly [number, DatasetProfileView]>) => {
   if (timeline.length < 2) return undefined
   const points: QuantilePoint[] = []
   for (const [time, view] of timeline) {
-    const sketch = numbersOf(view.getColumn(name))
-    if (sketch === undefined) continue
-    const [q05, q25, median, q75, q95] = sketch.getQuantiles([0.05, 0.25, 0.5, 0.75, 0.95])
-    const point = { time, q05: q05!, q25: q25!, median: median!, q75: q75!, q95: q95! }
-    if ([point.q05, point.q95].every(Number.isFinite)) points.push(point)
+    const column = view.getColumn(name)
+    if (column === undefined) continue
+    const q = ColumnDigest.of(column).quantiles(BAND_RANKS)
+    if (q === undefined || !Number.isFinite(q[0]) || !Number.isFinite(q[4])) continue
+    points.push({ time, q05: q[0]!, q25: q[1]!, median: q[2]!, q75: q[3]!, q95: q[4]! })
   }
   return points.length >= 2 ? points : undefined
 }
 
-/**
- * The report's content: the profiles merged (the overall picture), merged again per dataset
- * timestamp (the time line for the quantile bands), and compared with the baseline when there is one.
- */
-export const buildReportModel = (
+const buildSection = (
+  index: number,
   views: ReadonlyArray<DatasetProfileView>,
-  options: ReportOptions = {},
-): ReportModel => {
-  const first = views[0]
-  if (first === undefined) throw new ReportInputError({ reason: "a report needs at least one profile" })
-  const limit = options.maxFrequentValues ?? 10
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new ReportInputError({ reason: `maxFrequentValues must be a positive integer, got ${limit}` })
-  }
-  const merged = views.slice(1).reduce((a, b) => a.merge(b), first)
+  baseline: DatasetProfileView | undefined,
+  options: ReportOptions,
+): ReportSection => {
+  const merged = mergeAll(views)
   const byTime = new Map<number, DatasetProfileView>()
   for (const view of views) {
     const known = byTime.get(view.datasetTimestamp)
     byTime.set(view.datasetTimestamp, known === undefined ? view : known.merge(view))
   }
   const timeline = [...byTime.entries()].sort(([a], [b]) => a - b)
-  const baseline = options.baseline
   const drift = baseline === undefined ? undefined : compareProfiles(baseline, merged, options.drift)
   const driftByColumn = new Map(drift?.columns.map((c) => [c.column, c]))
-  const columns = merged.columnNames.map((name, index): ColumnModel => {
+  const columns = orderColumns(merged.columnNames).map((name, i): ColumnModel => {
     const column = merged.getColumn(name)!
     const baseColumn = baseline?.getColumn(name)
-    const histogram = histogramOf(column, baseColumn)
-    const facts = columnFacts(column)
-    const frequent = frequentOf(column, baseColumn, limit)
-    const numeric = facts.type === "integral" || facts.type === "fractional"
-    const main =
-      histogram !== undefined && (numeric || frequent === undefined)
-        ? "histogram"
-        : frequent !== undefined
-          ? "frequent"
-          : "types"
     return {
       name,
-      anchor: `col-${index}`,
-      facts,
-      main,
-      histogram,
-      frequent,
+      anchor: `s${index}-col-${i}`,
+      group: columnGroup(name),
+      facts: columnFacts(column),
+      digest: ColumnDigest.of(column),
+      baselineDigest: baseColumn === undefined ? undefined : ColumnDigest.of(baseColumn),
       bands: bandsOf(name, timeline),
       drift: driftByColumn.get(name),
     }
   })
+  const first = views[0] as DatasetProfileView
+  return {
+    key: segmentKey(first),
+    label: segmentLabel(first),
+    anchor: `section-${index}`,
+    profileCount: views.length,
+    times: timeline.map(([t]) => t),
+    rows: rowCount(merged.columns.values()),
+    columns,
+    drift,
+    missingColumns:
+      baseline === undefined ? [] : baseline.columnNames.filter((name) => !merged.columns.has(name)),
+  }
+}
+
+/**
+ * The report's content: the profiles grouped by segment (one section per route when the HTTP
+ * profiler segmented them), each merged for the overall picture and per dataset timestamp for the
+ * time line, and compared with its baseline when there is one.
+ */
+export const buildReportModel = (
+  views: ReadonlyArray<DatasetProfileView>,
+  options: ReportOptions = {},
+): ReportModel => {
+  if (views.length === 0) throw new ReportInputError({ reason: "a report needs at least one profile" })
+  const limit = options.maxFrequentValues ?? 10
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new ReportInputError({ reason: `maxFrequentValues must be a positive integer, got ${limit}` })
+  }
+  const baselineViews = options.baselineViews ?? (options.baseline === undefined ? [] : [options.baseline])
+  const baselineGroups = groupBySegment(baselineViews)
+  const baselineAll = baselineViews.length === 0 ? undefined : mergeAll(baselineViews)
+  const onlyUnsegmented = baselineGroups.size === 1 && baselineGroups.has("")
+  const baselineFor = (key: string): DatasetProfileView | undefined => {
+    if (options.baselineViews === undefined || onlyUnsegmented) return baselineAll
+    const group = baselineGroups.get(key)
+    return group === undefined ? undefined : mergeAll(group)
+  }
+  const groups = [...groupBySegment(views).entries()].map(([key, list]) => ({
+    key,
+    list,
+    rows: rowCount(mergeAll(list).columns.values()),
+  }))
+  groups.sort((a, b) => b.rows - a.rows || (a.key < b.key ? -1 : 1))
+  const sections = groups.map((g, i) => buildSection(i, g.list, baselineFor(g.key), options))
+  const times = [...new Set(views.map((v) => v.datasetTimestamp))].sort((a, b) => a - b)
   return {
     title: options.title ?? "Profile report",
     generatedAt: options.generatedAt ?? new Date(),
     profileCount: views.length,
     sources: options.sources ?? [],
-    times: timeline.map(([t]) => t),
-    rows: rowCount(merged.columns.values()),
-    columns,
-    baselineLabel: baseline === undefined ? undefined : (options.baselineLabel ?? "baseline"),
-    drift,
-    missingColumns:
-      baseline === undefined ? [] : baseline.columnNames.filter((name) => !merged.columns.has(name)),
+    times,
+    rows: sections.reduce((s, x) => s + x.rows, 0),
+    baselineLabel: baselineViews.length === 0 ? undefined : (options.baselineLabel ?? "baseline"),
+    sections,
   }
 }

@@ -46,7 +46,7 @@ table.summary { width: 100%; border-collapse: collapse; }
 .summary tbody tr:hover { background: #f8fafd; }
 .summary a { color: var(--ink); text-decoration: none; font-weight: 600; }
 .summary a:hover { color: var(--accent); text-decoration: underline; }
-.name-cell { max-width: 240px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.name-cell { max-width: 380px; overflow-wrap: anywhere; }
 .top-cell { max-width: 170px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--muted); }
 .null-cell { display: flex; align-items: center; gap: 8px; justify-content: flex-end; }
 .meter { display: inline-block; width: 40px; height: 6px; border-radius: 3px; background: var(--line); overflow: hidden; }
@@ -55,6 +55,7 @@ table.summary { width: 100%; border-collapse: collapse; }
   display: inline-block; font-size: 11px; line-height: 18px; padding: 0 8px; border-radius: 999px; font-weight: 600;
   background: var(--accent-soft); color: var(--accent-ink); white-space: nowrap;
 }
+/* (types) */
 .pill.t-string { background: #fcebdd; color: #9a4a12; } .pill.t-boolean { background: #dcf3f2; color: #0d6e6e; }
 .pill.t-fractional { background: #ebe5fb; color: #5b3fb4; } .pill.t-object, .pill.t-tensor, .pill.t-null, .pill.t-unknown { background: #eceff3; color: #4f5b69; }
 .badge {
@@ -78,28 +79,17 @@ table.summary { width: 100%; border-collapse: collapse; }
 .key i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 4px -1px 6px; }
 .key .k-target { background: var(--accent); } .key .k-base { border: 2px solid var(--base); background: transparent; }
 .key .k-outer { background: rgba(47, 111, 222, .16); } .key .k-inner { background: rgba(47, 111, 222, .38); }
-svg.chart { display: block; width: 100%; height: auto; overflow: visible; }
-svg.chart text { font-size: 11px; fill: var(--faint); font-family: inherit; }
-svg .grid { stroke: #eef1f5; stroke-width: 1; }
-svg .baseline { stroke: #c9d0d9; stroke-width: 1; }
-svg .tick { stroke: #c9d0d9; }
-svg .bar { fill: var(--accent); }
-svg .bars .bar:hover, svg .row:hover .bar { fill: var(--accent-ink); }
-svg .baseline-outline { fill: none; stroke: var(--base); stroke-width: 1.6; stroke-dasharray: 4 2; }
-svg .baseline-bar { fill: var(--base); opacity: .75; }
-svg .row .label { fill: var(--ink); font-size: 12px; }
-svg .row .value { fill: var(--muted); font-variant-numeric: tabular-nums; }
-svg .band-outer { fill: rgba(47, 111, 222, .14); }
-svg .band-inner { fill: rgba(47, 111, 222, .34); }
-svg .median-line { fill: none; stroke: var(--accent-ink); stroke-width: 1.8; }
-svg .median-point { fill: var(--card); stroke: var(--accent-ink); stroke-width: 1.5; }
-.type-bar svg.chart { border-radius: 4px; overflow: hidden; }
-.legend { display: flex; flex-wrap: wrap; gap: 2px 12px; font-size: 12px; color: var(--muted); margin-top: 5px; }
-.swatch { display: inline-block; width: 9px; height: 9px; border-radius: 2px; margin-right: 5px; }
-.type-integral { fill: #2f6fde; background: #2f6fde; } .type-fractional { fill: #7b5cd6; background: #7b5cd6; }
-.type-boolean { fill: #139a9a; background: #139a9a; } .type-string { fill: #e07b39; background: #e07b39; }
-.type-object { fill: #8a96a3; background: #8a96a3; } .type-tensor { fill: #c2549d; background: #c2549d; }
-.type-null { fill: #d5dae1; background: #d5dae1; } .type-empty { fill: #eef0f3; }
+.chart { width: 100%; min-height: 40px; }
+.types-line { font-size: 12px; color: var(--muted); margin-top: 8px; }
+.types-line b { font-weight: 600; color: var(--ink); }
+nav.routes { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 18px; }
+nav.routes a { background: var(--bg); border: 1px solid var(--line); border-radius: 999px; padding: 3px 12px; color: var(--ink); text-decoration: none; font-size: 13px; }
+nav.routes a span { color: var(--muted); margin-left: 6px; }
+section.route { border-top: 1px solid var(--line); padding-top: 22px; }
+section.route:first-of-type { border-top: 0; padding-top: 0; }
+section.route > h2 { font-size: 20px; }
+details.fold { margin-top: 18px; }
+details.fold > summary { cursor: pointer; color: var(--muted); font-weight: 600; padding: 6px 0 12px; }
 dl.stats { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 8px 14px; margin: 14px 0 0; padding-top: 12px; border-top: 1px solid var(--line); }
 dl.stats div { min-width: 0; }
 dl.stats dt { color: var(--faint); font-size: 11px; text-transform: uppercase; letter-spacing: .05em; }

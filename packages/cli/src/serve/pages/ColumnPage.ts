@@ -1,10 +1,11 @@
-import { type ColumnDrift, kllHistogram, sharedHistogramEdges } from "@sketchlog/core"
+import type { ColumnDrift } from "@sketchlog/core"
 import { type ColumnDigest, TYPE_NAMES } from "../../catalog/ColumnDigest.js"
 import type { DatasetListing, SeriesResult } from "../../catalog/StoreCatalog.js"
 import type { StoreProblem } from "../../catalog/StoreProblem.js"
 import { formatWindow } from "../../catalog/TimeWindow.js"
 import { ChartSet } from "../../charts/ChartSet.js"
-import { type ChartSpec, COLORS, type NumberFormat } from "../../charts/ChartSpec.js"
+import { COLORS, type NumberFormat } from "../../charts/ChartSpec.js"
+import { distributionChart } from "../../charts/DistributionChart.js"
 import { formatNumber, formatPercent } from "../../format/numbers.js"
 import { html, type SafeHtml } from "../../report/html.js"
 import type { PageQuery } from "../PageQuery.js"
@@ -28,93 +29,6 @@ export interface ColumnPageInput {
 }
 
 const nullable = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v)
-
-/** The chart of the chosen window against the reference: a histogram of numbers, else bars of values. */
-export const distributionSpec = (
-  target: ColumnDigest | undefined,
-  reference: ColumnDigest | undefined,
-  format: NumberFormat,
-  labels: readonly [string, string],
-): { readonly spec: ChartSpec; readonly note: string } | undefined => {
-  if (target === undefined) return undefined
-  const a = target.numbers
-  const b = reference?.numbers
-  if (a !== undefined) {
-    const constant = a.min === a.max && (b === undefined || (b.min === b.max && b.min === a.min))
-    if (!constant) {
-      const edges = sharedHistogramEdges(b === undefined ? [a] : [a, b])
-      const ta = edges === undefined ? undefined : kllHistogram(a, edges)
-      if (edges !== undefined && ta !== undefined) {
-        const tb = b === undefined ? undefined : kllHistogram(b, edges)
-        const shares = (h: { counts: ReadonlyArray<number>; n: number }) =>
-          h.counts.map((c) => c / Math.max(1, h.n))
-        return {
-          spec: {
-            kind: "histogram",
-            edges,
-            format: "share",
-            series: [
-              { label: labels[0], values: shares(ta), color: COLORS.primary },
-              ...(tb === undefined
-                ? []
-                : [{ label: labels[1], values: shares(tb), color: COLORS.reference }]),
-            ],
-          },
-          note: "",
-        }
-      }
-    }
-    const value = a.min
-    return {
-      spec: {
-        kind: "bars",
-        labels: [formatNumber(value)],
-        format: "share",
-        series: [
-          { label: labels[0], values: [1], color: COLORS.primary },
-          ...(b === undefined
-            ? []
-            : [
-                {
-                  label: labels[1],
-                  values: [b.min === value && b.max === value ? 1 : 0],
-                  color: COLORS.reference,
-                },
-              ]),
-        ],
-        height: 160,
-      },
-      note: `Every value in this window is ${formatNumber(value)}${format === "integer" ? "" : ""}.`,
-    }
-  }
-  const items = target.topValues(12)
-  if (items.length === 0) return undefined
-  const refItems = new Map(
-    reference?.topValues(Number.POSITIVE_INFINITY, "NO_FALSE_NEGATIVES").map((i) => [i.value, i.est]),
-  )
-  const total = Math.max(1, target.nonNull)
-  const refTotal = Math.max(1, reference?.nonNull ?? 1)
-  return {
-    spec: {
-      kind: "bars",
-      labels: items.map((i) => (i.value === "" ? "(empty)" : i.value)),
-      format: "share",
-      series: [
-        { label: labels[0], values: items.map((i) => i.est / total), color: COLORS.primary },
-        ...(reference === undefined
-          ? []
-          : [
-              {
-                label: labels[1],
-                values: items.map((i) => (refItems.get(i.value) ?? 0) / refTotal),
-                color: COLORS.reference,
-              },
-            ]),
-      ],
-    },
-    note: "",
-  }
-}
 
 /** A column over time: quantile bands, counts and nulls, types, distinct values, top values, and a window against the reference. */
 export const columnPage = (input: ColumnPageInput): string => {
@@ -257,10 +171,10 @@ export const columnPage = (input: ColumnPageInput): string => {
     )
   }
   const windowLabel = input.window === undefined ? "window" : formatWindow(input.window, query.resolution)
-  const distribution = distributionSpec(input.windowDigest, input.referenceDigest, format, [
-    windowLabel,
-    "reference",
-  ])
+  const distribution =
+    input.windowDigest === undefined
+      ? undefined
+      : distributionChart(input.windowDigest, input.referenceDigest, [windowLabel, "reference"])
   const windowOptions = points
     .filter((p) => p.columns.has(column))
     .map((p) => p.start)
