@@ -3,7 +3,8 @@
  * @sketchlog/express, local mode) on a free loopback port, sends a burst of realistic traffic whose
  * second half has drifted (lower incomes, lower credit scores, a new employment category), closes
  * the logger, prints a per-column summary of each route and the drift between the two halves, writes
- * an HTML report, and says where the whylogs `.bin` profiles are.
+ * an HTML report, says where the whylogs `.bin` profiles are, and ends with the command that opens
+ * them in `sketchlog serve`.
  */
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises"
 import { join, relative, resolve } from "node:path"
@@ -134,18 +135,22 @@ if (before !== undefined && after !== undefined) {
       `${drift.counts.POSSIBLE_DRIFT} possibly, ${drift.counts.NO_DRIFT} did not (whylogs' tests and thresholds)`,
   )
   say(driftTable(drift))
+  // The report covers every route, each compared with the same route in the first half.
   const report = join(out, "report.html")
   await writeFile(
     report,
-    renderReport([after], {
-      title: `loan-scoring · ${main}`,
-      baseline: before,
-      baselineLabel: "first half of the demo traffic",
-      sources: drifted.filter((f) => f.segment === main).map((f) => relative(out, f.path)),
-    }),
+    renderReport(
+      drifted.map((f) => f.view),
+      {
+        title: "loan-scoring · second half of the demo traffic",
+        baselineViews: baseline.map((f) => f.view),
+        baselineLabel: "first half",
+        sources: drifted.map((f) => relative(out, f.path)),
+      },
+    ),
   )
   say()
-  say(`HTML report (second half vs. first half): ${relative(process.cwd(), report) || report}`)
+  say(`HTML report (every route, second half vs. first half): ${relative(process.cwd(), report) || report}`)
 }
 
 say(`Profiles (whylogs v1 .bin, one file per route and method): ${relative(process.cwd(), out) || out}/`)
@@ -154,3 +159,6 @@ say(
 )
 say("  read them in Python with whylogs: why.read(path).view().to_pandas()")
 say(`done in ${seconds()}`)
+say()
+// The last line is the one command that opens these profiles in the monitor UI.
+say(`Open them in the monitor: pnpm sketchlog serve ${relative(process.cwd(), out) || out}`)

@@ -80,6 +80,8 @@ table.summary { width: 100%; border-collapse: collapse; }
 .key .k-target { background: var(--accent); } .key .k-base { border: 2px solid var(--base); background: transparent; }
 .key .k-outer { background: rgba(47, 111, 222, .16); } .key .k-inner { background: rgba(47, 111, 222, .38); }
 .chart { width: 100%; min-height: 40px; }
+.chart-histogram .u-legend .u-value, .chart-bars .u-legend .u-value,
+.chart-histogram .u-legend .u-series:first-child, .chart-bars .u-legend .u-series:first-child { display: none; }
 .types-line { font-size: 12px; color: var(--muted); margin-top: 8px; }
 .types-line b { font-weight: 600; color: var(--ink); }
 nav.routes { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 18px; }
