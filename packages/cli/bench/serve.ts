@@ -19,7 +19,12 @@ import { HOUR, seedStore } from "../test/storeSeed.js"
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 const DAYS = 14
 const DATASETS = ["loan-scoring", "fraud-check", "pricing"]
-const SEGMENTS = ["http.route=/v1/score", "http.route=/v1/explain", "http.route=/v1/batch", "http.route=/v1/simulate"]
+const SEGMENTS = [
+  "http.route=/v1/score",
+  "http.route=/v1/explain",
+  "http.route=/v1/batch",
+  "http.route=/v1/simulate",
+]
 const ROUNDS = 7
 const END = Math.floor(Date.now() / HOUR) * HOUR
 const START = END - DAYS * 24 * HOUR
@@ -40,24 +45,53 @@ if (!existsSync(join(dir, "seeded.json"))) {
     driftFrom: END - 6 * HOUR,
   })
   await writeFile(join(dir, "seeded.json"), JSON.stringify({ written, start: START, end: END }))
-  console.log(`seeded ${written} profiles in ${((performance.now() - started) / 1000).toFixed(0)} s into ${store}`)
+  console.log(
+    `seeded ${written} profiles in ${((performance.now() - started) / 1000).toFixed(0)} s into ${store}`,
+  )
 }
-const seeded = JSON.parse(await readFile(join(dir, "seeded.json"), "utf8")) as { written: number; start: number; end: number }
+const seeded = JSON.parse(await readFile(join(dir, "seeded.json"), "utf8")) as {
+  written: number
+  start: number
+  end: number
+}
 const monitors = join(dir, "monitors.json")
 await writeFile(
   monitors,
   JSON.stringify({
     monitors: DATASETS.flatMap((dataset) => [
       { name: `${dataset} traffic`, dataset, metric: "count", below: 1000, window: "1h" },
-      { name: `${dataset} income nulls`, dataset, column: "request.body.income", metric: "null_share", above: 0.05 },
-      { name: `${dataset} income drift`, dataset, column: "request.body.income", metric: "drift", above: 0.3 },
+      {
+        name: `${dataset} income nulls`,
+        dataset,
+        column: "request.body.income",
+        metric: "null_share",
+        above: 0.05,
+      },
+      {
+        name: `${dataset} income drift`,
+        dataset,
+        column: "request.body.income",
+        metric: "drift",
+        above: 0.3,
+      },
     ]),
   }),
 )
 
 const child = spawn(
   process.execPath,
-  ["--import", "tsx", "--conditions=@sketchlog/source", join(root, "packages/cli/src/main.ts"), "serve", store, "--port", "0", "--monitors", monitors],
+  [
+    "--import",
+    "tsx",
+    "--conditions=@sketchlog/source",
+    join(root, "packages/cli/src/main.ts"),
+    "serve",
+    store,
+    "--port",
+    "0",
+    "--monitors",
+    monitors,
+  ],
   { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
 )
 let stderr = ""
@@ -93,7 +127,8 @@ const spread = (t: ReadonlyArray<number>) =>
   `median ${t[Math.floor(t.length / 2)]!.toFixed(0)} ms (min ${t[0]!.toFixed(0)}, max ${t[t.length - 1]!.toFixed(0)}, ${t.length} rounds)`
 const rss = async () => {
   const status = await readFile(`/proc/${child.pid}/status`, "utf8")
-  const mb = (field: string) => Number(/(\d+) kB/.exec(status.split("\n").find((l) => l.startsWith(field)) ?? "")?.[1] ?? 0) / 1024
+  const mb = (field: string) =>
+    Number(/(\d+) kB/.exec(status.split("\n").find((l) => l.startsWith(field)) ?? "")?.[1] ?? 0) / 1024
   return `${mb("VmRSS").toFixed(0)} MB (peak ${mb("VmHWM").toFixed(0)} MB)`
 }
 
@@ -102,16 +137,26 @@ const series = `/api/datasets/loan-scoring/columns/request.body.income?range=cus
 const columnPage = `/datasets/loan-scoring/columns/request.body.income?range=custom&from=${day(seeded.start)}&to=${day(seeded.end - 1)}&res=hour`
 
 const load = async () => (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ")
-console.log(`store: ${seeded.written} profiles (${DATASETS.length} datasets × ${DAYS} days × 24 h × ${SEGMENTS.length} segments × 2 replicas, 20 columns, 200 rows each)`)
+console.log(
+  `store: ${seeded.written} profiles (${DATASETS.length} datasets × ${DAYS} days × 24 h × ${SEGMENTS.length} segments × 2 replicas, 20 columns, 200 rows each)`,
+)
 console.log(`load average before: ${await load()}`)
-console.log(`server started and listed the store in ${(startupMs / 1000).toFixed(1)} s (tsx start-up included)`)
+console.log(
+  `server started and listed the store in ${(startupMs / 1000).toFixed(1)} s (tsx start-up included)`,
+)
 const cold = await timed("/")
-console.log(`datasets page, cold (first request: reads each dataset's last 24 h and what the monitors need): ${cold.toFixed(0)} ms`)
+console.log(
+  `datasets page, cold (first request: reads each dataset's last 24 h and what the monitors need): ${cold.toFixed(0)} ms`,
+)
 console.log(`datasets page, warm: ${spread(await rounds("/"))}`)
 const seriesCold = await timed(series)
-console.log(`a column's 14-day hourly series (336 points), cold (reads the dataset's 2,688 profiles): ${(seriesCold / 1000).toFixed(1)} s`)
+console.log(
+  `a column's 14-day hourly series (336 points), cold (reads the dataset's 2,688 profiles): ${(seriesCold / 1000).toFixed(1)} s`,
+)
 console.log(`a column's 14-day hourly series, warm (JSON): ${spread(await rounds(series))}`)
-console.log(`the column's page over 14 days by hour, warm (HTML, every chart): ${spread(await rounds(columnPage))}`)
+console.log(
+  `the column's page over 14 days by hour, warm (HTML, every chart): ${spread(await rounds(columnPage))}`,
+)
 console.log(`server RSS after these: ${await rss()}`)
 console.log(`load average after: ${await load()}`)
 child.kill("SIGTERM")

@@ -2,7 +2,7 @@ import { request as httpRequest } from "node:http"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { openCatalog } from "../src/catalog/openCatalog.js"
-import { MonitorServerError, startMonitorServer, type MonitorServer } from "../src/serve/MonitorServer.js"
+import { type MonitorServer, MonitorServerError, startMonitorServer } from "../src/serve/MonitorServer.js"
 import { runCli, tempDir } from "./cliHarness.js"
 import { seedStore } from "./storeSeed.js"
 
@@ -12,7 +12,15 @@ let cleanup: () => Promise<void>
 
 beforeAll(async () => {
   ;({ dir, cleanup } = await tempDir())
-  await seedStore({ dir: join(dir, "store"), datasets: ["loan"], start: START, hours: 3, segments: [""], replicas: ["r1"], rows: 20 })
+  await seedStore({
+    dir: join(dir, "store"),
+    datasets: ["loan"],
+    start: START,
+    hours: 3,
+    segments: [""],
+    replicas: ["r1"],
+    rows: 20,
+  })
 })
 afterAll(() => cleanup())
 
@@ -44,11 +52,17 @@ const serve = async (token?: string): Promise<MonitorServer> =>
 describe("sketchlog serve over HTTP", () => {
   it("listening off loopback requires a token; the CLI says so with exit 2", async () => {
     const catalog = await openCatalog("store", dir)
-    await expect(startMonitorServer({ catalog, host: "0.0.0.0", port: 0, storeLabel: "store" })).rejects.toThrow(MonitorServerError)
-    await expect(startMonitorServer({ catalog, host: "0.0.0.0", port: 0, storeLabel: "store" })).rejects.toThrow(/give --token/)
+    await expect(
+      startMonitorServer({ catalog, host: "0.0.0.0", port: 0, storeLabel: "store" }),
+    ).rejects.toThrow(MonitorServerError)
+    await expect(
+      startMonitorServer({ catalog, host: "0.0.0.0", port: 0, storeLabel: "store" }),
+    ).rejects.toThrow(/give --token/)
     const cli = await runCli(["serve", "store", "--host", "0.0.0.0", "--port", "0"], { cwd: dir })
     expect(cli.code).toBe(2)
-    expect(cli.stderr).toMatch(/^sketchlog serve: listening on 0\.0\.0\.0 lets other machines read the profiles: give --token/)
+    expect(cli.stderr).toMatch(
+      /^sketchlog serve: listening on 0\.0\.0\.0 lets other machines read the profiles: give --token/,
+    )
   })
 
   it("with a token: bearer header or the login form's HttpOnly cookie, nothing without", async () => {
@@ -61,13 +75,27 @@ describe("sketchlog serve over HTTP", () => {
       expect((await get(server.url, "/api/datasets", { authorization: "Bearer wrong" })).status).toBe(401)
       const bearer = await get(server.url, "/api/datasets", { authorization: "Bearer s3cret-token" })
       expect(bearer.status).toBe(200)
-      expect(JSON.parse(bearer.body).datasets.map((d: { datasetId: string }) => d.datasetId)).toEqual(["loan"])
+      expect(JSON.parse(bearer.body).datasets.map((d: { datasetId: string }) => d.datasetId)).toEqual([
+        "loan",
+      ])
       // Assets (uPlot, styles) load before sign-in: they hold no profile data.
       expect((await get(server.url, "/assets/sketchlog.css")).status).toBe(200)
-      const refused = await get(server.url, "/login", { "content-type": "application/x-www-form-urlencoded" }, "POST", "token=nope&next=%2F")
+      const refused = await get(
+        server.url,
+        "/login",
+        { "content-type": "application/x-www-form-urlencoded" },
+        "POST",
+        "token=nope&next=%2F",
+      )
       expect(refused.status).toBe(401)
       expect(refused.headers["set-cookie"]).toBeUndefined()
-      const login = await get(server.url, "/login", { "content-type": "application/x-www-form-urlencoded" }, "POST", "token=s3cret-token&next=%2Fmonitors")
+      const login = await get(
+        server.url,
+        "/login",
+        { "content-type": "application/x-www-form-urlencoded" },
+        "POST",
+        "token=s3cret-token&next=%2Fmonitors",
+      )
       expect(login.status).toBe(303)
       expect(login.headers.location).toBe("/monitors")
       const cookie = String(login.headers["set-cookie"])
@@ -78,7 +106,13 @@ describe("sketchlog serve over HTTP", () => {
       expect(page.body).toContain('data-dataset="loan"')
       // A forged cookie and an off-site "next" get nowhere.
       expect((await get(server.url, "/", { cookie: "sketchlog_session=forged" })).status).toBe(303)
-      const offsite = await get(server.url, "/login", { "content-type": "application/x-www-form-urlencoded" }, "POST", "token=s3cret-token&next=%2F%2Fevil.example")
+      const offsite = await get(
+        server.url,
+        "/login",
+        { "content-type": "application/x-www-form-urlencoded" },
+        "POST",
+        "token=s3cret-token&next=%2F%2Fevil.example",
+      )
       expect(offsite.headers.location).toBe("/")
     } finally {
       await server.close()
@@ -145,7 +179,12 @@ describe("sketchlog serve over HTTP", () => {
   it("a store that cannot be listed is an error page and a log line, and the server keeps serving", async () => {
     const logged: string[] = []
     const catalog = await openCatalog("no-such-store", dir, { log: (line) => logged.push(line) })
-    const server = await startMonitorServer({ catalog, port: 0, storeLabel: "no-such-store", log: (line) => logged.push(line) })
+    const server = await startMonitorServer({
+      catalog,
+      port: 0,
+      storeLabel: "no-such-store",
+      log: (line) => logged.push(line),
+    })
     try {
       for (let i = 0; i < 2; i++) {
         const page = await get(server.url, "/")
@@ -181,4 +220,3 @@ describe("sketchlog serve over HTTP", () => {
     expect(result.stdout).toBe(url)
   })
 })
-

@@ -1,5 +1,5 @@
 import type { ColumnProfileView, FrequentItem } from "@sketchlog/core"
-import { FrequentStringsSketch, type HllSketch, HllUnion, KllDoublesSketch } from "@sketchlog/sketches"
+import { FrequentStringsSketch, HllSketch, HllUnion, KllDoublesSketch } from "@sketchlog/sketches"
 
 /**
  * Sketch sizes of a digest. A stored profile's sketches (KLL k 1024, HLL lgK 12, frequent items
@@ -36,6 +36,12 @@ const NO_TYPES: TypeCounts = { integral: 0, fractional: 0, boolean: 0, string: 0
  * a reference week are merges of digests and no profile is read twice. Immutable once built.
  */
 export class ColumnDigest {
+  // The sketches are kept serialized (compact: no spare capacity, no object overhead) and decoded
+  // when queried or merged; a store's every hour of every column then fits in the cache's budget.
+  readonly #kll: Uint8Array | undefined
+  readonly #hll: Uint8Array | undefined
+  readonly #frequent: Uint8Array | undefined
+
   private constructor(
     /** Values seen, nulls included (`counts/n`). */
     readonly n: number,
@@ -46,13 +52,34 @@ export class ColumnDigest {
     /** Exact mean and M2 of the numbers (`distribution/mean`, `distribution/m2`). */
     readonly mean: number,
     readonly m2: number,
-    /** The numbers' quantile sketch (undefined when the column has no distribution metric). */
-    readonly kll: KllDoublesSketch | undefined,
-    /** The distinct-values sketch. */
-    readonly hll: HllSketch | undefined,
-    /** The frequent values. */
-    readonly frequent: FrequentStringsSketch | undefined,
-  ) {}
+    kll: KllDoublesSketch | undefined,
+    hll: HllSketch | undefined,
+    frequent: FrequentStringsSketch | undefined,
+  ) {
+    this.#kll = kll === undefined || kll.isEmpty ? undefined : kll.toBytes()
+    this.#hll = hll?.toCompactBytes()
+    this.#frequent = frequent?.toBytes()
+  }
+
+  /** The numbers' quantile sketch (undefined when the column has no numbers); a fresh copy. */
+  get kll(): KllDoublesSketch | undefined {
+    return this.#kll === undefined ? undefined : KllDoublesSketch.fromBytes(this.#kll)
+  }
+
+  /** The distinct-values sketch; a fresh copy. */
+  get hll(): HllSketch | undefined {
+    return this.#hll === undefined ? undefined : HllSketch.fromBytes(this.#hll)
+  }
+
+  /** Whether the column has a frequent-values sketch. */
+  get hasFrequent(): boolean {
+    return this.#frequent !== undefined
+  }
+
+  /** The frequent values; a fresh copy. */
+  get frequent(): FrequentStringsSketch | undefined {
+    return this.#frequent === undefined ? undefined : FrequentStringsSketch.fromBytes(this.#frequent)
+  }
 
   /** The digest of one column of a profile. */
   static of(column: ColumnProfileView): ColumnDigest {
@@ -60,7 +87,8 @@ export class ColumnDigest {
     const types = column.types
     const distribution = column.distribution
     let kll: KllDoublesSketch | undefined
-    if (distribution !== undefined) {
+    // An empty sketch (a string column's) is not kept: it would hold an empty buffer of k items.
+    if (distribution !== undefined && distribution.n > 0) {
       kll = new KllDoublesSketch(DIGEST_KLL_K)
       kll.merge(distribution.kll.peek())
     }
@@ -118,7 +146,8 @@ export class ColumnDigest {
       nan += d.nan
       inf += d.inf
       for (const name of TYPE_NAMES) types[name] += d.types[name]
-      const count = d.kll?.n ?? 0
+      const sketch = d.kll
+      const count = sketch?.n ?? 0
       if (count > 0) {
         // Chan's parallel combination, as core's DistributionMetric merges.
         const total = numbers + count
@@ -127,17 +156,19 @@ export class ColumnDigest {
         mean = (numbers / total) * mean + (count / total) * d.mean
         numbers = total
       }
-      if (d.kll !== undefined) {
+      if (sketch !== undefined && count > 0) {
         kll ??= new KllDoublesSketch(DIGEST_KLL_K)
-        kll.merge(d.kll)
+        kll.merge(sketch)
       }
-      if (d.hll !== undefined) {
+      const hll = d.hll
+      if (hll !== undefined) {
         union ??= new HllUnion(DIGEST_HLL_LG_K)
-        union.update(d.hll)
+        union.update(hll)
       }
-      if (d.frequent !== undefined) {
+      const items = d.frequent
+      if (items !== undefined) {
         frequent ??= new FrequentStringsSketch(DIGEST_FREQUENT_LG_MAX)
-        frequent.merge(d.frequent)
+        frequent.merge(items)
       }
     }
     return new ColumnDigest(n, nulls, nan, inf, types, mean, m2, kll, union?.getResult("HLL_4"), frequent)
@@ -175,7 +206,7 @@ export class ColumnDigest {
   get numbers(): KllDoublesSketch | undefined {
     const t = this.types
     if (t.boolean > 0 && t.integral === 0 && t.fractional === 0) return undefined
-    return this.kll === undefined || this.kll.isEmpty ? undefined : this.kll
+    return this.kll
   }
 
   /** Quantiles of the numbers at `ranks` (whylogs' rule), or undefined without numbers. */
@@ -193,8 +224,9 @@ export class ColumnDigest {
     limit = Number.POSITIVE_INFINITY,
     errorType: "NO_FALSE_POSITIVES" | "NO_FALSE_NEGATIVES" = "NO_FALSE_POSITIVES",
   ): ReadonlyArray<FrequentItem> {
-    if (this.frequent === undefined || this.frequent.isEmpty) return []
-    return this.frequent
+    const frequent = this.frequent
+    if (frequent === undefined || frequent.isEmpty) return []
+    return frequent
       .getFrequentItems(errorType)
       .map((row) => ({ value: row.item, est: row.estimate, upper: row.upperBound, lower: row.lowerBound }))
       .sort((a, b) => b.est - a.est || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
@@ -203,11 +235,6 @@ export class ColumnDigest {
 
   /** A rough size in memory, for the cache's budget. */
   get approximateBytes(): number {
-    return (
-      200 +
-      (this.kll === undefined ? 0 : 64 + this.kll.numRetained * 8) +
-      (this.hll === undefined ? 0 : 64 + (this.hll.mode === "HLL" ? 1 << (DIGEST_HLL_LG_K - 1) : 64)) +
-      (this.frequent === undefined ? 0 : 64 + this.frequent.numActiveItems * 48)
-    )
+    return 160 + (this.#kll?.length ?? 0) + (this.#hll?.length ?? 0) + (this.#frequent?.length ?? 0) + 3 * 64
   }
 }

@@ -61,7 +61,7 @@ export const digestDrift = (
       }
     }
   }
-  if (baseline.frequent !== undefined && target.frequent !== undefined) {
+  if (baseline.hasFrequent && target.hasFrequent) {
     const h = categoricalHellinger(
       { items: baseline.topValues(), total: baseline.nonNull },
       { items: target.topValues(), total: target.nonNull },
