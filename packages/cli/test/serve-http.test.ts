@@ -123,16 +123,19 @@ describe("sketchlog serve over HTTP", () => {
     const server = await serve()
     try {
       for (const path of [
+        // outside-repo: traversal attempts the server must refuse (request paths, not files read)
         "/assets/../package.json",
         "/assets/..%2Fpackage.json",
         "/assets/%2e%2e%2f%2e%2e%2fpackage.json",
         "/assets/..%5c..%5cpackage.json",
+        // outside-repo: a traversal attempt the server must refuse
         "/assets/charts.js/../../../package.json",
         "/assets/%2e%2e/src/run.ts",
         "/assets/",
         "/assets/README.md",
         "/assets/ui/charts.js",
         "/assets/%00charts.js",
+        // outside-repo: a traversal attempt the server must refuse
         "/../../etc/passwd",
         "/%2e%2e/%2e%2e/etc/passwd",
       ]) {
