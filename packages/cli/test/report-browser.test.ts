@@ -1,39 +1,21 @@
-import { existsSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { pathToFileURL } from "node:url"
 import { DatasetProfileView } from "@sketchlog/core"
 import { categories, normals, whylogsVector } from "@sketchlog/test-fixtures"
-import { type Browser, chromium, type Page } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { renderReport } from "../src/index.js"
 import { profileOf, tempDir } from "./cliHarness.js"
+import { ARTIFACTS, launchChromium } from "./headlessChromium.js"
 
-/** Debian's chromium (CI installs it); never a downloaded browser. */
-const CHROMIUM = process.env.SKETCHLOG_CHROMIUM ?? "/usr/bin/chromium"
-const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url))
 const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 let browser: Browser
 let dir: string
 let cleanup: () => Promise<void>
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the report tests need headless Chromium at ${CHROMIUM}, which is missing: install Debian's chromium (apt-get install -y chromium) or point SKETCHLOG_CHROMIUM at one; CI installs it`,
-    )
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  })
+  browser = await launchChromium("the report tests")
   ;({ dir, cleanup } = await tempDir())
   await mkdir(ARTIFACTS, { recursive: true })
 })

@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { profileKey } from "@sketchlog/core"
-import { type Browser, chromium, type Page } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { openCatalog } from "../src/catalog/openCatalog.js"
 import type { StoreCatalog } from "../src/catalog/StoreCatalog.js"
@@ -11,10 +9,9 @@ import { MonitorBoard } from "../src/monitor/MonitorBoard.js"
 import { parseMonitors } from "../src/monitor/MonitorsFile.js"
 import { type MonitorServer, startMonitorServer } from "../src/serve/MonitorServer.js"
 import { tempDir } from "./cliHarness.js"
+import { ARTIFACTS, launchChromium } from "./headlessChromium.js"
 import { HOUR, seedStore } from "./storeSeed.js"
 
-const CHROMIUM = process.env.SKETCHLOG_CHROMIUM ?? "/usr/bin/chromium"
-const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url))
 /** The store ends with the hour before this one, so the monitors' latest complete window has data. */
 const NOW_HOUR = Math.floor(Date.now() / HOUR) * HOUR
 const HOURS = 36
@@ -27,11 +24,6 @@ let cleanup: () => Promise<void>
 const logged: string[] = []
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the serve UI tests need headless Chromium at ${CHROMIUM} (apt-get install -y chromium, or SKETCHLOG_CHROMIUM)`,
-    )
-  }
   const temp = await tempDir()
   cleanup = temp.cleanup
   store = join(temp.dir, "store")
@@ -87,17 +79,7 @@ beforeAll(async () => {
     storeLabel: "store",
     log: (line) => logged.push(line),
   })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  })
+  browser = await launchChromium("the serve UI tests")
   await mkdir(ARTIFACTS, { recursive: true })
 }, 120_000)
 afterAll(async () => {
