@@ -1,13 +1,13 @@
 import { readFile, stat, writeFile } from "node:fs/promises"
 import { connect } from "node:net"
 import { join } from "node:path"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodePath from "@effect/platform-node/NodePath"
 import { it as effectIt } from "@effect/vitest"
 import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
 import { ConfigProvider, Effect, Layer, Queue, TestClock } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"
+import * as NodeFileSystem from "../src/node/NodeFileSystem.js"
+import * as NodeHttpClient from "../src/node/NodeHttpClient.js"
+import * as NodePath from "../src/node/NodePath.js"
 import { AuthError } from "../src/platform/index.js"
 import {
   Auth,

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { it } from "@effect/vitest"
 import { FakePlatform } from "@sketchlog/test-fixtures"
 import { Chunk, Duration, Effect, Either, Exit, Fiber, Redacted, TestClock } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect } from "vitest"
+import * as NodeHttpClient from "../src/node/NodeHttpClient.js"
 import {
   checkEndpoint,
   makePlatformClient,

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { create, toBinary } from "@bufbuild/protobuf"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { FrequentStringsSketch, HllSketch, KllDoublesSketch } from "@sketchlog/sketches"
 import { Effect } from "effect"
 import fc from "fast-check"
@@ -15,6 +14,7 @@ import {
   ProfileIOError,
   SegmentedDatasetProfile,
 } from "../src/index.js"
+import * as NodeFileSystem from "../src/node/NodeFileSystem.js"
 import { MetricComponentMessageSchema } from "../src/profile/internal/gen/whylogs/messages_pb.js"
 import { walkProfile } from "./profileLayoutWalker.js"
 

@@ -3,7 +3,7 @@
 // Prints {"text": …} or {"error": …}; exits by itself (the agents are closed with the layer's scope).
 import * as HttpClient from "@effect/platform/HttpClient"
 import { Effect } from "effect"
-import { proxyAwareHttpClientLayer } from "../src/session/internal/proxyAgent.js"
+import * as NodeHttpClient from "../src/node/NodeHttpClient.js"
 
 const url = process.argv[2] ?? ""
 const outcome = await Effect.runPromise(
@@ -14,7 +14,7 @@ const outcome = await Effect.runPromise(
       return { text: yield* response.text }
     }),
   ).pipe(
-    Effect.provide(proxyAwareHttpClientLayer),
+    Effect.provide(NodeHttpClient.layer),
     Effect.catchAll((error) =>
       Effect.succeed({ error: String((error as { cause?: { code?: string } }).cause?.code ?? error) }),
     ),

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodePath from "@effect/platform-node/NodePath"
 import { Effect, Either, Layer, Redacted } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import * as NodeFileSystem from "../src/node/NodeFileSystem.js"
+import * as NodePath from "../src/node/NodePath.js"
 import { parseApiKey, readConfigFile, updateConfigFile } from "../src/session/index.js"
 
 let dir: string

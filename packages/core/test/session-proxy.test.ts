@@ -7,8 +7,8 @@ import { ForwardProxy } from "@sketchlog/test-fixtures"
 import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
 import { generate } from "selfsigned"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { proxyFor } from "../src/node/internal/EnvironmentProxy.js"
 import { init, type SessionHandle } from "../src/session/index.js"
-import { proxyFor } from "../src/session/internal/proxyAgent.js"
 import { runTsxChild } from "./tsxChild.js"
 
 const fixture = usePlatformSandbox()

@@ -1,7 +1,7 @@
 import { join } from "node:path"
 import * as FileSystem from "@effect/platform/FileSystem"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { ConfigProvider, Context, Effect, Layer } from "effect"
+import * as NodeFileSystem from "../node/NodeFileSystem.js"
 import { makeLocalSession, makeRemoteSession } from "./internal/makeSession.js"
 import { nodeSessionPlatform, type SessionPlatform } from "./internal/nodePlatform.js"
 import { resolveSession } from "./internal/resolution.js"

@@ -2,11 +2,11 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodePath from "@effect/platform-node/NodePath"
-import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Effect, Layer } from "effect"
-import { proxyAwareHttpClientLayer } from "./proxyAgent.js"
+import * as NodeFileSystem from "../../node/NodeFileSystem.js"
+import * as NodeHttpClient from "../../node/NodeHttpClient.js"
+import * as NodePath from "../../node/NodePath.js"
+import * as NodeTerminal from "../../node/NodeTerminal.js"
 
 /**
  * Node's terminal, counted as a TTY only when stdin and stdout both are: a prompt needs someone to
@@ -15,7 +15,7 @@ import { proxyAwareHttpClientLayer } from "./proxyAgent.js"
  */
 export const ttyTerminalLayer: Layer.Layer<Terminal.Terminal> = Layer.scoped(
   Terminal.Terminal,
-  Effect.map(NodeTerminal.make(), (terminal) => ({
+  Effect.map(NodeTerminal.make, (terminal) => ({
     ...terminal,
     isTTY: Effect.sync(() => Boolean(process.stdin.isTTY && process.stdout.isTTY)),
   })),
@@ -28,6 +28,6 @@ export type SessionPlatform = FileSystem.FileSystem | Path.Path | HttpClient.Htt
 export const nodeSessionPlatform: Layer.Layer<SessionPlatform> = Layer.mergeAll(
   NodeFileSystem.layer,
   NodePath.layer,
-  proxyAwareHttpClientLayer,
+  NodeHttpClient.layer,
   ttyTerminalLayer,
 )

@@ -1,10 +1,10 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodePath from "@effect/platform-node/NodePath"
 import { Cause, Effect, Exit, Layer, Logger, LogLevel } from "effect"
-import { proxyAwareHttpClientLayer } from "./proxyAgent.js"
+import * as NodeFileSystem from "../../node/NodeFileSystem.js"
+import * as NodeHttpClient from "../../node/NodeHttpClient.js"
+import * as NodePath from "../../node/NodePath.js"
 
 /** Prints one line to stderr the way every sketchlog message looks: `sketchlog: <text>`. */
 export const printLine = (level: "warning" | "error", text: string): void => {
@@ -43,7 +43,7 @@ export const runOnNode = <A, E>(
   Effect.runPromiseExit(
     effect.pipe(
       Effect.provide(
-        Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, proxyAwareHttpClientLayer, consoleLoggerLayer),
+        Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeHttpClient.layer, consoleLoggerLayer),
       ),
     ),
   ).then(settle)
