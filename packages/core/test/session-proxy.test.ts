@@ -106,11 +106,19 @@ describe("the platform through an HTTP proxy named by the environment", () => {
     expect(seen).toContain(`CONNECT ${host}`)
   })
 
-  it("https through the tunnel: TLS to the real server behind it, its certificate checked by name", async () => {
+  it("https through the tunnel: TLS to the real server behind it, its certificate checked by name or address", async () => {
     const pems = await generate([{ name: "commonName", value: "localhost" }], {
       keySize: 2048,
       algorithm: "sha256",
-      extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] }],
+      extensions: [
+        {
+          name: "subjectAltName",
+          altNames: [
+            { type: 2, value: "localhost" },
+            { type: 7, ip: "127.0.0.1" },
+          ],
+        },
+      ],
     })
     const certFile = join(fixture.sandbox.dir, "localhost.pem")
     await writeFile(certFile, pems.cert)
@@ -126,6 +134,10 @@ describe("the platform through an HTTP proxy named by the environment", () => {
       setEnv({ HTTPS_PROXY: proxyUrl, NO_PROXY: "example.invalid", NODE_EXTRA_CA_CERTS: certFile })
       expect(await get()).toEqual({ text: "through the tunnel" })
       expect(seen).toEqual([`CONNECT ${new URL(url).host}`])
+      // An endpoint given as an IP address is checked against that address (the certificate's IP name).
+      const byAddress = url.replace("localhost", "127.0.0.1")
+      expect(await runTsxChild(child, { args: [byAddress], limitMs: 30_000 })).toEqual({ text: "through the tunnel" })
+      expect(seen.at(-1)).toBe(`CONNECT ${new URL(byAddress).host}`)
       // Without trusting the certificate the same call fails: the tunnel does not skip the check.
       setEnv({ NODE_EXTRA_CA_CERTS: undefined })
       expect((await get()).error).toBe("DEPTH_ZERO_SELF_SIGNED_CERT")
