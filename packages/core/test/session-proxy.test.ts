@@ -136,7 +136,9 @@ describe("the platform through an HTTP proxy named by the environment", () => {
       expect(seen).toEqual([`CONNECT ${new URL(url).host}`])
       // An endpoint given as an IP address is checked against that address (the certificate's IP name).
       const byAddress = url.replace("localhost", "127.0.0.1")
-      expect(await runTsxChild(child, { args: [byAddress], limitMs: 30_000 })).toEqual({ text: "through the tunnel" })
+      expect(await runTsxChild(child, { args: [byAddress], limitMs: 30_000 })).toEqual({
+        text: "through the tunnel",
+      })
       expect(seen.at(-1)).toBe(`CONNECT ${new URL(byAddress).host}`)
       // Without trusting the certificate the same call fails: the tunnel does not skip the check.
       setEnv({ NODE_EXTRA_CA_CERTS: undefined })
