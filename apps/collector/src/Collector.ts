@@ -13,6 +13,7 @@ import {
 import type { CollectorConfig, Destination } from "./CollectorConfig.js"
 import { createCollectorServer } from "./CollectorServer.js"
 import { embeddingsFor } from "./EmbeddingsFile.js"
+import { httpUrl, isExposed } from "./Exposure.js"
 
 /** What `GET /status` reports. */
 export interface CollectorStatus {
@@ -29,8 +30,12 @@ export interface CollectorStatus {
 
 /** A collector serving requests. */
 export interface RunningCollector {
-  /** `http://host:port`. */
+  /** `http://host:port` to reach it from this machine (127.0.0.1 when it listens on every interface). */
   readonly url: string
+  /** `http://address:port` of the address it is really bound to (e.g. `http://0.0.0.0:8000`). */
+  readonly boundUrl: string
+  /** Whether other machines can reach it (bound to anything but loopback). */
+  readonly exposed: boolean
   readonly port: number
   readonly status: () => CollectorStatus
   /**
@@ -109,9 +114,9 @@ export const startCollector = async (config: CollectorConfig): Promise<RunningCo
       resolve()
     })
   })
-  const { port } = server.address() as AddressInfo
-  const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host
-  const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`
+  const { address, port } = server.address() as AddressInfo
+  const everyInterface = address === "0.0.0.0" || address === "::"
+  const url = httpUrl(everyInterface ? "127.0.0.1" : address, port)
 
   let closing: Promise<FlushResult> | undefined
   const close = () => {
@@ -131,7 +136,7 @@ export const startCollector = async (config: CollectorConfig): Promise<RunningCo
     return closing
   }
 
-  return { url, port, status, close }
+  return { url, boundUrl: httpUrl(address, port), exposed: isExposed(address), port, status, close }
 }
 
 const sleep = (ms: number) =>

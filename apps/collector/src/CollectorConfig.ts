@@ -35,12 +35,13 @@ export interface CollectorConfig {
 /** Environment variables as `process.env` holds them. */
 export type Environment = Readonly<Record<string, string | undefined>>
 
-/** Command-line flags the collector knows. */
-export const FLAGS = ["--insecure-no-auth", "--help"] as const
+/** Command-line flags the collector knows (`--host` takes an address: `--host 0.0.0.0` or `--host=::`). */
+export const FLAGS = ["--insecure-no-auth", "--host", "--help"] as const
 
 /** Defaults of the settings that have one. */
 export const CollectorDefaults = {
-  host: "0.0.0.0",
+  // This machine only: listening on every interface is a choice (`--host 0.0.0.0`), not a default.
+  host: "127.0.0.1",
   port: 8000,
   profileDir: "sketchlog-profiles",
   datasetCadence: "DAILY",
@@ -94,13 +95,22 @@ export const loadCollectorConfig = async (
   env: Environment,
   argv: ReadonlyArray<string> = [],
 ): Promise<CollectorConfig> => {
-  for (const arg of argv) {
-    if (!(FLAGS as ReadonlyArray<string>).includes(arg))
+  let hostArgument: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === "--host" || arg.startsWith("--host=")) {
+      hostArgument = arg === "--host" ? argv[++i] : arg.slice("--host=".length)
+      if (hostArgument === undefined || hostArgument.trim() === "" || hostArgument.startsWith("--"))
+        fail("--host", "needs an address, e.g. --host 0.0.0.0 (every interface) or --host 127.0.0.1")
+    } else if (!(FLAGS as ReadonlyArray<string>).includes(arg))
       fail(
         arg,
         `unknown argument; the collector takes ${FLAGS.join(", ")} and reads the rest from the environment`,
       )
   }
+  // Relative paths are the user's: `pnpm --filter @sketchlog/collector start` runs in apps/collector,
+  // but pnpm (and npm) say where it was started in INIT_CWD.
+  const startedIn = text(env, "INIT_CWD") ?? process.cwd()
   const password = text(env, "CONTAINER_PASSWORD")
   if (password === undefined && !argv.includes("--insecure-no-auth"))
     fail(
@@ -146,14 +156,14 @@ export const loadCollectorConfig = async (
   )
   const embeddingsFile = text(env, "SKETCHLOG_EMBEDDINGS_FILE")
   return {
-    host: text(env, "HOST") ?? CollectorDefaults.host,
+    host: hostArgument?.trim() ?? text(env, "HOST") ?? CollectorDefaults.host,
     port: integer(env, "PORT", CollectorDefaults.port, 0, 65_535),
     token: password === undefined ? undefined : Redacted.make(password),
     destination,
     apiKey: apiKey === undefined ? undefined : Redacted.make(apiKey),
     orgId: text(env, "WHYLABS_DEFAULT_ORG_ID") ?? text(env, "WHYLABS_ORG_ID"),
     apiEndpoint: text(env, "WHYLABS_API_ENDPOINT"),
-    profileDir: resolve(text(env, "SKETCHLOG_PROFILE_DIR") ?? CollectorDefaults.profileDir),
+    profileDir: resolve(startedIn, text(env, "SKETCHLOG_PROFILE_DIR") ?? CollectorDefaults.profileDir),
     aggregateBy,
     writeSchedule: { cadence, interval },
     maxBodyBytes: integer(env, "SKETCHLOG_MAX_BODY_BYTES", CollectorDefaults.maxBodyBytes, 1024, 1024 ** 3),
@@ -162,7 +172,7 @@ export const loadCollectorConfig = async (
     embeddings:
       embeddingsFile === undefined
         ? {}
-        : await readEmbeddingsFile(embeddingsFile, "SKETCHLOG_EMBEDDINGS_FILE"),
+        : await readEmbeddingsFile(resolve(startedIn, embeddingsFile), "SKETCHLOG_EMBEDDINGS_FILE"),
     shutdownTimeoutMs:
       integer(env, "SKETCHLOG_SHUTDOWN_TIMEOUT_SECONDS", CollectorDefaults.shutdownTimeoutSeconds, 1, 3600) *
       1000,

@@ -7,8 +7,9 @@ import { loadCollectorConfig } from "./CollectorConfig.js"
  * Exit codes: 0 after a clean stop, 1 when it could not start or stop, 2 for a bad configuration.
  */
 import { CollectorConfigError } from "./CollectorConfigError.js"
+import { startupBanner } from "./StartupBanner.js"
 
-const USAGE = `usage: sketchlog-collector [--insecure-no-auth]
+const USAGE = `usage: sketchlog-collector [--host <address>] [--insecure-no-auth]
 
 Serves POST /log, /log-embeddings, /publish (Pub/Sub push), /flush, GET /status (all with
 Authorization: Bearer $CONTAINER_PASSWORD) and GET /health. Configured by environment variables:
@@ -17,6 +18,8 @@ WHYLABS_API_ENDPOINT, UPLOAD_DESTINATION, SKETCHLOG_PROFILE_DIR, DEFAULT_WHYLABS
 DEFAULT_WHYLABS_UPLOAD_CADENCE, DEFAULT_WHYLABS_UPLOAD_INTERVAL, SKETCHLOG_EMBEDDINGS_FILE,
 SKETCHLOG_MAX_BODY_BYTES, SKETCHLOG_QUEUE_CAPACITY, SKETCHLOG_LOGGER_MODE,
 SKETCHLOG_SHUTDOWN_TIMEOUT_SECONDS (see the README).
+--host <address>    the address to listen on: 127.0.0.1 (this machine only) unless given here or in
+                    HOST; 0.0.0.0 for every interface (other machines, a container's port mapping)
 --insecure-no-auth  accept requests without a token (anyone who can reach the port may send data)
 `
 
@@ -30,13 +33,9 @@ if (argv.includes("--help")) {
   try {
     const config = await loadCollectorConfig(process.env, argv)
     const collector = await startCollector(config)
-    const where =
-      config.destination === "local"
-        ? `profiles written to ${config.profileDir}`
-        : `profiles uploaded to WhyLabs${config.orgId === undefined ? "" : ` (${config.orgId})`}`
-    say(
-      `listening on ${collector.url} (auth: ${config.token === undefined ? "NONE (--insecure-no-auth)" : "bearer token"}; ${where}; ${config.aggregateBy} profiles written every ${config.writeSchedule.interval} ${config.writeSchedule.cadence})`,
-    )
+    const { banner, warning } = startupBanner(config, collector)
+    say(banner)
+    if (warning !== undefined) complain(warning)
     let stopping = false
     const stop = (signal: string) => {
       if (stopping) return
