@@ -11,8 +11,9 @@ import { join, relative, resolve } from "node:path"
 import { renderReport } from "@sketchlog/cli"
 import { compareProfiles, type DatasetProfileView } from "@sketchlog/core"
 import { DEMO_DATASET } from "./app.js"
-import { driftTable } from "./demo/DriftSummary.js"
+import { driftSummary } from "./demo/DriftSummary.js"
 import { routeSummaryTable } from "./demo/RouteSummary.js"
+import { countOf } from "./demo/TextTable.js"
 import { start } from "./server.js"
 import { sendTraffic } from "./traffic.js"
 
@@ -102,7 +103,7 @@ const statuses = new Map<number, number>()
 for (const report of [first, second])
   for (const [code, n] of report.byStatus) statuses.set(code, (statuses.get(code) ?? 0) + n)
 say(
-  `  sent ${sent} requests (${CONCURRENCY} at a time) in ${(elapsed / 1000).toFixed(1)}s: ` +
+  `  sent ${countOf(sent, "request")} (${CONCURRENCY} at a time) in ${(elapsed / 1000).toFixed(1)}s: ` +
     [...statuses]
       .sort(([a], [b]) => a - b)
       .map(([code, n]) => `${n}×${code}`)
@@ -114,13 +115,14 @@ const drifted = await readProfiles(driftedDir)
 const all = bySegment([...baseline, ...drifted])
 const { exchanges } = status
 say(
-  `  profiled ${exchanges.profiled} requests in ${all.size} routes (${exchanges.skipped.ignored ?? 0} health checks ignored), ` +
-    `${status.logger?.rows.dropped ?? 0} rows dropped`,
+  `  profiled ${countOf(exchanges.profiled, "request")} in ${countOf(all.size, "route")} ` +
+    `(${countOf(exchanges.skipped.ignored ?? 0, "health check")} ignored), ` +
+    `${countOf(status.logger?.rows.dropped ?? 0, "row")} dropped`,
 )
 const routes = [...all.entries()].sort(([, a], [, b]) => requestsIn(b) - requestsIn(a))
 for (const [segment, view] of routes) {
   say()
-  say(`■ ${segment} — ${requestsIn(view)} requests`)
+  say(`■ ${segment} — ${countOf(requestsIn(view), "request")}`)
   say(routeSummaryTable(view))
 }
 
@@ -128,13 +130,10 @@ const main = "POST /v1/score"
 const before = bySegment(baseline).get(main)
 const after = bySegment(drifted).get(main)
 if (before !== undefined && after !== undefined) {
-  const drift = compareProfiles(before, after)
+  const { headline, table } = driftSummary(compareProfiles(before, after), main)
   say()
-  say(
-    `■ drift of ${main}: second half vs. first half — ${drift.counts.DRIFT} columns drifted, ` +
-      `${drift.counts.POSSIBLE_DRIFT} possibly, ${drift.counts.NO_DRIFT} did not (whylogs' tests and thresholds)`,
-  )
-  say(driftTable(drift))
+  say(headline)
+  say(table)
   // The report covers every route, each compared with the same route in the first half.
   const report = join(out, "report.html")
   await writeFile(
@@ -155,7 +154,7 @@ if (before !== undefined && after !== undefined) {
 
 say(`Profiles (whylogs v1 .bin, one file per route and method): ${relative(process.cwd(), out) || out}/`)
 say(
-  `  baseline/${DEMO_DATASET}/  ${baseline.length} files    drifted/${DEMO_DATASET}/  ${drifted.length} files`,
+  `  baseline/${DEMO_DATASET}/  ${countOf(baseline.length, "file")}    drifted/${DEMO_DATASET}/  ${countOf(drifted.length, "file")}`,
 )
 say("  read them in Python with whylogs: why.read(path).view().to_pandas()")
 say(`done in ${seconds()}`)

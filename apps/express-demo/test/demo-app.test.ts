@@ -60,6 +60,14 @@ describe("the loan-scoring demo API", () => {
       .frequentItems!.items()
       .map((i) => i.value)
     expect(employment).toContain("gig_worker") // the drifted applicants' new category
+    // A declared body column (the float fields) is in a profile only where requests carried it: the
+    // 404s of unmatched routes and the 400s of malformed bodies list no request.body.* column.
+    for (const view of views.filter((v) =>
+      /\((unmatched|unrouted)\)/.test(v.segment?.values.join(" ") ?? ""),
+    )) {
+      expect([...view.columns.keys()].filter((c) => c.startsWith("request.body."))).toEqual([])
+    }
+    expect(views.some((v) => /\(unmatched\)/.test(v.segment?.values.join(" ") ?? ""))).toBe(true)
     for (const file of files) {
       const bytes = await readFile(join(folder, file))
       expect(bytes.toString("latin1")).not.toContain(token)

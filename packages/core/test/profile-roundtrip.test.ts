@@ -211,14 +211,33 @@ describe("round trips", () => {
   it("empty profiles and empty columns survive", () => {
     const empty = new DatasetProfile({ datasetTimestamp: DAY, creationTimestamp: DAY }).view()
     expect(DatasetProfileView.deserialize(empty.serialize()).columns.size).toBe(0)
-    const declared = new DatasetProfile({
+    const declaredProfile = new DatasetProfile({
       schema: { a: "integral", s: "string" },
       creationTimestamp: DAY,
-    }).view()
+    })
+    declaredProfile.trackColumns({ a: [], s: [] }) // the columns occur, with no value yet
+    const declared = declaredProfile.view()
+    expect([...declared.columns.keys()]).toEqual(["a", "s"])
     const again = DatasetProfileView.deserialize(declared.serialize())
     expect(again.summary()).toEqual(declared.summary())
     expect(again.getColumn("a")?.summary()["distribution/median"]).toBeNull()
     expect(again.getColumn("a")?.summary()["ints/min"]).toBe(2 ** 63) // whylogs' sys.maxsize sentinel, as the nearest double
+  })
+
+  it("a declared type applies when its column occurs; a declared column that never occurs is not in the profile", () => {
+    const profile = new DatasetProfile({
+      schema: { amount: "fractional", body: "fractional" },
+      maxColumns: 1,
+    })
+    profile.track({ status: 404 })
+    profile.track({ status: 200, amount: 52000 })
+    const view = profile.view()
+    expect([...view.columns.keys()].sort()).toEqual(["amount", "status"])
+    // 52000 is whole, yet the declared column is fractional (a KLL sketch and no ints); a declared
+    // column also has its place beyond maxColumns.
+    expect(view.getColumn("amount")?.summary()["types/fractional"]).toBe(1)
+    expect(view.getColumn("amount")?.ints).toBeUndefined()
+    expect(profile.droppedCells).toBe(0)
   })
 
   it("segmented views round-trip with whylogs' segment header", () => {

@@ -1,23 +1,48 @@
-import type { ProfileDrift } from "@sketchlog/core"
+import type { ColumnDrift, ProfileDrift } from "@sketchlog/core"
 import { isNoise } from "./RouteSummary.js"
-import { formatNumber, textTable } from "./TextTable.js"
+import { countOf, formatNumber, formatPValue, textTable } from "./TextTable.js"
 
-/** The columns of a drift comparison that moved, most severe first (at most `limit`). */
-export const driftTable = (drift: ProfileDrift, limit = 12): string => {
-  const rank = { DRIFT: 0, POSSIBLE_DRIFT: 1, NO_DRIFT: 2 } as const
-  const moved = drift.columns
+/**
+ * Columns whose drift says nothing about the data: timing and sizes move with load and with content
+ * lengths, header bookkeeping with clients; the response's own latency field is timing too.
+ */
+const isOperational = (column: string): boolean =>
+  isNoise(column) ||
+  /^http\.(duration_ms|(request|response)\.size)$/.test(column) ||
+  column === "response.body.latency_ms"
+
+/** The drift of the data columns: a headline whose counts are the table's, and the table. */
+export interface DriftSummary {
+  readonly headline: string
+  readonly table: string
+}
+
+const rank = { DRIFT: 0, POSSIBLE_DRIFT: 1, NO_DRIFT: 2 } as const
+
+/**
+ * Summarises a comparison over the data columns only (request and response fields, status, error):
+ * the headline counts the verdicts of exactly those columns and says how many operational ones it
+ * left out; the table lists every data column that drifted or possibly drifted, most severe first.
+ */
+export const driftSummary = (drift: ProfileDrift, subject: string): DriftSummary => {
+  const compared = drift.columns.filter((c) => c.verdict !== undefined)
+  const data = compared.filter((c) => !isOperational(c.column))
+  const leftOut = compared.length - data.length
+  const count = (verdict: ColumnDrift["verdict"]) => data.filter((c) => c.verdict === verdict).length
+  const moved = data
     .filter((c) => c.verdict === "DRIFT" || c.verdict === "POSSIBLE_DRIFT")
-    // Timing and header bookkeeping move with load and content lengths: not what drift is about here.
-    .filter((c) => !isNoise(c.column) && !/^http\.(duration_ms|(request|response)\.size)$/.test(c.column))
-    .filter((c) => c.column !== "response.body.latency_ms")
     .sort(
       (a, b) =>
         rank[a.verdict!] - rank[b.verdict!] || (b.hellinger?.distance ?? 0) - (a.hellinger?.distance ?? 0),
     )
-    .slice(0, limit)
-  return textTable(
+  const headline =
+    `■ drift of ${subject}: second half vs. first half — of ${countOf(data.length, "data column")}, ` +
+    `${formatNumber(count("DRIFT"))} drifted, ${formatNumber(count("POSSIBLE_DRIFT"))} possibly, ` +
+    `${formatNumber(count("NO_DRIFT"))} did not (whylogs' tests and thresholds)\n` +
+    `  ${countOf(leftOut, "timing, size or header column")} left out: they move with load, not with the data`
+  const table = textTable(
     [
-      { header: "column", maxWidth: 34 },
+      { header: "column", maxWidth: 34, cut: "middle" },
       { header: "verdict" },
       { header: "hellinger", align: "right" },
       { header: "KS p-value", align: "right" },
@@ -27,8 +52,9 @@ export const driftTable = (drift: ProfileDrift, limit = 12): string => {
       c.column,
       c.verdict!,
       formatNumber(c.hellinger?.distance),
-      c.ks === undefined ? "" : formatNumber(c.ks.pValue),
+      c.ks === undefined ? "" : formatPValue(c.ks.pValue),
       c.kind,
     ]),
   )
+  return { headline, table }
 }

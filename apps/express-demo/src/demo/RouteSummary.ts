@@ -1,4 +1,5 @@
 import type { ColumnProfileView, DatasetProfileView } from "@sketchlog/core"
+import { CAPPED_NOTE, distinctText } from "./DistinctCount.js"
 import { formatNumber, textTable } from "./TextTable.js"
 
 /** Columns of every row that say little in a summary (header presence flags, body bookkeeping). */
@@ -30,19 +31,23 @@ const topValues = (column: ColumnProfileView, howMany: number): string => {
   const items = column.frequentItems?.items() ?? []
   return items
     .slice(0, howMany)
-    .map((item) => `${item.value.length > 16 ? `${item.value.slice(0, 15)}…` : item.value} (${item.est})`)
+    .map(
+      (item) =>
+        `${item.value.length > 16 ? `${item.value.slice(0, 15)}…` : item.value} (${formatNumber(item.est)})`,
+    )
     .join(", ")
 }
 
 /**
- * A per-column table of one route's profile: count, nulls, mean, median and p95, cardinality and the
- * most frequent values, for the request and response fields and the HTTP facts worth reading.
+ * A per-column table of one route's profile: count, nulls, mean, median and p95, cardinality (an
+ * estimate, `≈`) and the most frequent values, for the request and response fields and the HTTP facts
+ * worth reading.
  */
 export const routeSummaryTable = (view: DatasetProfileView): string => {
   const rows: Array<Array<string>> = []
+  let capped = false
   for (const [name, column] of view.columns) {
     const counts = column.counts
-    // Declared columns (the float fields) exist in every route's profile; show them where they occur.
     if (isNoise(name) || (counts?.n ?? 0) === 0) continue
     const dist = column.distribution
     const numeric = dist !== undefined && dist.n > 0 && typeOf(column) !== "bool"
@@ -54,13 +59,15 @@ export const routeSummaryTable = (view: DatasetProfileView): string => {
       numeric ? formatNumber(dist.mean) : "",
       numeric ? formatNumber(dist.quantile(0.5)) : "",
       numeric ? formatNumber(dist.quantile(0.95)) : "",
-      column.cardinality === undefined ? "" : formatNumber(Math.round(column.cardinality.estimate)),
+      column.cardinality === undefined
+        ? ""
+        : distinct(column.cardinality.estimate, (counts?.n ?? 0) - (counts?.null ?? 0)),
       topValues(column, 3),
     ])
   }
-  return textTable(
+  const table = textTable(
     [
-      { header: "column", maxWidth: 34 },
+      { header: "column", maxWidth: 34, cut: "middle" },
       { header: "type" },
       { header: "count", align: "right" },
       { header: "nulls", align: "right" },
@@ -72,4 +79,10 @@ export const routeSummaryTable = (view: DatasetProfileView): string => {
     ],
     rows,
   )
+  return capped ? `${table}\n${CAPPED_NOTE}` : table
+  function distinct(estimate: number, nonNull: number): string {
+    const shown = distinctText(estimate, nonNull)
+    capped ||= shown.capped
+    return shown.text
+  }
 }

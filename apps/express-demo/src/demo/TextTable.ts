@@ -4,17 +4,57 @@ export interface TextColumn {
   readonly align?: "left" | "right"
   /** Longest cell kept; longer ones are cut with an ellipsis. */
   readonly maxWidth?: number
+  /**
+   * Where a long cell is cut: at its end (values), or in its middle (names, whose last part is what
+   * tells `…thresholds.approve` from `…thresholds.review`). Either way, two different cells of a column
+   * never read the same: cells that would are left whole.
+   */
+  readonly cut?: "end" | "middle"
 }
 
-const cut = (text: string, max: number | undefined): string =>
-  max === undefined || text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`
+const cutEnd = (text: string, max: number): string => `${text.slice(0, Math.max(1, max - 1))}…`
+
+// Keeps the first name part and the longest tail that fits from a dot on: the tail tells siblings apart.
+const cutMiddle = (text: string, max: number): string => {
+  const budget = max - 1
+  const minHead = Math.min(8, Math.floor(budget / 3))
+  let start = text.length - (budget - minHead)
+  const dot = text.indexOf(".", start)
+  if (dot !== -1 && dot < text.length - 1) start = dot
+  let head = text.slice(0, budget - (text.length - start))
+  const headDot = head.lastIndexOf(".")
+  if (headDot >= 4) head = head.slice(0, headDot)
+  return `${head}…${text.slice(start)}`
+}
+
+/** The cells of one column, cut to its width, never making two different cells read the same. */
+const fitColumn = (column: TextColumn | undefined, cells: ReadonlyArray<string>): Array<string> => {
+  const max = column?.maxWidth
+  if (max === undefined) return [...cells]
+  const cut = (text: string) =>
+    text.length <= max ? text : column?.cut === "middle" ? cutMiddle(text, max) : cutEnd(text, max)
+  const shown = cells.map(cut)
+  const sources = new Map<string, Set<string>>()
+  shown.forEach((text, i) => {
+    const set = sources.get(text) ?? new Set<string>()
+    set.add(cells[i] as string)
+    sources.set(text, set)
+  })
+  return shown.map((text, i) => ((sources.get(text)?.size ?? 0) > 1 ? (cells[i] as string) : text))
+}
 
 /** Renders rows as a plain, aligned text table (no box drawing, so it survives any terminal and log). */
 export const textTable = (
   columns: ReadonlyArray<TextColumn>,
   rows: ReadonlyArray<ReadonlyArray<string>>,
 ): string => {
-  const cells = rows.map((row) => row.map((cell, i) => cut(cell, columns[i]?.maxWidth)))
+  const fitted = columns.map((column, i) =>
+    fitColumn(
+      column,
+      rows.map((row) => row[i] ?? ""),
+    ),
+  )
+  const cells = rows.map((_, r) => columns.map((_, i) => fitted[i]?.[r] ?? ""))
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i]?.length ?? 0)))
   const line = (row: ReadonlyArray<string>) =>
     row
@@ -31,12 +71,19 @@ export const textTable = (
 const compact = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 })
 const grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 })
 
-/** A number as a short readable text: `62,400`, `0.3125`, `1.25e+9`, `3.1e-12`, `—` for nothing. */
+/**
+ * A number as a short readable text, always in one notation (no exponents, so a row never shows
+ * `6.150e+4` beside `51,000`): `62,400`, `1,250,000,000`, `0.3125`, `0.0000312`; `—` for nothing.
+ */
 export const formatNumber = (value: number | null | undefined): string => {
   if (value === null || value === undefined || Number.isNaN(value)) return "—"
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "-∞"
-  const abs = Math.abs(value)
-  if (abs >= 1e9 || (abs > 0 && abs < 1e-4)) return value.toExponential(2)
-  if (abs >= 1000) return grouped.format(value)
-  return compact.format(value)
+  return Math.abs(value) >= 1000 ? grouped.format(value) : compact.format(value)
 }
+
+/** A p-value: `0.1413`, or `<0.0001` below that (drift tests give values down to 1e-300). */
+export const formatPValue = (value: number): string => (value < 1e-4 ? "<0.0001" : compact.format(value))
+
+/** `1 row`, `2,040 rows`: a count and its noun, singular or plural as the count says. */
+export const countOf = (count: number, singular: string, plural = `${singular}s`): string =>
+  `${formatNumber(count)} ${count === 1 ? singular : plural}`

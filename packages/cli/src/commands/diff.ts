@@ -11,7 +11,7 @@ import type { CliContext } from "../cli/CliContext.js"
 import { writeLine } from "../cli/CliIo.js"
 import { ExitCode } from "../cli/ExitCode.js"
 import { parseFraction } from "../cli/options.js"
-import { formatNumber, formatTime } from "../format/numbers.js"
+import { formatCount, formatNumber, formatTime } from "../format/numbers.js"
 import { printable, truncate } from "../format/printable.js"
 import { renderTextTable } from "../format/TextTable.js"
 import { rowCount } from "../profiles/ColumnFacts.js"
@@ -143,7 +143,7 @@ const columnJson = (c: ColumnDrift) => ({
 const describeSide = (files: ReadonlyArray<ProfileFile>, view: DatasetProfileView): string => {
   const name = files.length === 1 ? files[0]!.path : `${files.length} merged profiles`
   return printable(
-    `${name} (${formatTime(view.datasetTimestamp)}, ${formatNumber(rowCount(view.columns.values()))} rows)`,
+    `${name} (${formatTime(view.datasetTimestamp)}, ${formatCount(rowCount(view.columns.values()), "row")})`,
   )
 }
 

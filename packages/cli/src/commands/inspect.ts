@@ -5,7 +5,7 @@ import { usageError } from "../cli/CliError.js"
 import { writeLine } from "../cli/CliIo.js"
 import { parseList } from "../cli/options.js"
 import { renderCsv } from "../format/csv.js"
-import { formatNumber, formatPercent, formatTime } from "../format/numbers.js"
+import { formatCount, formatNumber, formatPercent, formatTime } from "../format/numbers.js"
 import { printable, truncate } from "../format/printable.js"
 import { renderTextTable } from "../format/TextTable.js"
 import { columnFacts, rowCount } from "../profiles/ColumnFacts.js"
@@ -115,8 +115,8 @@ const toCsv = (shown: ReadonlyArray<Shown>): string => {
 const describeView = (view: DatasetProfileView): string => {
   const parts = [
     `dataset time ${formatTime(view.datasetTimestamp)}`,
-    `${view.columns.size} column${view.columns.size === 1 ? "" : "s"}`,
-    `${formatNumber(rowCount(view.columns.values()))} rows`,
+    formatCount(view.columns.size, "column"),
+    formatCount(rowCount(view.columns.values()), "row"),
   ]
   if (view.segment !== undefined) {
     parts.push(`segment ${view.segment.tags.map(({ key, value }) => `${key}=${value}`).join(", ")}`)

@@ -4,7 +4,7 @@ import type { CliContext } from "../cli/CliContext.js"
 import { CliError } from "../cli/CliError.js"
 import { writeLine } from "../cli/CliIo.js"
 import { ExitCode } from "../cli/ExitCode.js"
-import { formatNumber } from "../format/numbers.js"
+import { formatCount } from "../format/numbers.js"
 import { rowCount } from "../profiles/ColumnFacts.js"
 import { mergeAll, readProfiles } from "../profiles/ProfileFiles.js"
 
@@ -32,6 +32,6 @@ export const registerMerge = (program: Command, context: CliContext): Command =>
       }
       writeLine(
         context.io.stdout,
-        `merged ${files.length} profile${files.length === 1 ? "" : "s"} (${merged.columns.size} columns, ${formatNumber(rowCount(merged.columns.values()))} rows) into ${options.output}`,
+        `merged ${files.length} profile${files.length === 1 ? "" : "s"} (${formatCount(merged.columns.size, "column")}, ${formatCount(rowCount(merged.columns.values()), "row")}) into ${options.output}`,
       )
     })

@@ -16,6 +16,10 @@ export const formatNumber = (value: number | null | undefined): string => {
   return Number(value.toPrecision(4)).toLocaleString("en-US", { maximumFractionDigits: 6 })
 }
 
+/** `1 row`, `2,040 rows`: a count and its noun, singular or plural as the count says. */
+export const formatCount = (count: number, singular: string, plural = `${singular}s`): string =>
+  `${formatNumber(count)} ${count === 1 ? singular : plural}`
+
 /** A share (0–1) as a percentage: "12.5%", "<0.1%" for a tiny non-zero share, "—" when unknown. */
 export const formatPercent = (share: number | null | undefined): string => {
   if (share === null || share === undefined || Number.isNaN(share)) return "—"

@@ -14,7 +14,11 @@ export type Row = Readonly<Record<string, unknown>>
 
 /** Options of a new profile. */
 export interface DatasetProfileOptions {
-  /** Declared column types: these columns exist from the start and take this metric set whatever they receive. */
+  /**
+   * Declared column types: a declared column takes this metric set whatever it receives. It appears in
+   * the profile when it first occurs in a row (whylogs lists every declared column from the start, with
+   * count 0 until then), so a segment that never carries it has no empty column for it.
+   */
   readonly schema?: Readonly<Record<string, ColumnType>> | undefined
   /** The time the data belongs to (whylogs' dataset timestamp); defaults to the creation time. */
   readonly datasetTimestamp?: Date | number | undefined
@@ -64,6 +68,7 @@ const UNREADABLE: object = Object.freeze({})
 export class DatasetProfile {
   readonly #columns = new Map<string, ColumnTracker>()
   readonly #maxColumns: number
+  readonly #declared = new Map<string, ColumnType>()
   readonly #creationTimestamp: number
   readonly #datasetTimestamp: number
   readonly #tags: Readonly<Record<string, string>>
@@ -93,7 +98,9 @@ export class DatasetProfile {
           reason: `must be one of ${columnTypes.join(", ")}, got ${String(type)}`,
         })
       }
-      this.#columns.set(name, new ColumnTracker(type))
+      // Declared types apply when the column first occurs: a segment or a request kind that never
+      // carries a declared field (a 404 has no body) gets no empty, untyped column for it.
+      this.#declared.set(name, type)
     }
     for (const [name, embedding] of Object.entries(options.embeddings ?? {})) {
       const declared = options.schema?.[name]
@@ -204,8 +211,11 @@ export class DatasetProfile {
 
   #column(name: string): ColumnTracker | undefined {
     let column = this.#columns.get(name)
-    if (column === undefined && this.#columns.size < this.#maxColumns) {
-      column = new ColumnTracker()
+    if (column === undefined) {
+      const declared = this.#declared.get(name)
+      // A declared column always has its place; others while there is room.
+      if (declared === undefined && this.#columns.size >= this.#maxColumns) return undefined
+      column = new ColumnTracker(declared)
       this.#columns.set(name, column)
     }
     return column
