@@ -1,7 +1,7 @@
 // Packs every publishable workspace package (packages/*, not private) with `pnpm pack`, as a maintainer
 // would publish it: `workspace:*` ranges become the real versions, `files` decides what ships.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -28,11 +28,15 @@ export const run = (command, args, options = {}) => {
 }
 
 /**
- * Builds the workspace (`tsc -b`) unless `build: false`, then packs each publishable package into
- * `destination`. Returns a map from package name to its tarball's absolute path.
+ * Builds the publishable packages from scratch (`tsc -b` after removing their `dist/`, so no output of
+ * a deleted source is left to ship) unless `build: false`, then packs each one into `destination`.
+ * Returns a map from package name to its tarball's absolute path.
  */
 export const packWorkspace = (destination, { build = true } = {}) => {
-  if (build) run("pnpm", ["build"], { cwd: repositoryRoot })
+  if (build) {
+    for (const { dir } of publishablePackages()) rmSync(join(dir, "dist"), { recursive: true, force: true })
+    run("pnpm", ["build"], { cwd: repositoryRoot })
+  }
   mkdirSync(destination, { recursive: true })
   const tarballs = new Map()
   for (const { name, dir } of publishablePackages()) {
