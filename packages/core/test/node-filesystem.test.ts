@@ -1,6 +1,6 @@
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import { Effect, Layer, Option, type Scope } from "effect"
@@ -94,6 +94,9 @@ describe("NodeFileSystem: Effect's FileSystem over node:fs", () => {
       }),
     )
     expect(made).toMatchObject({ names: ["x.bin", "y.bin"], type: "File", size: 5n })
+    // Without a prefix the directory is made inside the given one, not beside it.
+    const unprefixed = await run(Effect.flatMap(fs, (files) => files.makeTempDirectory({ directory: dir })))
+    expect(dirname(unprefixed)).toBe(dir)
     expect(made.temp.startsWith(join(dir, "session-"))).toBe(true)
     await expect(stat(made.temp)).rejects.toMatchObject({ code: "ENOENT" })
   })

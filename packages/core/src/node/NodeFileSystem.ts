@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto"
 import { constants, watch as watchPath } from "node:fs"
 import * as fs from "node:fs/promises"
 import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
+import { dirname, join, sep } from "node:path"
 import { type PlatformError, SystemError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Layer, Stream } from "effect"
@@ -15,10 +15,12 @@ const call = <A>(
   run: (signal: AbortSignal) => Promise<A>,
 ): Effect.Effect<A, PlatformError> => Effect.tryPromise({ try: run, catch: fileSystemError(method, path) })
 
-const makeTempDirectory = (method: string) => (options?: FileSystem.MakeTempDirectoryOptions) =>
-  call(method, options?.directory ?? tmpdir(), () =>
-    fs.mkdtemp(join(options?.directory ?? tmpdir(), options?.prefix ?? "")),
-  )
+// mkdtemp appends random characters to its argument: end it with a separator when there is no prefix,
+// or the directory's own name would become the prefix (`/tmp` → `/tmpXXXXXX`).
+const makeTempDirectory = (method: string) => (options?: FileSystem.MakeTempDirectoryOptions) => {
+  const directory = options?.directory ?? tmpdir()
+  return call(method, directory, () => fs.mkdtemp(`${join(directory, ".")}${sep}${options?.prefix ?? ""}`))
+}
 
 const remove = (method: string) => (path: string, options?: FileSystem.RemoveOptions) =>
   call(method, path, () =>
