@@ -144,6 +144,28 @@ test("the README's Express app runs from the installed tarballs, stops with its 
   assert.equal(columns["request.body.income"]["distribution/max"], Math.max(...incomes))
 })
 
+test("the installed core runs the rolling logger in worker mode (its worker entry ships beside the bundle)", () => {
+  const script = [
+    'import { createRollingLogger, DatasetProfileView, LocalWriter } from "@sketchlog/core"',
+    'import { readdirSync } from "node:fs"',
+    'const logger = createRollingLogger({ datasetId: "w", mode: "worker", writers: [new LocalWriter({ dir: "worker-profiles" })] })',
+    "for (let i = 0; i < 500; i++) await logger.log({ x: i, label: 'l' + (i % 7) })",
+    "await logger.close()",
+    'const files = readdirSync("worker-profiles/w").filter((f) => f.endsWith(".bin"))',
+    "let n = 0",
+    'for (const f of files) n += (await DatasetProfileView.read("worker-profiles/w/" + f)).getColumn("x")?.counts?.n ?? 0',
+    "console.log(n)",
+  ].join("\n")
+  writeFileSync(join(app, "worker.mjs"), script)
+  const run = spawnSync(process.execPath, ["worker.mjs"], {
+    cwd: app,
+    env: appEnvironment({}),
+    encoding: "utf8",
+  })
+  assert.equal(run.status, 0, run.stderr)
+  assert.equal(run.stdout.trim().split("\n").at(-1), "500")
+})
+
 test("a CommonJS program on this Node can require the installed adapter", () => {
   const required = spawnSync(
     process.execPath,
