@@ -142,6 +142,21 @@ test("the README's Express app runs from the installed tarballs, stops with its 
   assert.equal(columns["http.status"]["counts/n"], 41)
   assert.equal(columns["request.body.income"]["counts/n"], 40)
   assert.equal(columns["request.body.income"]["distribution/max"], Math.max(...incomes))
+
+  // The installed CLI's HTML report: its chart scripts ship in the package (ui/) and are inlined.
+  const report = spawnSync(
+    "npx",
+    ["sketchlog", "report", "sketchlog-profiles/model-1", "-o", "report.html"],
+    {
+      cwd: app,
+      env: appEnvironment({}),
+      encoding: "utf8",
+    },
+  )
+  assert.equal(report.status, 0, report.stderr)
+  const html = readFileSync(join(app, "report.html"), "utf8")
+  assert.match(html, /^<!doctype html>/i)
+  assert.ok(html.includes("request.body.income"))
 })
 
 test("the installed core runs the rolling logger in worker mode (its worker entry ships beside the bundle)", () => {
