@@ -17,6 +17,8 @@ export interface OutboxEntry {
   readonly granularity: TimeGranularity
   readonly segment: { readonly columns: ReadonlyArray<string>; readonly values: ReadonlyArray<string> } | null
   readonly rows: number
+  /** The writer's name for the write (`ProfileWrite.writeId`), so a replay reaches the same object. */
+  readonly writeId?: string | undefined
   /** When the profile first went to the outbox, epoch ms. */
   readonly createdAt: number
   /** Failed attempts so far, the original ones included. */
@@ -75,6 +77,7 @@ export class Outbox {
           ? null
           : { columns: [...profile.segment.columns], values: [...profile.segment.values] },
       rows: profile.rows,
+      ...(profile.writeId === undefined ? {} : { writeId: profile.writeId }),
       createdAt: Date.now(),
       attempts,
       lastError: error,
@@ -135,6 +138,7 @@ export class Outbox {
         view,
         bytes,
         rows: entry.rows,
+        writeId: entry.writeId,
       }
     })
   }
@@ -268,6 +272,7 @@ const parseEntry = (text: string): OutboxEntry | undefined => {
       granularity: json.granularity,
       segment: segment ?? null,
       rows: json.rows,
+      ...(typeof json.writeId === "string" ? { writeId: json.writeId } : {}),
       createdAt: typeof json.createdAt === "number" ? json.createdAt : 0,
       attempts: typeof json.attempts === "number" ? json.attempts : 0,
       lastError: typeof json.lastError === "string" ? json.lastError : "",

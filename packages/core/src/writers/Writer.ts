@@ -17,6 +17,13 @@ export interface ProfileWrite {
   readonly bytes: Uint8Array
   /** Rows the profile holds. */
   readonly rows: number
+  /**
+   * Names this write for the writer it is given to, the same on every retry and outbox replay, also
+   * after a restart (the writer pipeline sets it from `Writer.writeId` before the first attempt, and
+   * the outbox keeps it). A writer that must store each write exactly once (an object store) derives
+   * its object's key from it. Undefined for writers that do not name their writes.
+   */
+  readonly writeId?: string | undefined
 }
 
 /** What a writer reports about a stored profile. */
@@ -37,6 +44,13 @@ export interface Writer {
   /** Writes this writer runs at once (default 1). */
   readonly concurrency?: number | undefined
   readonly write: (profile: ProfileWrite) => Effect.Effect<WriteReceipt, WriterError>
+  /**
+   * Names a new profile before its first attempt (optional). The name travels with the profile as
+   * `ProfileWrite.writeId` through retries and the outbox, so a write retried after an ambiguous
+   * failure (a timeout, a reset after the body was sent) — even by the next process — reaches the
+   * same object instead of storing the rows a second time.
+   */
+  readonly writeId?: ((profile: ProfileWrite) => string) | undefined
 }
 
 /** Options of `promiseWriter`. */

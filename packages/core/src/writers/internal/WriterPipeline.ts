@@ -151,7 +151,8 @@ export class WriterPipeline {
     return Effect.gen(this, function* () {
       const dones: Array<Deferred.Deferred<JobOutcome>> = []
       for (const write of writes) {
-        for (const writer of writers) dones.push(yield* this.#enqueue({ write, writer, entry: undefined }))
+        for (const writer of writers)
+          dones.push(yield* this.#enqueue({ write: named(write, writer), writer, entry: undefined }))
       }
       return awaitAll(dones)
     })
@@ -400,6 +401,20 @@ const errorOf = (writer: Writer, exit: Exit.Exit<unknown, WriterError>): WriterE
   return Option.isSome(failure)
     ? failure.value
     : new WriterError({ writer: writer.name, reason: "the write was interrupted", retryable: true })
+}
+
+/**
+ * The write as `writer` names it (`Writer.writeId`), once, before its first attempt: retries and the
+ * outbox then carry that name. A naming function that throws leaves the write unnamed (the writer
+ * then names it itself, for this process only).
+ */
+const named = (write: ProfileWrite, writer: Writer): ProfileWrite => {
+  if (writer.writeId === undefined || write.writeId !== undefined) return write
+  try {
+    return { ...write, writeId: writer.writeId(write) }
+  } catch {
+    return write
+  }
 }
 
 const awaitAll = (dones: ReadonlyArray<Deferred.Deferred<JobOutcome>>): Effect.Effect<WriteSettlement> =>
