@@ -65,16 +65,19 @@ export const profileKey = (parts: ProfileKeyParts): string => {
     throw new RangeError(`replica id ${JSON.stringify(parts.replica)}: use [A-Za-z0-9-]`)
   if (!ID.test(parts.id)) throw new RangeError(`object id ${JSON.stringify(parts.id)}: use [A-Za-z0-9]`)
   const iso = new Date(parts.timestamp).toISOString()
-  const segment =
-    parts.segment === undefined || parts.segment === "" ? UNSEGMENTED : encodeSegment(parts.segment)
+  const segment = segmentFolder(parts.segment)
   return (
     `dataset=${encodeURIComponent(parts.datasetId)}/date=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}` +
     `/segment=${segment}/${timeStamp(parts.timestamp)}.${parts.replica}.${parts.id}.bin`
   )
 }
 
-/** A segment id as a partition value; a segment literally named `all` is spelled `%61ll`, so it stays itself. */
-const encodeSegment = (segment: string): string => {
+/**
+ * A segment id as its `segment=` partition value: `all` when unsegmented (`undefined` or `""`), else
+ * percent-encoded; a segment literally named `all` is spelled `%61ll`, so it stays itself.
+ */
+export const segmentFolder = (segment: string | undefined): string => {
+  if (segment === undefined || segment === "") return UNSEGMENTED
   const encoded = encodeURIComponent(segment)
   return encoded === UNSEGMENTED ? "%61ll" : encoded
 }

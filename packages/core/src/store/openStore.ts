@@ -24,8 +24,16 @@ const S3_PACKAGE = "@sketchlog/s3"
 
 const isS3Url = (url: string): boolean => /^s3:\/\//i.test(url)
 
-/** The URL as it may be shown: `s3://user:secret@bucket` loses its credentials. */
-export const displayUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1")
+/**
+ * The URL as it may be shown: `s3://user:secret@bucket` loses its credentials — everything up to the
+ * last `@`, since a secret may hold `/` or `@` itself.
+ */
+export const displayUrl = (url: string): string => {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)
+  if (scheme === null) return url
+  const at = url.lastIndexOf("@")
+  return at < scheme[0].length ? url : scheme[0] + url.slice(at + 1)
+}
 
 /**
  * The store at `url`: `s3://bucket/prefix` (any S3-protocol service, through `@sketchlog/s3`, loaded

@@ -14,20 +14,24 @@ export const readStoredProfile = (
   profile: StoredProfile | string,
 ): Effect.Effect<DatasetProfileView, StoreError> => {
   const key = typeof profile === "string" ? profile : profile.key
-  return store.read(key).pipe(
-    Effect.flatMap((bytes) =>
-      Effect.try({
-        try: () => DatasetProfileView.deserialize(bytes),
-        catch: (error) =>
-          new StoreError({
-            url: store.url,
-            key,
-            reason: "unreadable",
-            detail: causeText(error),
-            retryable: false,
-            cause: error,
-          }),
-      }),
-    ),
-  )
+  return store.read(key).pipe(Effect.flatMap((bytes) => decodeStoredProfile(store, key, bytes)))
 }
+
+/** Decodes the bytes read from `key`; bytes that are not a profile fail with reason `unreadable`. */
+export const decodeStoredProfile = (
+  store: ProfileStore,
+  key: string,
+  bytes: Uint8Array,
+): Effect.Effect<DatasetProfileView, StoreError> =>
+  Effect.try({
+    try: () => DatasetProfileView.deserialize(bytes),
+    catch: (error) =>
+      new StoreError({
+        url: store.url,
+        key,
+        reason: "unreadable",
+        detail: causeText(error),
+        retryable: false,
+        cause: error,
+      }),
+  })
