@@ -13,9 +13,11 @@ import {
   type ProfileWrite,
   processReplicaId,
   readMergedProfiles,
+  type SessionEvent,
   StoreError,
   StoreWriter,
   TimeBucket,
+  type WriteFailed,
 } from "../src/index.js"
 
 let dir: string
@@ -159,14 +161,23 @@ describe("StoreWriter", () => {
       writeSchedule: null,
       closeOnExit: false,
       outboxDir: join(dir, "outbox"),
-      retry: { maxRetries: 1, baseDelay: "1 millis" },
+      retry: { maxRetries: 1, baseDelay: "1 millis", jitter: false },
     })
+    const events: SessionEvent[] = []
+    const stop = logger.onEvent((event) => void events.push(event))
     for (let i = 0; i < 10; i++) await logger.log({ x: i }, { timestamp: HOUR })
     const flushed = await logger.flush()
     expect(flushed.failures[0]?.outboxed).toBe(true)
     const status = logger.status()
     expect(status.writers[0]?.lastError?.message).toContain("reset")
     expect(status.outbox).toMatchObject({ entries: 1, rows: 10 })
+    await stop()
+    const failed = events.filter((e): e is WriteFailed => e._tag === "WriteFailed")
+    expect(failed.map((e) => [e.error, e.reason, e.attempt, e.willRetry, e.kept])).toEqual([
+      ["StoreError", "unavailable", 1, true, false],
+      ["StoreError", "unavailable", 2, false, true],
+    ])
+    expect(failed[0]?.retryInMillis).toBe(1)
     store.down = false
     await logger.close()
     const read = await run(readMergedProfiles(store))

@@ -55,6 +55,28 @@ export class UploadFailed extends Schema.TaggedClass<UploadFailed>()("UploadFail
   attempt: Schema.Number,
 }) {}
 
+/**
+ * A writer's attempt to store a profile failed (any writer: a store, your own; uploads to the
+ * platform also report `UploadFailed`). With `willRetry` another attempt follows after
+ * `retryInMillis`; without, the profile went to the outbox (`kept`) or was lost (`RowsDropped`
+ * follows). `message` never holds a secret.
+ */
+export class WriteFailed extends Schema.TaggedClass<WriteFailed>()("WriteFailed", {
+  writer: Schema.String,
+  datasetId: Schema.String,
+  datasetTimestamp: Schema.Number,
+  /** The `_tag` of the underlying error (`StoreError`, …), else `WriterError`. */
+  error: Schema.String,
+  /** The store's reason (`unavailable`, `denied`, …) when the writer wrote to a profile store. */
+  reason: Schema.optional(Schema.String),
+  message: Schema.String,
+  attempt: Schema.Number,
+  willRetry: Schema.Boolean,
+  retryInMillis: Schema.optional(Schema.Number),
+  /** Kept in the outbox for a later attempt (false: lost, or a retry follows). */
+  kept: Schema.Boolean,
+}) {}
+
 /** Rows were dropped instead of profiled (e.g. the logger's queue was full). Published by the logger. */
 export class RowsDropped extends Schema.TaggedClass<RowsDropped>()("RowsDropped", {
   datasetId: Schema.String,
@@ -76,6 +98,7 @@ export const SessionEvent = Schema.Union(
   UploadProgress,
   UploadSucceeded,
   UploadFailed,
+  WriteFailed,
   RowsDropped,
   TokenRefreshed,
 )
@@ -103,6 +126,7 @@ export type EventVerbosity = 0 | 1 | 2
 export const verbosityOf = (event: SessionEvent): EventVerbosity => {
   switch (event._tag) {
     case "UploadFailed":
+    case "WriteFailed":
       return event.willRetry ? 1 : 0
     case "RowsDropped":
       return 0

@@ -49,6 +49,7 @@ export {
   UploadStarted,
   UploadSucceeded,
   verbosityOf,
+  WriteFailed,
 } from "./SessionEvent.js"
 export { SessionHandle, type Unsubscribe } from "./SessionHandle.js"
 export { defaultInit, getCurrentSession, init } from "./SessionInit.js"

@@ -1,16 +1,5 @@
-import {
-  Cause,
-  Deferred,
-  type Duration,
-  Effect,
-  Exit,
-  Fiber,
-  Option,
-  Queue,
-  Schedule,
-  type Scope,
-} from "effect"
-import { ProfileWritten, RowsDropped, type SessionEvent } from "../../session/SessionEvent.js"
+import { Cause, Deferred, Duration, Effect, Exit, Fiber, Option, Queue, Schedule, type Scope } from "effect"
+import { ProfileWritten, RowsDropped, type SessionEvent, WriteFailed } from "../../session/SessionEvent.js"
 import type { Outbox, OutboxEntry } from "../Outbox.js"
 import { WriteRetry, type WriteRetryPolicy } from "../WriteRetry.js"
 import type { ProfileWrite, Writer } from "../Writer.js"
@@ -284,9 +273,14 @@ export class WriterPipeline {
         ),
       ),
       Effect.tapError((error) =>
-        Effect.sync(() => {
+        Effect.suspend(() => {
           attempts++
           lane.status.lastError = { message: error.message, at: new Date().toISOString() }
+          const retryIn = entry === undefined ? this.#retryDelay(error, attempts) : undefined
+          // The last failure is reported by #failed, once it is known whether the outbox kept it.
+          return retryIn === undefined
+            ? Effect.void
+            : this.#config.publish(writeFailed(writer, write, error, attempts, retryIn, false))
         }),
       ),
     )
@@ -334,6 +328,22 @@ export class WriterPipeline {
     )
   }
 
+  /**
+   * Whether the retry schedule tries again after the `attempts`-th failure, and after how long at
+   * most (the backoff's upper bound, or the destination's `Retry-After`); undefined when it does not.
+   */
+  #retryDelay(error: WriterError, attempts: number): number | undefined {
+    const policy = this.#config.retry
+    if (!error.retryable || attempts > policy.maxRetries) return undefined
+    if (error.retryAfterMillis !== undefined) {
+      return error.retryAfterMillis <= Duration.toMillis(policy.maxRetryAfter)
+        ? error.retryAfterMillis
+        : undefined
+    }
+    const backoff = Duration.toMillis(policy.baseDelay) * policy.factor ** (attempts - 1)
+    return Math.min(backoff, Duration.toMillis(policy.maxDelay))
+  }
+
   #stored(lane: Lane, job: Job, destination: string): Effect.Effect<JobOutcome> {
     const { write, entry } = job
     return Effect.gen(this, function* () {
@@ -370,6 +380,7 @@ export class WriterPipeline {
       lane.status.lastError = { message: error.message, at: new Date().toISOString() }
       if (entry !== undefined && outbox !== undefined) {
         yield* outbox.noteFailure(entry, error.message).pipe(Effect.ignore)
+        yield* this.#config.publish(writeFailed(writer, write, error, attempts, undefined, true))
         return { _tag: "Kept", writer: writer.name, error } as const
       }
       lane.status.failed++
@@ -384,8 +395,14 @@ export class WriterPipeline {
           )
           return { _tag: "Lost", writer: writer.name, error, reason } as const
         })
-      if (outbox === undefined) return yield* lost("the outbox is disabled")
+      if (outbox === undefined) {
+        yield* this.#config.publish(writeFailed(writer, write, error, attempts, undefined, false))
+        return yield* lost("the outbox is disabled")
+      }
       const stored = yield* Effect.either(outbox.put(writer.name, write, error.message, attempts))
+      yield* this.#config.publish(
+        writeFailed(writer, write, error, attempts, undefined, stored._tag === "Right"),
+      )
       if (stored._tag === "Left") return yield* lost(stored.left.message)
       this.#outboxEntries.set(stored.right.id, write.rows)
       yield* Effect.logWarning(
@@ -401,6 +418,31 @@ const errorOf = (writer: Writer, exit: Exit.Exit<unknown, WriterError>): WriterE
   return Option.isSome(failure)
     ? failure.value
     : new WriterError({ writer: writer.name, reason: "the write was interrupted", retryable: true })
+}
+
+/** The event of a failed attempt: the underlying error's tag and reason when there is one. */
+const writeFailed = (
+  writer: Writer,
+  write: ProfileWrite,
+  error: WriterError,
+  attempt: number,
+  retryIn: number | undefined,
+  kept: boolean,
+): WriteFailed => {
+  const cause = error.cause as { readonly _tag?: unknown; readonly reason?: unknown } | undefined
+  const tag = typeof cause?._tag === "string" ? cause._tag : error._tag
+  return new WriteFailed({
+    writer: writer.name,
+    datasetId: write.datasetId,
+    datasetTimestamp: write.bucket.datasetTimestamp,
+    error: tag,
+    reason: tag === "StoreError" && typeof cause?.reason === "string" ? cause.reason : undefined,
+    message: error.message,
+    attempt,
+    willRetry: retryIn !== undefined,
+    retryInMillis: retryIn,
+    kept,
+  })
 }
 
 /**
