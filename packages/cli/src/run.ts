@@ -5,6 +5,7 @@ import { type CliIo, writeLine } from "./cli/CliIo.js"
 import { describeFailure } from "./cli/describeFailure.js"
 import { ExitCode } from "./cli/ExitCode.js"
 import { registerCheck } from "./commands/check.js"
+import { registerCompact } from "./commands/compact.js"
 import { registerDiff } from "./commands/diff.js"
 import { registerInspect } from "./commands/inspect.js"
 import { registerLogin } from "./commands/login.js"
@@ -14,15 +15,16 @@ import { registerReport } from "./commands/report.js"
 import { registerServe } from "./commands/serve.js"
 import { registerUpload } from "./commands/upload.js"
 import { registerWhoami } from "./commands/whoami.js"
+import { withStoreOptions } from "./profiles/StoreInput.js"
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0   ok
-  1   drift found (diff), a monitor fired (check), uploads failed (upload), or an output could not be written
+  1   drift found (diff), a monitor fired (check), uploads failed (upload), partitions left as they were (compact), or an output could not be written
   2   usage: unknown command or option, missing argument, bad value, a malformed monitors file
-  3   bad input file: missing, unreadable, or not a whylogs v1 profile
-  4   not signed in, credentials refused, or unusable configuration
-  5   the platform could not be reached or answered with an error
+  3   bad input file: missing, unreadable, or not a whylogs v1 profile (also in a store)
+  4   not signed in, credentials refused (by the platform or the store), or unusable configuration
+  5   the platform or the store could not be reached or answered with an error
   70  internal error (a bug in sketchlog)`
 
 /** The command tree; settings made here (output, exit override) are inherited by every subcommand. */
@@ -53,13 +55,14 @@ const buildProgram = (context: CliContext): Command => {
   registerLogin(program, context)
   registerLogout(program, context)
   registerWhoami(program, context)
-  registerInspect(program, context)
-  registerMerge(program, context)
-  registerDiff(program, context)
-  registerReport(program, context)
+  withStoreOptions(registerInspect(program, context))
+  withStoreOptions(registerMerge(program, context))
+  withStoreOptions(registerDiff(program, context))
+  withStoreOptions(registerReport(program, context))
   registerUpload(program, context)
   registerServe(program, context)
   registerCheck(program, context)
+  registerCompact(program, context)
   return program
 }
 

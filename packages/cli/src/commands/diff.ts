@@ -15,9 +15,10 @@ import { formatCount, formatNumber, formatTime } from "../format/numbers.js"
 import { printable, truncate } from "../format/printable.js"
 import { renderTextTable } from "../format/TextTable.js"
 import { rowCount } from "../profiles/ColumnFacts.js"
-import { mergeAll, type ProfileFile, readProfiles } from "../profiles/ProfileFiles.js"
+import { mergeAll, type ProfileFile } from "../profiles/ProfileFiles.js"
+import { readInputs, type StoreArguments } from "../profiles/StoreInput.js"
 
-interface DiffOptions {
+interface DiffOptions extends StoreArguments {
   readonly json?: boolean
   readonly thresholdHellinger?: number
   readonly possibleHellinger?: number
@@ -41,8 +42,14 @@ export const registerDiff = (program: Command, context: CliContext): Command =>
     .description(
       "Compare a target profile with a baseline, column by column, with the tests of whylogs' drift report: the Hellinger distance on KLL histograms (numbers) or on frequent values (categories), and the Kolmogorov–Smirnov test on the CDFs (numbers). A column's verdict is the most severe of its tests. Exits 1 when a column's verdict is DRIFT (see --fail-on).",
     )
-    .argument("<baseline>", "the baseline profile (a .bin file, or a directory whose profiles are merged)")
-    .argument("<target>", "the target profile (a .bin file, or a directory whose profiles are merged)")
+    .argument(
+      "<baseline>",
+      "the baseline profile (a .bin file, or a directory or store whose profiles are merged)",
+    )
+    .argument(
+      "<target>",
+      "the target profile (a .bin file, or a directory or store whose profiles are merged)",
+    )
     .option("--json", "print the comparison as JSON")
     .option(
       "--threshold-hellinger <distance>",
@@ -70,8 +77,8 @@ export const registerDiff = (program: Command, context: CliContext): Command =>
         .default("drift"),
     )
     .action(async (baselinePath: string, targetPath: string, options: DiffOptions) => {
-      const baselineFiles = await readProfiles([baselinePath], context.cwd)
-      const targetFiles = await readProfiles([targetPath], context.cwd)
+      const baselineFiles = await readInputs([baselinePath], options, context)
+      const targetFiles = await readInputs([targetPath], options, context)
       const baseline = mergeAll(baselineFiles.map((f) => f.view))
       const target = mergeAll(targetFiles.map((f) => f.view))
       const driftOptions: DriftOptions = {

@@ -9,9 +9,10 @@ import { formatCount, formatNumber, formatPercent, formatTime } from "../format/
 import { printable, truncate } from "../format/printable.js"
 import { renderTextTable } from "../format/TextTable.js"
 import { columnFacts, rowCount } from "../profiles/ColumnFacts.js"
-import { mergeAll, readProfiles } from "../profiles/ProfileFiles.js"
+import { mergeAll } from "../profiles/ProfileFiles.js"
+import { readInputs, type StoreArguments } from "../profiles/StoreInput.js"
 
-interface InspectOptions {
+interface InspectOptions extends StoreArguments {
   readonly json?: boolean
   readonly csv?: boolean
   readonly columns?: ReadonlyArray<string>
@@ -35,7 +36,10 @@ export const registerInspect = (program: Command, context: CliContext): Command 
     .description(
       "Show each profile's columns with whylogs' summary fields: counts, types, distribution, cardinality and frequent values. Works on whylogs-written profiles too.",
     )
-    .argument("<paths...>", "profile files, or directories searched for .bin files")
+    .argument(
+      "<paths...>",
+      "profile files, directories searched for .bin files, or stores (s3://bucket/prefix)",
+    )
     .option("--json", "print JSON: { profiles: [{ file, datasetTimestamp, …, columns: { name: summary } }] }")
     .option("--csv", "print CSV: one row per column of each profile, every summary field")
     .option("--columns <names>", "only these columns (comma-separated, repeatable)", parseList)
@@ -43,7 +47,7 @@ export const registerInspect = (program: Command, context: CliContext): Command 
     .option("--merge", "merge all the profiles into one before showing it")
     .action(async (paths: string[], options: InspectOptions) => {
       if (options.json === true && options.csv === true) throw usageError("choose one of --json and --csv")
-      const files = await readProfiles(paths, context.cwd)
+      const files = await readInputs(paths, options, context)
       const groups: Array<{ label: string; files: string[]; view: DatasetProfileView }> =
         options.merge === true
           ? [

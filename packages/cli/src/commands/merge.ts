@@ -6,7 +6,8 @@ import { writeLine } from "../cli/CliIo.js"
 import { ExitCode } from "../cli/ExitCode.js"
 import { formatCount } from "../format/numbers.js"
 import { rowCount } from "../profiles/ColumnFacts.js"
-import { mergeAll, readProfiles } from "../profiles/ProfileFiles.js"
+import { mergeAll } from "../profiles/ProfileFiles.js"
+import { readInputs, type StoreArguments } from "../profiles/StoreInput.js"
 
 /** `sketchlog merge`: several profiles (replicas, time windows) into one `.bin`. */
 export const registerMerge = (program: Command, context: CliContext): Command =>
@@ -16,10 +17,13 @@ export const registerMerge = (program: Command, context: CliContext): Command =>
     .description(
       "Merge profiles (e.g. one hour from ten replicas) into one whylogs v1 profile: counts add, sketches merge, the earliest dataset timestamp is kept.",
     )
-    .argument("<paths...>", "profile files, or directories searched for .bin files")
+    .argument(
+      "<paths...>",
+      "profile files, directories searched for .bin files, or stores (s3://bucket/prefix)",
+    )
     .requiredOption("-o, --output <file>", "where to write the merged profile")
-    .action(async (paths: string[], options: { readonly output: string }) => {
-      const files = await readProfiles(paths, context.cwd)
+    .action(async (paths: string[], options: StoreArguments & { readonly output: string }) => {
+      const files = await readInputs(paths, options, context)
       const merged = mergeAll(files.map((f) => f.view))
       try {
         await merged.write(resolve(context.cwd, options.output))

@@ -5,10 +5,10 @@ import type { CliContext } from "../cli/CliContext.js"
 import { CliError } from "../cli/CliError.js"
 import { writeLine } from "../cli/CliIo.js"
 import { ExitCode } from "../cli/ExitCode.js"
-import { readProfiles } from "../profiles/ProfileFiles.js"
+import { readInputs, type StoreArguments } from "../profiles/StoreInput.js"
 import { renderReport } from "../report/renderReport.js"
 
-interface ReportCommandOptions {
+interface ReportCommandOptions extends StoreArguments {
   readonly output: string
   readonly baseline?: string
   readonly title?: string
@@ -22,14 +22,17 @@ export const registerReport = (program: Command, context: CliContext): Command =
     .description(
       "Write one HTML file (no network needed to view it): a section per route (segment) with request and response body fields first and HTTP housekeeping folded, a summary table and a card per column — histogram or frequent values, quantile bands over time when the profiles have several dataset times, types and nulls, drift badges against --baseline (compared route by route when the baseline is segmented too).",
     )
-    .argument("<paths...>", "profile files, or directories searched for .bin files")
+    .argument(
+      "<paths...>",
+      "profile files, directories searched for .bin files, or stores (s3://bucket/prefix)",
+    )
     .option("-o, --output <file>", "where to write the page", "report.html")
     .option("--baseline <path>", "a profile (or directory of profiles, merged) to compare with")
     .option("--title <text>", "the page title")
     .action(async (paths: string[], options: ReportCommandOptions) => {
-      const files = await readProfiles(paths, context.cwd)
+      const files = await readInputs(paths, options, context)
       const baselineFiles =
-        options.baseline === undefined ? undefined : await readProfiles([options.baseline], context.cwd)
+        options.baseline === undefined ? undefined : await readInputs([options.baseline], options, context)
       const page = renderReport(
         files.map((f) => f.view),
         {

@@ -21,6 +21,8 @@ export interface CompactOptions {
   readonly concurrency?: number | undefined
   /** Groups compacted at once (default 2). */
   readonly groupConcurrency?: number | undefined
+  /** Called once the store is listed, with the number of groups to look at. */
+  readonly onListed?: ((groups: number) => void) | undefined
   /**
    * Called after each step of each group (progress, and tests that stop the compactor between its
    * steps); the compactor waits for a returned promise.
@@ -184,7 +186,18 @@ export const compactStore = (
         ),
       )
 
-    yield* Stream.fromChunk(Chunk.filter(listing, (p) => p.replica !== undefined)).pipe(
+    const partitioned = Chunk.filter(listing, (p) => p.replica !== undefined)
+    if (options.onListed !== undefined) {
+      let groups = 0
+      let last: string | undefined
+      for (const profile of partitioned) {
+        const group = groupOf(profile)
+        if (group !== last) groups++
+        last = group
+      }
+      options.onListed(groups)
+    }
+    yield* Stream.fromChunk(partitioned).pipe(
       Stream.groupAdjacentBy(groupOf),
       Stream.mapEffect(([, group]) => compactGroup(Chunk.toReadonlyArray(group)), {
         concurrency: Math.max(1, options.groupConcurrency ?? 2),
