@@ -7,3 +7,4 @@ export {
   type S3Request,
 } from "./S3FaultProxy.js"
 export { S3Server, type S3ServerOptions } from "./S3Server.js"
+export { S3ServerProcess } from "./S3ServerProcess.js"
