@@ -65,7 +65,11 @@ export const startCollector = async (config: CollectorConfig): Promise<RunningCo
   }
   const logger = createRollingLogger({
     ...(session === undefined ? {} : { session }),
-    ...(config.destination === "local" ? { writers: [new LocalWriter({ dir: config.profileDir })] } : {}),
+    ...(config.store !== undefined
+      ? { store: config.store }
+      : config.destination === "local"
+        ? { writers: [new LocalWriter({ dir: config.profileDir })] }
+        : {}),
     outboxDir: join(config.profileDir, ".outbox"),
     mode: config.loggerMode,
     aggregateBy: config.aggregateBy,

@@ -20,6 +20,8 @@ export interface CollectorConfig {
   readonly apiEndpoint: string | undefined
   /** Profile files (local destination) and the outbox (both). */
   readonly profileDir: string
+  /** A profile store (`SKETCHLOG_STORE`: `s3://bucket/prefix` or a directory) that replaces the destination's writer. */
+  readonly store: string | undefined
   /** The time bucket of a profile (the dataset cadence). */
   readonly aggregateBy: TimeGranularity
   /** When profiles are written or uploaded. */
@@ -164,6 +166,7 @@ export const loadCollectorConfig = async (
     orgId: text(env, "WHYLABS_DEFAULT_ORG_ID") ?? text(env, "WHYLABS_ORG_ID"),
     apiEndpoint: text(env, "WHYLABS_API_ENDPOINT"),
     profileDir: resolve(startedIn, text(env, "SKETCHLOG_PROFILE_DIR") ?? CollectorDefaults.profileDir),
+    store: text(env, "SKETCHLOG_STORE"),
     aggregateBy,
     writeSchedule: { cadence, interval },
     maxBodyBytes: integer(env, "SKETCHLOG_MAX_BODY_BYTES", CollectorDefaults.maxBodyBytes, 1024, 1024 ** 3),

@@ -1,3 +1,4 @@
+import { displayUrl } from "@sketchlog/core"
 import type { RunningCollector } from "./Collector.js"
 import type { CollectorConfig } from "./CollectorConfig.js"
 
@@ -15,14 +16,16 @@ export interface StartupBanner {
 export const startupBanner = (
   config: Pick<
     CollectorConfig,
-    "token" | "destination" | "profileDir" | "orgId" | "aggregateBy" | "writeSchedule"
+    "token" | "destination" | "profileDir" | "store" | "orgId" | "aggregateBy" | "writeSchedule"
   >,
   collector: Pick<RunningCollector, "url" | "boundUrl" | "exposed" | "port">,
 ): StartupBanner => {
   const where =
-    config.destination === "local"
-      ? `profiles written to ${config.profileDir}`
-      : `profiles uploaded to WhyLabs${config.orgId === undefined ? "" : ` (${config.orgId})`}`
+    config.store !== undefined
+      ? `profiles written to the store ${displayUrl(config.store)}`
+      : config.destination === "local"
+        ? `profiles written to ${config.profileDir}`
+        : `profiles uploaded to WhyLabs${config.orgId === undefined ? "" : ` (${config.orgId})`}`
   const reach = collector.exposed
     ? `reachable from other machines${collector.boundUrl === collector.url ? "" : `; from this one: ${collector.url}`}`
     : "this machine only"

@@ -17,6 +17,8 @@ import type { Row } from "../profile/DatasetProfile.js"
 import { printLine } from "../session/internal/promiseRuntime.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import { defaultInit, getCurrentSession, init } from "../session/SessionInit.js"
+import { StoreWriter } from "../store/StoreWriter.js"
+import { resolveStoreUrl } from "../store/storeUrl.js"
 import { LocalWriter } from "../writers/LocalWriter.js"
 import { WhyLabsWriter } from "../writers/WhyLabsWriter.js"
 import { isDeferredExchange, type RecordedExchange } from "./DeferredExchange.js"
@@ -138,6 +140,7 @@ const profilerOptionNames = new Set<string>([
   "session",
   "sessionOptions",
   "profileDir",
+  "store",
   "logger",
   "onError",
 ])
@@ -170,6 +173,12 @@ const checkOptions = (options: HttpProfilerOptions): void => {
     throw new HttpOptionsError({
       option: "profileDir",
       message: `expected a non-empty string, got ${kindOf(profileDir)}`,
+    })
+  }
+  if (options.store !== undefined && (typeof options.store !== "string" || options.store.trim() === "")) {
+    throw new HttpOptionsError({
+      option: "store",
+      message: `expected a directory or an s3://bucket/prefix URL, got ${kindOf(options.store)}`,
     })
   }
   if (logger !== undefined && (typeof logger !== "object" || logger === null)) {
@@ -456,7 +465,8 @@ class Profiler implements HttpProfiler {
       const dir = resolveProfileDir(this.#options.profileDir)
       const loggerOptions = this.#options.logger ?? {}
       const uploads = session.kind !== "local"
-      this.#profileDir = uploads ? undefined : dir
+      const store = resolveStoreUrl(this.#options.store ?? loggerOptions.store)
+      this.#profileDir = uploads || store !== undefined ? undefined : dir
       this.#logger = createRollingLogger({
         // The server must never wait for profiling nor buffer without bound: rows that do not fit
         // are dropped and counted unless the user asks for back-pressure.
@@ -465,8 +475,13 @@ class Profiler implements HttpProfiler {
         ...loggerOptions,
         // A duration can happen to be whole (2 ms); declared, its column is always fractional.
         schema: { [HttpColumn.durationMs]: "fractional", ...loggerOptions.schema },
+        store: undefined,
         writers: loggerOptions.writers ?? [
-          uploads ? new WhyLabsWriter({ session }) : new LocalWriter({ dir }),
+          store !== undefined
+            ? new StoreWriter({ store })
+            : uploads
+              ? new WhyLabsWriter({ session })
+              : new LocalWriter({ dir }),
         ],
         session,
         datasetId: this.#defaultDatasetId,

@@ -36,6 +36,12 @@ export interface HttpProfilerOptions extends HttpRowOptions {
    * whylabs and anonymous mode the logger's outbox lives here (`<dir>/.outbox`).
    */
   readonly profileDir?: string | undefined
+  /**
+   * A profile store to write to: `s3://bucket/prefix` (with `@sketchlog/s3` installed) or a
+   * directory, one object per profile and replica, for a fleet of replicas (see `StoreWriter`).
+   * Default: `SKETCHLOG_STORE` when set; `logger.writers`, when given, win over both.
+   */
+  readonly store?: string | undefined
   /** Options of the rolling logger (aggregation, schedule, writers, overflow, worker mode, …). */
   readonly logger?: HttpProfilerLoggerOptions | undefined
   /**

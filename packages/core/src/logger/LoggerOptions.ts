@@ -59,6 +59,13 @@ export interface RollingLoggerOptions extends DatasetOptions {
    * else a `LocalWriter` to `./profiles`.
    */
   readonly writers?: ReadonlyArray<Writer> | undefined
+  /**
+   * A profile store to write to instead of the default writers: a directory or `s3://bucket/prefix`
+   * (with `@sketchlog/s3` installed), one object per profile and replica (`StoreWriter`). Default:
+   * `SKETCHLOG_STORE` when set and no `writers` are given. Not with `writers` (add a `StoreWriter`
+   * to them instead).
+   */
+  readonly store?: string | undefined
   /** Writers of one dataset (wins over `writers`); called once per dataset, on its first row. */
   readonly writerFactory?: ((datasetId: string) => ReadonlyArray<Writer>) | undefined
   /** Options of one dataset, over the logger's; called once per dataset, on its first row. */

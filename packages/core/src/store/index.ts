@@ -40,3 +40,4 @@ export {
 } from "./StoreKey.js"
 export { StoreWriter, type StoreWriterOptions } from "./StoreWriter.js"
 export { COMPACTED_REPLICA, REPLACES_METADATA } from "./Supersession.js"
+export { resolveStoreUrl, STORE_ENV } from "./storeUrl.js"

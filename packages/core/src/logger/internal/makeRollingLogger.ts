@@ -3,6 +3,8 @@ import { Clock, Deferred, Duration, Effect, ExecutionStrategy, Option, Scope } f
 import { printLine } from "../../session/internal/promiseRuntime.js"
 import { RowsDropped } from "../../session/SessionEvent.js"
 import type { SessionService } from "../../session/SessionService.js"
+import { StoreWriter } from "../../store/StoreWriter.js"
+import { resolveStoreUrl } from "../../store/storeUrl.js"
 import { WriterPipeline, type WriteSettlement } from "../../writers/internal/WriterPipeline.js"
 import { LocalWriter } from "../../writers/LocalWriter.js"
 import { Outbox } from "../../writers/Outbox.js"
@@ -137,13 +139,25 @@ const build = (
     const settings = yield* Effect.try({
       try: () => {
         const base = resolveDatasetConfig(options, undefined)
+        if (options.store !== undefined && options.writers !== undefined)
+          throw new LoggerOptionsError({
+            option: "store",
+            reason: "give store or writers, not both (add a StoreWriter to the writers instead)",
+          })
+        const store = options.writers === undefined ? resolveStoreUrl(options.store) : undefined
         const defaultWriters =
-          options.writers === undefined
-            ? session.kind === "local"
-              ? [new LocalWriter({ dir: LoggerDefaults.localDir })]
-              : [new WhyLabsWriter({ session })]
-            : checkWriters("writers", options.writers)
-        const firstLocal = defaultWriters.find((w): w is LocalWriter => w instanceof LocalWriter)
+          store !== undefined
+            ? [new StoreWriter({ store })]
+            : options.writers === undefined
+              ? session.kind === "local"
+                ? [new LocalWriter({ dir: LoggerDefaults.localDir })]
+                : [new WhyLabsWriter({ session })]
+              : checkWriters("writers", options.writers)
+        // A directory store keeps its outbox inside, as LocalWriter does (hidden entries are not listed).
+        const firstLocal =
+          store !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(store)
+            ? { dir: store }
+            : defaultWriters.find((w): w is LocalWriter => w instanceof LocalWriter)
         const outboxDir =
           options.outboxDir === false
             ? undefined
