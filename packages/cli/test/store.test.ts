@@ -1,14 +1,7 @@
 import { readdir, readFile } from "node:fs/promises"
 import { join } from "node:path"
-import {
-  DatasetProfile,
-  DatasetProfileView,
-  DirectoryStore,
-  ProfileSegment,
-  type ProfileWrite,
-  StoreWriter,
-  TimeBucket,
-} from "@sketchlog/core"
+import { DatasetProfileView, DirectoryStore, StoreWriter } from "@sketchlog/core"
+import { profileWriteOf } from "@sketchlog/core/testing"
 import { S3Store, S3Writer } from "@sketchlog/s3"
 import { S3Server } from "@sketchlog/test-fixtures/s3"
 import { Chunk, Effect, Stream } from "effect"
@@ -23,26 +16,8 @@ let saved: NodeJS.ProcessEnv
 let dir: string
 let cleanup: () => Promise<void>
 
-const writeOf = (hour: number, route: string, values: ReadonlyArray<number>): ProfileWrite => {
-  const segment = new ProfileSegment(["route"], [route])
-  const profile = new DatasetProfile({ datasetTimestamp: T0 + hour * HOUR })
-  profile.trackColumns({ x: values })
-  const plain = profile.view()
-  const view = new DatasetProfileView({
-    columns: plain.columns,
-    datasetTimestamp: plain.datasetTimestamp,
-    creationTimestamp: plain.creationTimestamp,
-    segment,
-  })
-  return {
-    datasetId: "m",
-    bucket: new TimeBucket(T0 + hour * HOUR, "hour"),
-    segment,
-    view,
-    bytes: view.serialize(),
-    rows: values.length,
-  }
-}
+const writeOf = (hour: number, route: string, values: ReadonlyArray<number>) =>
+  profileWriteOf({ x: values }, { datasetId: "m", bucketStart: T0 + hour * HOUR, segment: { route } })
 
 /** 3 replicas × 2 writes × 2 hours × 2 routes: 24 objects, 4 partitions, 6 rows each × 4 values. */
 const fill = async (writers: ReadonlyArray<StoreWriter>) => {

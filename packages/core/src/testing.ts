@@ -18,3 +18,4 @@ export {
   MemoryWriter,
   type MemoryWriterFailure,
 } from "./writers/MemoryWriter.js"
+export { type ProfileWriteOfOptions, profileWriteOf } from "./writers/profileWriteOf.js"

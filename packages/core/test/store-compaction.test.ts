@@ -8,21 +8,17 @@ import {
   COMPACTED_REPLICA,
   type CompactionStep,
   compactStore,
-  DatasetProfile,
-  DatasetProfileView,
   DirectoryStore,
-  ProfileSegment,
   type ProfileStore,
-  type ProfileWrite,
   parseProfileKey,
   REPLACES_METADATA,
   readMergedProfiles,
   readStoredProfile,
   type StoredProfile,
   StoreWriter,
-  TimeBucket,
 } from "../src/index.js"
 import { resolveGroup } from "../src/store/Supersession.js"
+import { profileWriteOf } from "../src/testing.js"
 
 let dir: string
 beforeEach(async () => {
@@ -36,29 +32,11 @@ const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 const keys = (store: ProfileStore) =>
   run(Stream.runCollect(store.list())).then((all) => Chunk.toArray(all).map((p) => p.key))
 
-const writeOf = (rows: number, hour: number, route: string | undefined): ProfileWrite => {
-  const segment = route === undefined ? undefined : new ProfileSegment(["route"], [route])
-  const profile = new DatasetProfile({ datasetTimestamp: T0 + hour * HOUR })
-  profile.trackColumns({ x: Array.from({ length: rows }, (_, i) => i) })
-  const plain = profile.view()
-  const view =
-    segment === undefined
-      ? plain
-      : new DatasetProfileView({
-          columns: plain.columns,
-          datasetTimestamp: plain.datasetTimestamp,
-          creationTimestamp: plain.creationTimestamp,
-          segment,
-        })
-  return {
-    datasetId: "m",
-    bucket: new TimeBucket(T0 + hour * HOUR, "hour"),
-    segment,
-    view,
-    bytes: view.serialize(),
-    rows,
-  }
-}
+const writeOf = (rows: number, hour: number, route: string | undefined) =>
+  profileWriteOf(
+    { x: Array.from({ length: rows }, (_, i) => i) },
+    { datasetId: "m", bucketStart: T0 + hour * HOUR, segment: route === undefined ? undefined : { route } },
+  )
 
 /** Σ counts/n of x per "hour|segment" as the merging reader sees the store. */
 const sums = async (store: ProfileStore): Promise<Record<string, number>> => {

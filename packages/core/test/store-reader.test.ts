@@ -4,18 +4,15 @@ import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import {
-  DatasetProfile,
-  DatasetProfileView,
+  type DatasetProfileView,
   DirectoryStore,
   LocalWriter,
-  ProfileSegment,
   type ProfileStore,
-  type ProfileWrite,
   type ReadProgress,
   readMergedProfiles,
   StoreWriter,
-  TimeBucket,
 } from "../src/index.js"
+import { profileWriteOf } from "../src/testing.js"
 
 let dir: string
 beforeEach(async () => {
@@ -27,31 +24,8 @@ const T0 = Date.UTC(2026, 11, 7, 16)
 const MINUTE = 60_000
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 
-const writeOf = (
-  datasetId: string,
-  start: number,
-  route: string,
-  values: ReadonlyArray<number>,
-): ProfileWrite => {
-  const segment = new ProfileSegment(["route"], [route])
-  const profile = new DatasetProfile({ datasetTimestamp: start })
-  profile.trackColumns({ x: values })
-  const plain = profile.view()
-  const view = new DatasetProfileView({
-    columns: plain.columns,
-    datasetTimestamp: plain.datasetTimestamp,
-    creationTimestamp: plain.creationTimestamp,
-    segment,
-  })
-  return {
-    datasetId,
-    bucket: new TimeBucket(start, "minute"),
-    segment,
-    view,
-    bytes: view.serialize(),
-    rows: values.length,
-  }
-}
+const writeOf = (datasetId: string, start: number, route: string, values: ReadonlyArray<number>) =>
+  profileWriteOf({ x: values }, { datasetId, bucketStart: start, granularity: "minute", segment: { route } })
 
 const fill = async (store: ProfileStore) => {
   const writers = ["r1", "r2", "r3"].map((replica) => new StoreWriter({ store, replica }))

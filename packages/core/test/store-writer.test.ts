@@ -5,20 +5,18 @@ import { Chunk, Effect, Stream } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import {
   createRollingLogger,
-  DatasetProfile,
   DirectoryStore,
   LocalWriter,
   Outbox,
   type ProfileStore,
-  type ProfileWrite,
   processReplicaId,
   readMergedProfiles,
   type SessionEvent,
   StoreError,
   StoreWriter,
-  TimeBucket,
   type WriteFailed,
 } from "../src/index.js"
+import { profileWriteOf } from "../src/testing.js"
 
 let dir: string
 beforeEach(async () => {
@@ -31,19 +29,8 @@ const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 const keys = (store: ProfileStore) =>
   run(Stream.runCollect(store.list())).then((all) => Chunk.toArray(all).map((p) => p.key))
 
-const writeOf = (values: ReadonlyArray<number>, creationTimestamp = HOUR): ProfileWrite => {
-  const profile = new DatasetProfile({ datasetTimestamp: HOUR, creationTimestamp })
-  profile.trackColumns({ x: values })
-  const view = profile.view()
-  return {
-    datasetId: "m",
-    bucket: new TimeBucket(HOUR, "hour"),
-    segment: undefined,
-    view,
-    bytes: view.serialize(),
-    rows: values.length,
-  }
-}
+const writeOf = (values: ReadonlyArray<number>) =>
+  profileWriteOf({ x: values }, { datasetId: "m", bucketStart: HOUR })
 
 /**
  * A directory store whose uploads fail the way a network does after the body was sent: the object is
