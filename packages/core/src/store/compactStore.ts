@@ -8,6 +8,7 @@ import type { StoredProfile } from "./StoredProfile.js"
 import { StoreError } from "./StoreError.js"
 import { profileKey } from "./StoreKey.js"
 import { COMPACTED_REPLICA, groupOf, objectName, withReplacedNames } from "./Supersession.js"
+import { retryStore } from "./storeRetry.js"
 
 /** What to compact. */
 export interface CompactOptions {
@@ -90,8 +91,8 @@ export const compactStore = (
 ): Effect.Effect<CompactionResult, StoreError> =>
   Effect.gen(function* () {
     const concurrency = Math.max(1, options.concurrency ?? 8)
-    const listing = yield* Stream.runCollect(
-      store.list({ datasetId: options.datasetId, from: options.from, to: options.before }),
+    const listing = yield* retryStore(
+      Stream.runCollect(store.list({ datasetId: options.datasetId, from: options.from, to: options.before })),
     )
     const totals = {
       groups: 0,
@@ -127,7 +128,7 @@ export const compactStore = (
         if (live.length <= 1) {
           totals.alreadyCompact++
           if (superseded.length === 0) return yield* step({ step: "skipped", ...where, objects: 0 })
-          yield* store.remove(superseded.map((p) => p.key))
+          yield* retryStore(store.remove(superseded.map((p) => p.key)))
           totals.removed += superseded.length
           return yield* step({ step: "finished", ...where, objects: superseded.length })
         }
@@ -136,7 +137,7 @@ export const compactStore = (
           live,
           (profile) => {
             const known = read.compacted.get(profile.key)
-            return known !== undefined ? Effect.succeed(known) : readStoredProfile(store, profile)
+            return known !== undefined ? Effect.succeed(known) : retryStore(readStoredProfile(store, profile))
           },
           { concurrency },
         )
@@ -148,10 +149,10 @@ export const compactStore = (
         const id = createHash("sha256").update(Array.from(names).sort().join("\n")).digest("hex").slice(0, 24)
         const key = profileKey({ ...where, replica: COMPACTED_REPLICA, id })
         const bytes = withReplacedNames(merged, names).serialize()
-        yield* store.put(key, bytes)
+        yield* retryStore(store.put(key, bytes))
         totals.bytesWritten += bytes.byteLength
         yield* step({ step: "written", ...where, key, objects: live.length })
-        const back = yield* store.read(key)
+        const back = yield* retryStore(store.read(key))
         if (!sameBytes(back, bytes)) {
           return yield* new StoreError({
             url: store.url,
@@ -162,7 +163,7 @@ export const compactStore = (
           })
         }
         yield* step({ step: "verified", ...where, key, objects: live.length })
-        yield* store.remove(group.map((p) => p.key))
+        yield* retryStore(store.remove(group.map((p) => p.key)))
         totals.compacted++
         totals.merged += live.length
         totals.removed += group.length

@@ -5,6 +5,7 @@ import { readStoredProfile } from "./readStoredProfile.js"
 import type { StoredProfile } from "./StoredProfile.js"
 import type { StoreError } from "./StoreError.js"
 import { isCompacted, type ResolvedGroup, replacedNames, resolveGroup } from "./Supersession.js"
+import { retryStore } from "./storeRetry.js"
 
 /** One group of a store (`groupOf`) with its compactions resolved. */
 export interface ReadGroup {
@@ -34,7 +35,9 @@ export const readGroup = (
       covers: new Map(),
     })
   }
-  return Effect.forEach(compacted, (profile) => readStoredProfile(store, profile), { concurrency }).pipe(
+  return Effect.forEach(compacted, (profile) => retryStore(readStoredProfile(store, profile)), {
+    concurrency,
+  }).pipe(
     Effect.map((views) => {
       const covers = new Map(compacted.map((p, i) => [p.key, replacedNames(views[i] as DatasetProfileView)]))
       const resolved = resolveGroup(profiles, covers)

@@ -7,6 +7,7 @@ import { decodeStoredProfile } from "./readStoredProfile.js"
 import type { StoredProfile } from "./StoredProfile.js"
 import type { StoreError } from "./StoreError.js"
 import { groupOf, REPLACES_METADATA, withReplacedNames } from "./Supersession.js"
+import { retryStore } from "./storeRetry.js"
 
 /** The time windows merged profiles are cut into. */
 export type MergeWindow = "bucket" | "hour" | "day" | "all"
@@ -111,7 +112,7 @@ export const readMergedProfiles = (
   Effect.gen(function* () {
     const concurrency = Math.max(1, options.concurrency ?? 16)
     const window = options.window ?? "bucket"
-    const listing = Chunk.toReadonlyArray(yield* Stream.runCollect(store.list(options)))
+    const listing = Chunk.toReadonlyArray(yield* retryStore(Stream.runCollect(store.list(options))))
     const progress = { total: listing.length, done: 0, bytes: 0 }
     const report = () => options.onProgress?.({ ...progress })
     report()
@@ -183,7 +184,7 @@ export const readMergedProfiles = (
           view !== undefined
             ? Effect.succeed(Option.some({ profile, view }))
             : unreadableOr(
-                store.read(profile.key).pipe(
+                retryStore(store.read(profile.key)).pipe(
                   Effect.flatMap((bytes) => {
                     progress.bytes += bytes.byteLength
                     return decodeStoredProfile(store, profile.key, bytes)
