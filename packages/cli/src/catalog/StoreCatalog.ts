@@ -1,4 +1,4 @@
-import { type ProfileStore, readStoredProfile, type StoredProfile } from "@sketchlog/core"
+import { type ProfileStore, readStoredProfile, type StoredProfile, supersededKeys } from "@sketchlog/core"
 import { Chunk, Effect, Stream } from "effect"
 import { ProfileDigest } from "./ProfileDigest.js"
 import { runEffect } from "./runEffect.js"
@@ -61,6 +61,8 @@ interface Partition {
   readonly keys: ReadonlyMap<string, number | undefined>
   /** Keys that could not be read, with the size they had then and why. */
   readonly failed: ReadonlyMap<string, { readonly size: number | undefined; readonly message: string }>
+  /** Keys a compacted object of the partition already holds: skipped, or their rows would count twice. */
+  readonly superseded: ReadonlySet<string>
   readonly bytes: number
 }
 
@@ -291,16 +293,18 @@ export class StoreCatalog {
     known: Partition | undefined,
     profiles: ReadonlyArray<StoredProfile>,
   ): Promise<Partition> {
-    // A key that is gone or changed size (rewritten, compacted) invalidates the digest: start over.
+    // Objects a compaction already merged (also while it has not deleted them yet) are skipped.
+    const superseded = await runEffect(supersededKeys(this.store, profiles)).catch(() => new Set<string>())
+    // A key that is gone, changed size (rewritten) or is now superseded invalidates the digest: start over.
     const keep =
       known !== undefined &&
       [...known.keys].every(([key, size]) => {
         const now = profiles.find((p) => p.key === key)
-        return now !== undefined && now.size === size
+        return now !== undefined && now.size === size && !superseded.has(key)
       })
     const base = keep ? known : undefined
     const toRead = profiles.filter((p) => {
-      if (base?.keys.has(p.key)) return false
+      if (base?.keys.has(p.key) || superseded.has(p.key)) return false
       const failed = base?.failed.get(p.key)
       return failed === undefined || failed.size !== p.size
     })
@@ -317,7 +321,7 @@ export class StoreCatalog {
       } else failed.set(profile.key, { size: profile.size, message: result })
     })
     const digest = ProfileDigest.merge(digests)
-    const partition: Partition = { id, digest, keys, failed, bytes: digest.approximateBytes }
+    const partition: Partition = { id, digest, keys, failed, superseded, bytes: digest.approximateBytes }
     if (known !== undefined) {
       this.#partitions.delete(id)
       this.#bytes -= known.bytes
@@ -365,11 +369,11 @@ export class StoreCatalog {
 
 /** Whether the digest holds exactly `profiles` (same keys, same sizes) and retries nothing. */
 const isCurrent = (partition: Partition, profiles: ReadonlyArray<StoredProfile>): boolean =>
-  profiles.length === partition.keys.size + partition.failed.size &&
+  profiles.length === partition.keys.size + partition.failed.size + partition.superseded.size &&
   profiles.every((p) =>
     partition.keys.has(p.key)
       ? partition.keys.get(p.key) === p.size
-      : partition.failed.get(p.key)?.size === p.size,
+      : partition.superseded.has(p.key) || partition.failed.get(p.key)?.size === p.size,
   )
 
 const groupListing = (profiles: ReadonlyArray<StoredProfile>, at: number): Listing => {

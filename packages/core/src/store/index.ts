@@ -41,3 +41,4 @@ export {
 export { StoreWriter, type StoreWriterOptions } from "./StoreWriter.js"
 export { COMPACTED_REPLICA, REPLACES_METADATA } from "./Supersession.js"
 export { resolveStoreUrl, STORE_ENV } from "./storeUrl.js"
+export { supersededKeys } from "./supersededKeys.js"
