@@ -1,8 +1,10 @@
 /**
  * `pnpm bench:sketches`: every sketch's throughput, merge/serialize times, size and accuracy, printed side
- * by side with what a JavaScript user would pick today (tdigest, bloom-filters' HyperLogLog, an exact Map).
+ * by side with what a JavaScript user would pick today (tdigest, bloom-filters' HyperLogLog, an exact Map),
+ * then what reading costs: µs per decode and per merge of the sketches a stored profile holds.
  * Figures, not assertions: run it on a quiet machine and read the tables.
  */
+import { runDecodeBench } from "./decode.js"
 import { runFrequentBench } from "./frequent.js"
 import { runHllBench } from "./hll.js"
 import { runKllBench } from "./kll.js"
@@ -13,3 +15,5 @@ console.log()
 runHllBench()
 console.log()
 runFrequentBench()
+console.log()
+runDecodeBench()

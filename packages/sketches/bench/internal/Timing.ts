@@ -22,3 +22,43 @@ export const bestOf = (runs: number, f: () => void, warmUp: WarmUp = {}): number
   }
   return best
 }
+
+/** The cost of one call, in µs: the median over rounds and the spread (fastest, slowest round). */
+export interface PerCall {
+  readonly median: number
+  readonly min: number
+  readonly max: number
+}
+
+/**
+ * Microseconds per call of a fast `f`: calls for `warmMillis` first (so it runs optimized), then
+ * `rounds` rounds of as many calls as fill about `roundMillis` each; each round's mean per call is one
+ * sample. The spread between rounds shows how noisy the machine was.
+ */
+export const perCall = (
+  f: () => void,
+  options: { readonly rounds?: number; readonly roundMillis?: number; readonly warmMillis?: number } = {},
+): PerCall => {
+  const rounds = options.rounds ?? 9
+  const roundMillis = options.roundMillis ?? 20
+  let calls = 0
+  const warmUntil = performance.now() + (options.warmMillis ?? 100)
+  while (performance.now() < warmUntil || calls < 10) {
+    f()
+    calls++
+  }
+  // calibrate: calls per round from one timed batch
+  const probe = Math.max(1, Math.ceil(calls / 10))
+  const t0 = performance.now()
+  for (let i = 0; i < probe; i++) f()
+  const each = Math.max((performance.now() - t0) / probe, 1e-6)
+  const batch = Math.max(1, Math.round(roundMillis / each))
+  const samples: Array<number> = []
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now()
+    for (let i = 0; i < batch; i++) f()
+    samples.push(((performance.now() - start) * 1000) / batch)
+  }
+  samples.sort((a, b) => a - b)
+  return { median: samples[rounds >> 1]!, min: samples[0]!, max: samples[rounds - 1]! }
+}
