@@ -142,6 +142,72 @@ describe("HllSketch.fromBytes rejects bad input with a SketchError naming the pr
     expect(decodeError(edit(hll4, (b) => (b[6] = 60))).reason).toBe("Corrupt")
   })
 
+  it("a corrupt register nibble or aux entry is found by the one-pass register scan and named", () => {
+    // registers start at byte 40, two per byte (low nibble = even slot); hll4 has one aux entry
+    const nibble = (bytes: Uint8Array, slot: number) => (bytes[40 + (slot >>> 1)]! >>> ((slot & 1) * 4)) & 15
+    const setNibble = (b: Uint8Array, slot: number, value: number) => {
+      const at = 40 + (slot >>> 1)
+      b[at] = slot & 1 ? (b[at]! & 0x0f) | (value << 4) : (b[at]! & 0xf0) | value
+    }
+    const auxEntry = new DataView(hll4.buffer, hll4.byteOffset).getUint32(hll4.length - 4, true)
+    const auxSlot = auxEntry & 0x3ffffff
+    const plain = [...Array(4096).keys()].find(
+      (i) => i !== auxSlot && nibble(hll4, i) > 1 && nibble(hll4, i) < 14,
+    )!
+    // a token where the aux table has no entry
+    expect(decodeError(edit(hll4, (b) => setNibble(b, plain, 15))).message).toMatch(
+      new RegExp(`register ${plain} points into the aux table, which has no entry`),
+    )
+    // the aux entry's register no longer holds the token
+    const noToken = decodeError(edit(hll4, (b) => setNibble(b, auxSlot, 3)))
+    expect([noToken.reason, noToken.message]).toEqual([
+      "Corrupt",
+      expect.stringMatching(/0 HLL_4 registers use the aux table but it holds 1/),
+    ])
+    // an aux value that fits in a nibble (below curMin + 15)
+    expect(
+      decodeError(edit(hll4, (_, v) => v.setUint32(hll4.length - 4, (14 << 26) | auxSlot, true))).message,
+    ).toMatch(/aux value 14 of register \d+ does not fit curMin/)
+    // one register moved up by one: counts unchanged, so only Σ 2^-register (kxq) can tell
+    expect(decodeError(edit(hll4, (b) => setNibble(b, plain, nibble(hll4, plain) + 1))).message).toMatch(
+      /kxq registers .* do not match the registers/,
+    )
+    // a register set to curMin: one more at curMin than the header says
+    expect(decodeError(edit(hll4, (b) => setNibble(b, plain, 0))).message).toMatch(/numAtCurMin is \d+ but/)
+  })
+
+  it("a curMin so high that a register passes 63 is named; one that merely disagrees fails the kxq check", () => {
+    const noAux = fill(new HllSketch(12, "HLL_4"), 1000).toCompactBytes()
+    expect(new DataView(noAux.buffer).getUint32(36, true)).toBe(0)
+    const nibbles = [...noAux.subarray(40)].flatMap((b) => [b & 15, b >>> 4])
+    const top = Math.max(...nibbles)
+    expect(top).toBeLessThanOrEqual(13) // so curMin can reach 50 (where the scan defers to the walk)
+    // every register still ≤ 63, but Σ 2^-register no longer matches kxq
+    expect(decodeError(edit(noAux, (b) => (b[6] = 63 - top))).message).toMatch(/kxq registers/)
+    // one more and the largest register passes 63
+    const slot = nibbles.indexOf(top)
+    expect(decodeError(edit(noAux, (b) => (b[6] = 64 - top))).message).toMatch(
+      new RegExp(`HLL_4 register ${slot} is 64, beyond 63`),
+    )
+  })
+
+  it("a truncated or inconsistent aux table is rejected, compact and updatable", () => {
+    expect(decodeError(hll4.subarray(0, hll4.length - 2)).message).toMatch(
+      /with 1 aux entries needs 2092 bytes but the input has 2090/,
+    )
+    // the one aux entry twice, with a count of two
+    const twice = new Uint8Array(hll4.length + 4)
+    twice.set(hll4)
+    twice.set(hll4.subarray(hll4.length - 4), hll4.length)
+    new DataView(twice.buffer).setUint32(36, 2, true)
+    expect(decodeError(twice).message).toMatch(/aux table holds slot \d+ twice/)
+    const updatable = fill(new HllSketch(12, "HLL_4"), 100000).toUpdatableBytes()
+    expect(decodeError(updatable.subarray(0, updatable.length - 4)).reason).toBe("Truncated")
+    expect(decodeError(edit(updatable, (_, v) => v.setUint32(36, 2, true))).message).toMatch(
+      /aux count says 2 but the aux table holds 1/,
+    )
+  })
+
   it("random corruption never escapes as anything but a SketchError, and what decodes stays usable", () => {
     fc.assert(
       fc.property(

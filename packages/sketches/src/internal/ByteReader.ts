@@ -73,4 +73,28 @@ export class ByteReader {
     this.need(offset, 8, field)
     return this.view.getFloat64(offset, true)
   }
+
+  /** `count` int32s from `offset`, as a new array (one copy, not a read per value). */
+  i32Array(offset: number, count: number, field: string): Int32Array {
+    this.need(offset, 4 * count, field)
+    const out = new Int32Array(count)
+    if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(this.bytes.subarray(offset, offset + 4 * count))
+    else for (let i = 0; i < count; i++) out[i] = this.view.getInt32(offset + 4 * i, true)
+    return out
+  }
+
+  /** Copies `count` doubles from `offset` into `target` from index `at` (one copy, not a read per value). */
+  f64Into(offset: number, count: number, target: Float64Array, at: number, field: string): void {
+    this.need(offset, 8 * count, field)
+    if (LITTLE_ENDIAN) {
+      new Uint8Array(target.buffer, target.byteOffset + 8 * at, 8 * count).set(
+        this.bytes.subarray(offset, offset + 8 * count),
+      )
+    } else {
+      for (let i = 0; i < count; i++) target[at + i] = this.view.getFloat64(offset + 8 * i, true)
+    }
+  }
 }
+
+/** The serialized formats are little-endian; on a little-endian machine arrays are copied as bytes. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1

@@ -47,6 +47,7 @@ import {
   TGT_HLL6,
   TGT_HLL8,
 } from "./HllPreamble.js"
+import { scanHll4, scanValues, type ValueScan } from "./HllRegisterScan.js"
 
 const MODE_NAMES = ["LIST", "SET", "HLL"]
 const TYPE_NAMES = ["HLL_4", "HLL_6", "HLL_8"]
@@ -55,21 +56,26 @@ const MODE_PREINTS = [LIST_PREINTS, HASH_SET_PREINTS, HLL_PREINTS]
 const fail = (reason: SketchErrorReason, message: string): SketchError =>
   new SketchError("HLL", reason, message)
 
-/** Throws Truncated/Oversized unless the image is exactly `expected` bytes long. */
-const checkLength = (bytes: Uint8Array, expected: number, what: string): void => {
+/**
+ * Throws Truncated/Oversized unless the image is exactly `expected` bytes long. `what` describes the
+ * image (a function when the description costs something to build: it is only needed for the error).
+ */
+const checkLength = (bytes: Uint8Array, expected: number, what: string | (() => string)): void => {
+  if (bytes.length === expected) return
+  const described = typeof what === "string" ? what : what()
   if (bytes.length < expected) {
-    throw fail("Truncated", `${what} needs ${expected} bytes but the input has ${bytes.length}`)
+    throw fail("Truncated", `${described} needs ${expected} bytes but the input has ${bytes.length}`)
   }
-  if (bytes.length > expected) {
-    throw fail("Oversized", `${what} is ${expected} bytes but the input has ${bytes.length} (trailing bytes)`)
-  }
+  throw fail(
+    "Oversized",
+    `${described} is ${expected} bytes but the input has ${bytes.length} (trailing bytes)`,
+  )
 }
 
-/** A coupon must carry a value 1..63 above its 26-bit address. */
-const checkCoupon = (coupon: number, where: string): void => {
-  const value = coupon >>> KEY_BITS_26
-  if (coupon === 0 || value === 0)
-    throw fail("Corrupt", `${where} holds an invalid coupon 0x${(coupon >>> 0).toString(16)}`)
+/** A coupon must carry a value 1..63 above its 26-bit address (`where` and `index` name it in the error). */
+const checkCoupon = (coupon: number, index: number, where: string): void => {
+  if (coupon >>> KEY_BITS_26 === 0)
+    throw fail("Corrupt", `${where} ${index} holds an invalid coupon 0x${(coupon >>> 0).toString(16)}`)
 }
 
 /**
@@ -135,17 +141,18 @@ const decodeList = (
     checkLength(
       bytes,
       LIST_INT_ARR_START + 4 * (compact ? count : capacity),
-      `a ${compact ? "compact" : "updatable"} LIST image of ${count} coupons`,
+      () => `a ${compact ? "compact" : "updatable"} LIST image of ${count} coupons`,
     )
   }
   const stored = bytes.length === LIST_INT_ARR_START ? 0 : compact ? count : capacity
+  const view = r.view // the length check above covers every slot read below
   for (let i = 0; i < stored; i++) {
-    const coupon = r.i32(LIST_INT_ARR_START + 4 * i, `LIST coupon ${i}`)
+    const coupon = view.getInt32(LIST_INT_ARR_START + 4 * i, true)
     if (i >= count) {
       if (coupon !== 0) throw fail("Corrupt", `LIST slot ${i} holds a coupon beyond the count ${count}`)
       continue
     }
-    checkCoupon(coupon, `LIST slot ${i}`)
+    checkCoupon(coupon, i, "LIST slot")
     for (let j = 0; j < i; j++) {
       if (list.coupons[j] === coupon)
         throw fail("Corrupt", `LIST holds coupon 0x${(coupon >>> 0).toString(16)} twice`)
@@ -175,16 +182,18 @@ const decodeSet = (
     )
   }
   if (compact) {
-    checkLength(bytes, HASH_SET_INT_ARR_START + 4 * count, `a compact SET image of ${count} coupons`)
+    checkLength(bytes, HASH_SET_INT_ARR_START + 4 * count, () => `a compact SET image of ${count} coupons`)
     const set = new CouponHashSet(lgK, tgt)
     set.oooFlag = ooo
+    const view = r.view // the length check above covers every coupon read below
     for (let i = 0; i < count; i++) {
-      const coupon = r.i32(HASH_SET_INT_ARR_START + 4 * i, `SET coupon ${i}`)
-      checkCoupon(coupon, `SET entry ${i}`)
-      if (findCoupon(set.coupons, 31 - Math.clz32(set.coupons.length), coupon) >= 0) {
-        throw fail("Corrupt", `SET holds coupon 0x${(coupon >>> 0).toString(16)} twice`)
-      }
+      const coupon = view.getInt32(HASH_SET_INT_ARR_START + 4 * i, true)
+      checkCoupon(coupon, i, "SET entry")
+      // inserted as the reference does, one update at a time (the table layout decides the image order);
+      // the count above keeps the set below the size where it would turn into HLL
       set.couponUpdate(coupon)
+      if (set.couponCount === i)
+        throw fail("Corrupt", `SET holds coupon 0x${(coupon >>> 0).toString(16)} twice`)
     }
     return set
   }
@@ -194,14 +203,17 @@ const decodeSet = (
   if (RESIZE_DENOM * count > RESIZE_NUMER * (1 << lgArr)) {
     throw fail("Corrupt", `SET count ${count} overfills a table of ${1 << lgArr} slots`)
   }
-  checkLength(bytes, HASH_SET_INT_ARR_START + (4 << lgArr), `an updatable SET image with 2^${lgArr} slots`)
-  const table = new Int32Array(1 << lgArr)
-  for (let i = 0; i < table.length; i++) table[i] = r.i32(HASH_SET_INT_ARR_START + 4 * i, `SET slot ${i}`)
+  checkLength(
+    bytes,
+    HASH_SET_INT_ARR_START + (4 << lgArr),
+    () => `an updatable SET image with 2^${lgArr} slots`,
+  )
+  const table = r.i32Array(HASH_SET_INT_ARR_START, 1 << lgArr, "SET slots")
   let found = 0
   for (let i = 0; i < table.length; i++) {
     const coupon = table[i]!
     if (coupon === 0) continue
-    checkCoupon(coupon, `SET slot ${i}`)
+    checkCoupon(coupon, i, "SET slot")
     // every coupon must sit where the probe finds it (this also rules out duplicates)
     if (findCoupon(table, lgArr, coupon) !== i)
       throw fail("Corrupt", `SET slot ${i} is not where its coupon hashes to`)
@@ -255,9 +267,16 @@ const decodeHllArray = (
       auxBytes = 4 << lgAux
     }
   }
-  const what = `a ${compact ? "compact" : "updatable"} ${typeName} HLL image of lgK ${lgK}${auxCount > 0 ? ` with ${auxCount} aux entries` : ""}`
-  checkLength(bytes, HLL_BYTE_ARR_START + arrBytes + auxBytes, what)
-  const registers = bytes.slice(HLL_BYTE_ARR_START, HLL_BYTE_ARR_START + arrBytes)
+  checkLength(
+    bytes,
+    HLL_BYTE_ARR_START + arrBytes + auxBytes,
+    () =>
+      `a ${compact ? "compact" : "updatable"} ${typeName} HLL image of lgK ${lgK}${auxCount > 0 ? ` with ${auxCount} aux entries` : ""}`,
+  )
+  // HLL_4 registers are copied into 32-bit words, which the validating scan reads eight nibbles at a time
+  const words = tgt === TGT_HLL4 ? new Uint32Array(arrBytes >>> 2) : undefined
+  const registers = words === undefined ? new Uint8Array(arrBytes) : new Uint8Array(words.buffer)
+  registers.set(bytes.subarray(HLL_BYTE_ARR_START, HLL_BYTE_ARR_START + arrBytes))
   const hll: HllArray =
     tgt === TGT_HLL4
       ? new Hll4Array(lgK, registers)
@@ -270,24 +289,28 @@ const decodeHllArray = (
   hll.kxq1 = kxq1
   hll.curMin = curMin
   hll.numAtCurMin = numAtCurMin
+  let inverseSum: number
   if (tgt === TGT_HLL4) {
     const auxStart = HLL_BYTE_ARR_START + arrBytes
     const aux = compact
       ? readCompactAux(r, auxStart, lgK, auxCount)
       : readUpdatableAux(r, auxStart, lgK, lgAux, auxCount)
-    checkHll4(hll as Hll4Array, aux)
+    inverseSum = checkHll4(hll as Hll4Array, words!, aux)
     ;(hll as Hll4Array).auxHashMap = aux
-  } else if (tgt === TGT_HLL8 && (flags & FULL_SIZE_OR_REBUILD_FLAG_MASK) !== 0) {
-    // a serialized Java union gadget: its curMin, numAtCurMin and kxq are stale by design
-    for (let i = 0; i < k; i++) {
-      if (registers[i]! > 63) throw fail("Corrupt", `HLL_8 register ${i} is ${registers[i]}, beyond 63`)
-    }
-    hll.rebuildKxqCurMin = true
-    hll.checkRebuildKxqCurMin()
   } else {
-    checkHll68(hll, typeName)
+    const values = tgt === TGT_HLL8 ? registers : registerValues(hll)
+    const scan = scanValues(values, k)
+    if (scan.max > 63) explainValueOutOfRange(values, typeName)
+    inverseSum = scan.inverseSum
+    if (tgt === TGT_HLL8 && (flags & FULL_SIZE_OR_REBUILD_FLAG_MASK) !== 0) {
+      // a serialized Java union gadget: its curMin, numAtCurMin and kxq are stale by design
+      hll.rebuildKxqCurMin = true
+      hll.checkRebuildKxqCurMin()
+    } else {
+      checkHll68(hll, scan)
+    }
   }
-  checkKxq(hll)
+  checkKxq(hll, inverseSum)
   return hll
 }
 
@@ -297,16 +320,7 @@ const decodeHllArray = (
  * estimate and HIP step. The split is compared through the sum only: after a union rebuild the reference
  * books registers ≥ 32 as (2^-v − 1) in kxq1 and 1 in kxq0.
  */
-const checkKxq = (hll: HllArray): void => {
-  const values = registerValues(hll)
-  let kxq0 = 0
-  let kxq1 = 0
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!
-    if (v < 32) kxq0 += INVERSE_POWERS_OF_2[v]!
-    else kxq1 += INVERSE_POWERS_OF_2[v]!
-  }
-  const expected = kxq0 + kxq1
+const checkKxq = (hll: HllArray, expected: number): void => {
   const stored = hll.kxq0 + hll.kxq1
   if (!(Math.abs(stored - expected) <= 1e-12 * expected)) {
     throw fail(
@@ -316,18 +330,19 @@ const checkKxq = (hll: HllArray): void => {
   }
 }
 
-const auxEntryCheck = (entry: number, lgK: number, where: string): void => {
+const auxEntryCheck = (entry: number, lgK: number, index: number, where: string): void => {
   if ((entry & KEY_MASK_26) >= 1 << lgK)
-    throw fail("Corrupt", `${where} names slot ${entry & KEY_MASK_26}, beyond k`)
-  if (entry >>> KEY_BITS_26 === 0) throw fail("Corrupt", `${where} holds value 0`)
+    throw fail("Corrupt", `${where} ${index} names slot ${entry & KEY_MASK_26}, beyond k`)
+  if (entry >>> KEY_BITS_26 === 0) throw fail("Corrupt", `${where} ${index} holds value 0`)
 }
 
 const readCompactAux = (r: ByteReader, start: number, lgK: number, auxCount: number): AuxHashMap | null => {
   if (auxCount === 0) return null
   const aux = new AuxHashMap(lgK, computeLgArrInts(MODE_HLL, auxCount, lgK))
+  const view = r.view // the image length was checked against the aux count
   for (let i = 0; i < auxCount; i++) {
-    const entry = r.i32(start + 4 * i, `aux entry ${i}`)
-    auxEntryCheck(entry, lgK, `aux entry ${i}`)
+    const entry = view.getInt32(start + 4 * i, true)
+    auxEntryCheck(entry, lgK, i, "aux entry")
     const slot = entry & KEY_MASK_26
     if (aux.find(slot) >= 0) throw fail("Corrupt", `aux table holds slot ${slot} twice`)
     aux.mustAdd(slot, entry >>> KEY_BITS_26)
@@ -342,13 +357,12 @@ const readUpdatableAux = (
   lgAux: number,
   auxCount: number,
 ): AuxHashMap | null => {
-  const entries = new Int32Array(1 << lgAux)
+  const entries = r.i32Array(start, 1 << lgAux, "aux slots")
   let found = 0
-  for (let i = 0; i < entries.length; i++) entries[i] = r.i32(start + 4 * i, `aux slot ${i}`)
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!
     if (entry === 0) continue
-    auxEntryCheck(entry, lgK, `aux slot ${i}`)
+    auxEntryCheck(entry, lgK, i, "aux slot")
     if (findIn(entries, lgAux, lgK, entry & KEY_MASK_26) !== i) {
       throw fail("Corrupt", `aux slot ${i} is not where its register number hashes to`)
     }
@@ -361,35 +375,65 @@ const readUpdatableAux = (
   return aux
 }
 
-/** HLL_4: offsets + curMin within 0..63, tokens exactly where the aux table has entries, numAtCurMin exact. */
-const checkHll4 = (hll: Hll4Array, aux: AuxHashMap | null): void => {
+/**
+ * HLL_4: offsets + curMin within 0..63, tokens exactly where the aux table has entries, numAtCurMin exact.
+ * One table-driven pass over the register bytes gives the counts; the aux table is checked entry by
+ * entry (a token count equal to the entry count, and a token under every entry, means each token has its
+ * entry). Returns Σ 2^-register. When that is inconclusive, `walkHll4` checks register by register.
+ */
+const checkHll4 = (hll: Hll4Array, words: Uint32Array, aux: AuxHashMap | null): number => {
   const k = 1 << hll.lgConfigK
   const curMin = hll.curMin
-  const arr = hll.hllByteArr
-  let zeros = 0
-  let tokens = 0
-  for (let i = 0; i < k; i++) {
-    const byte = arr[i >>> 1]!
-    const nibble = (i & 1) === 0 ? byte & 0x0f : byte >>> 4
-    if (nibble === 0) {
-      zeros++
-    } else if (nibble === AUX_TOKEN) {
-      tokens++
-      const index = aux === null ? -1 : aux.find(i)
-      if (index < 0) {
-        throw fail("Corrupt", `HLL_4 register ${i} points into the aux table, which has no entry for it`)
-      }
-      const value = aux!.entries[index]! >>> KEY_BITS_26
-      if (value < curMin + AUX_TOKEN || value > 63) {
-        throw fail(
-          "Corrupt",
-          `aux value ${value} of register ${i} does not fit curMin ${curMin} (needs ${curMin + AUX_TOKEN}..63)`,
-        )
-      }
+  const scan = scanHll4(words)
+  let consistent = scan.tokens === (aux === null ? 0 : aux.auxCount)
+  let inverseSum = scan.inverseSum * INVERSE_POWERS_OF_2[curMin]!
+  if (aux !== null) {
+    const entries = aux.entries
+    for (let e = 0; e < entries.length && consistent; e++) {
+      const entry = entries[e]!
+      if (entry === 0) continue
+      const value = entry >>> KEY_BITS_26
+      consistent =
+        hll.getNibble(entry & KEY_MASK_26) === AUX_TOKEN && value >= curMin + AUX_TOKEN && value <= 63
+      inverseSum += INVERSE_POWERS_OF_2[value & 63]!
     }
   }
-  // the largest offset must still fit 63 (checked once, not per register)
-  if (curMin + AUX_TOKEN - 1 > 63 && k - zeros - tokens > 0) {
+  // the largest offset must still fit 63: only possible to break once curMin passes 49
+  if (!consistent || (curMin + AUX_TOKEN - 1 > 63 && k - scan.zeros - scan.tokens > 0)) walkHll4(hll, aux)
+  if (scan.zeros !== hll.numAtCurMin) {
+    throw fail(
+      "Corrupt",
+      `numAtCurMin is ${hll.numAtCurMin} but ${scan.zeros} registers sit at curMin ${curMin}`,
+    )
+  }
+  if (scan.zeros === 0) throw fail("Corrupt", `no HLL_4 register sits at curMin ${curMin}`)
+  return inverseSum
+}
+
+/**
+ * The register-by-register HLL_4 check (tokens against the aux table, offsets within 63, the token
+ * count), run only when the scan in `checkHll4` is inconclusive, so that an error names the register.
+ */
+const walkHll4 = (hll: Hll4Array, aux: AuxHashMap | null): void => {
+  const k = 1 << hll.lgConfigK
+  const curMin = hll.curMin
+  let tokens = 0
+  for (let i = 0; i < k; i++) {
+    if (hll.getNibble(i) !== AUX_TOKEN) continue
+    tokens++
+    const index = aux === null ? -1 : aux.find(i)
+    if (index < 0) {
+      throw fail("Corrupt", `HLL_4 register ${i} points into the aux table, which has no entry for it`)
+    }
+    const value = aux!.entries[index]! >>> KEY_BITS_26
+    if (value < curMin + AUX_TOKEN || value > 63) {
+      throw fail(
+        "Corrupt",
+        `aux value ${value} of register ${i} does not fit curMin ${curMin} (needs ${curMin + AUX_TOKEN}..63)`,
+      )
+    }
+  }
+  if (curMin + AUX_TOKEN - 1 > 63) {
     for (let i = 0; i < k; i++) {
       const nibble = hll.getNibble(i)
       if (nibble !== AUX_TOKEN && nibble + curMin > 63) {
@@ -401,30 +445,17 @@ const checkHll4 = (hll: Hll4Array, aux: AuxHashMap | null): void => {
   if (tokens !== auxCount) {
     throw fail("Corrupt", `${tokens} HLL_4 registers use the aux table but it holds ${auxCount}`)
   }
-  if (zeros !== hll.numAtCurMin) {
-    throw fail("Corrupt", `numAtCurMin is ${hll.numAtCurMin} but ${zeros} registers sit at curMin ${curMin}`)
-  }
-  if (zeros === 0) throw fail("Corrupt", `no HLL_4 register sits at curMin ${curMin}`)
 }
 
-/** HLL_6/8: registers within 0..63 and numAtCurMin consistent with curMin (0: the count of zeros). */
-const checkHll68 = (hll: HllArray, typeName: string): void => {
-  const k = 1 << hll.lgConfigK
-  let min = 64
-  let atMin = 0
-  let zeros = 0
-  const values = registerValues(hll)
-  for (let i = 0; i < k; i++) {
-    const v = values[i]!
-    if (v > 63) throw fail("Corrupt", `${typeName} register ${i} is ${v}, beyond 63`)
-    if (v === 0) zeros++
-    if (v < min) {
-      min = v
-      atMin = 1
-    } else if (v === min) {
-      atMin++
-    }
-  }
+/** Names the first register beyond 63 (run only once a scan has found one). */
+const explainValueOutOfRange = (values: Uint8Array, typeName: string): never => {
+  const i = values.findIndex((v) => v > 63)
+  throw fail("Corrupt", `${typeName} register ${i} is ${values[i]}, beyond 63`)
+}
+
+/** HLL_6/8: numAtCurMin consistent with curMin (0: the count of zeros), from the scan of the registers. */
+const checkHll68 = (hll: HllArray, scan: ValueScan): void => {
+  const { zeros, min, atMin } = scan
   const ok = hll.curMin === 0 ? hll.numAtCurMin === zeros : hll.curMin === min && hll.numAtCurMin === atMin
   if (!ok) {
     throw fail(

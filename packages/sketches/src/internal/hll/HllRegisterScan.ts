@@ -1,0 +1,81 @@
+import { INVERSE_POWERS_OF_2 } from "./HllArray.js"
+import { AUX_TOKEN } from "./HllPreamble.js"
+
+/**
+ * One pass over a decoded register array that gathers everything the decoder checks the header against,
+ * so validating an image costs a single walk over its registers.
+ */
+
+/** What one HLL_4 pass finds: nibbles at 0 (registers at curMin), aux tokens, and Σ 2^-nibble of the rest. */
+export interface Hll4Scan {
+  readonly zeros: number
+  readonly tokens: number
+  /** Σ 2^-nibble over the registers that are not aux tokens (exact: summed as integers in units of 2^-14). */
+  readonly inverseSum: number
+}
+
+/** What one pass over HLL_6/8 register values finds. */
+export interface ValueScan {
+  readonly zeros: number
+  readonly min: number
+  readonly atMin: number
+  readonly max: number
+  /** Σ 2^-value (meaningless when max > 63). */
+  readonly inverseSum: number
+}
+
+// Per register byte of an HLL_4 array (two nibbles): Σ 2^(14 − nibble) over the nibbles that are not the aux
+// token, an integer (so the sums stay exact integers: at most 2^15 per byte).
+const BYTE_WEIGHT = new Int32Array(256)
+for (let b = 0; b < 256; b++) {
+  for (const nibble of [b & 0x0f, b >>> 4]) if (nibble !== AUX_TOKEN) BYTE_WEIGHT[b]! += 1 << (14 - nibble)
+}
+
+/**
+ * Scans the packed nibbles of an HLL_4 array, given as 32-bit words (eight nibbles each; the byte order
+ * does not matter for counting): zero and token nibbles are counted with bit tricks on the word, the
+ * weights looked up per byte.
+ */
+export const scanHll4 = (words: Uint32Array): Hll4Scan => {
+  const weight = BYTE_WEIGHT
+  let zeros = 0
+  let tokens = 0
+  let weights = 0
+  for (let i = 0; i < words.length; i++) {
+    const x = words[i]!
+    weights += weight[x & 0xff]! + weight[(x >>> 8) & 0xff]! + weight[(x >>> 16) & 0xff]! + weight[x >>> 24]!
+    // bit 4j of `any` is set when nibble j has a bit set, of `all` when it is 15; multiplying the
+    // masked word by 0x11111111 adds its eight bits into the top nibble (literals, not module
+    // constants, keep this loop free of context loads)
+    let any = x | (x >>> 1)
+    any = (any | (any >>> 2)) & 0x11111111
+    zeros += 8 - (Math.imul(any, 0x11111111) >>> 28)
+    let all = x & (x >>> 1)
+    all = all & (all >>> 2) & 0x11111111
+    tokens += Math.imul(all, 0x11111111) >>> 28
+  }
+  return { zeros, tokens, inverseSum: weights * 2 ** -14 }
+}
+
+/** Scans unpacked register values (HLL_8 bytes, or HLL_6 registers unpacked). */
+export const scanValues = (values: Uint8Array, k: number): ValueScan => {
+  let zeros = 0
+  let min = 64
+  let atMin = 0
+  let max = 0
+  let inverseSum = 0
+  for (let i = 0; i < k; i++) {
+    const v = values[i]!
+    if (v > max) max = v
+    if (v === 0) zeros++
+    if (v < min) {
+      min = v
+      atMin = 1
+    } else if (v === min) {
+      atMin++
+    }
+    // (the caller rejects max > 63 before using the sum; the mask only keeps the read in range)
+    inverseSum += INVERSE_POWERS_OF_2[v & 63]!
+  }
+  return { zeros, min, atMin, max, inverseSum }
+}
