@@ -226,6 +226,37 @@ describe("KLL rejects bad bytes with a SketchError that names the problem", () =
     )
   })
 
+  it("the one-pass item check catches an item out of range or NaN at the edges of a sorted level", () => {
+    const cpp = samples.cpp1000() // levels [98,196,197,(422)]; items from byte 48
+    const itemsAt = 20 + 3 * 4 + 16
+    const last = itemsAt + 8 * (422 - 98 - 1)
+    const max = new DataView(cpp.buffer, cpp.byteOffset).getFloat64(20 + 12 + 8, true)
+    expectRejected(
+      patched(cpp, (v) => v.setFloat64(last, max + 1, true)),
+      "Corrupt",
+      "outside [min, max]",
+    )
+    expectRejected(
+      patched(cpp, (v) => v.setFloat64(itemsAt + 8 * 99, -1, true)), // first item of level 2
+      "Corrupt",
+      "item 99 (-1) lies outside [min, max]",
+    )
+    expectRejected(
+      patched(cpp, (v) => v.setFloat64(itemsAt + 8 * 200, Number.NaN, true)),
+      "Corrupt",
+      "item 200 (NaN)",
+    )
+  })
+
+  it("a level zero flagged sorted but not sorted decodes with the flag dropped", () => {
+    const s = new KllDoublesSketch(200, { coin: KllCoin.seeded(3) })
+    for (const x of [5, 1, 4, 2, 3]) s.update(x)
+    const flagged = patched(s.toBytes(), (v) => v.setUint8(3, v.getUint8(3) | 2))
+    const decoded = KllDoublesSketch.fromBytes(flagged)
+    expect(decoded.toBytes()[3]! & 2).toBe(0)
+    expect(decoded.getQuantile(0.5)).toBe(3) // sorts level zero first, as for any unsorted sketch
+  })
+
   it("random mutations either decode to a usable sketch or throw a SketchError, never anything else", () => {
     const bases = Object.values(samples).map((make) => make())
     fc.assert(

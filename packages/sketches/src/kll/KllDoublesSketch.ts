@@ -1,5 +1,5 @@
 import { KLL_M, KLL_MAX_K, KLL_MIN_K, levelCapacity, maxLevelsForN } from "../internal/kll/KllCapacity.js"
-import { decodeKll, encodeKll, type KllState } from "../internal/kll/KllCodec.js"
+import { decodeKll, encodeKll, type KllState, readK } from "../internal/kll/KllCodec.js"
 import {
   generalCompress,
   halveDown,
@@ -47,7 +47,7 @@ export class KllDoublesSketch {
   private readonly levels: Uint32Array
   private items: Float64Array
   /** Nominal capacity of each level for the current `numLevels` (cached: compaction reads it often). */
-  private readonly capacities = new Uint32Array(64)
+  private readonly capacities: Uint32Array
   private minItem = Number.NaN
   private maxItem = Number.NaN
   private levelZeroSorted = false
@@ -68,20 +68,29 @@ export class KllDoublesSketch {
     this._minK = k
     this.coin = options.coin ?? KllCoin.random()
     this.rule = options.rule ?? "whylogs"
-    // Room for every level count a sketch can reach (≤ 61) plus the two scratch entries merge uses.
-    this.levels = new Uint32Array(64)
-    this.levels[0] = k
-    this.levels[1] = k
-    this.items = new Float64Array(k)
-    this.refreshCapacities()
+    // Room for every level count a sketch can reach (≤ 61) plus the two scratch entries merge uses, and
+    // the capacities beside them: one buffer for both, since every decoded sketch pays for it.
+    const words = new Uint32Array(128)
+    this.levels = words.subarray(0, 64)
+    this.capacities = words.subarray(64)
+    const state = (options as RestoringOptions)[RESTORE]
+    if (state === undefined) {
+      this.levels[0] = k
+      this.levels[1] = k
+      this.items = new Float64Array(k)
+      this.refreshCapacities()
+    } else {
+      // a decoded or copied state brings its own item buffer
+      this.items = state.items
+      this.restore(state)
+    }
   }
 
   /** Decodes bytes in the standard (preInts 5) or whylogs (preInts 6) layout. */
   static fromBytes(bytes: Uint8Array, options: KllDoublesSketchOptions = {}): KllDoublesSketch {
     const state = decodeKll(bytes)
-    const sketch = new KllDoublesSketch(state.k, options)
-    sketch.restore(state)
-    return sketch
+    if (state === undefined) return new KllDoublesSketch(readK(bytes), options)
+    return new KllDoublesSketch(state.k, { ...options, [RESTORE]: state } as RestoringOptions)
   }
 
   /** The normalized rank error of a sketch with parameter `k` (`pmf`: the two-sided error of PMF queries). */
@@ -181,9 +190,8 @@ export class KllDoublesSketch {
 
   /** An independent copy (same coin, same rule). */
   copy(): KllDoublesSketch {
-    const sketch = new KllDoublesSketch(this._k, { coin: this.coin, rule: this.rule })
-    sketch.restore(this.state())
-    return sketch
+    const options: RestoringOptions = { coin: this.coin, rule: this.rule, [RESTORE]: this.state() }
+    return new KllDoublesSketch(this._k, options)
   }
 
   /**
@@ -440,6 +448,15 @@ export class KllDoublesSketch {
     this.numLevels = result.numLevels
     this.refreshCapacities()
   }
+}
+
+/**
+ * Hands a decoded (or copied) state to the constructor, so that it does not allocate the item buffer the
+ * state replaces. The symbol is not exported: only this module can pass a state.
+ */
+const RESTORE: unique symbol = Symbol("KllDoublesSketch.restore")
+interface RestoringOptions extends KllDoublesSketchOptions {
+  readonly [RESTORE]?: KllState
 }
 
 const checkRank = (rank: number): void => {

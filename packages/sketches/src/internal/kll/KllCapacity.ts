@@ -28,9 +28,29 @@ const capAux = (k: number, depth: number): number => {
   return capAuxAux(capAuxAux(k, half), depth - half)
 }
 
+/**
+ * capAux(k, depth) for every depth, per k seen (whylogs uses one k, 1024): decoding a sketch needs its
+ * capacities twice and compaction reads them often. A few k values are kept (a reader of hostile input
+ * must not grow this without bound).
+ */
+const capAuxByK = new Map<number, Float64Array>()
+const DEPTHS = KLL_MAX_LEVELS + 2
+
+const capAuxOf = (k: number, depth: number): number => {
+  if (depth >= DEPTHS) return capAux(k, depth)
+  let table = capAuxByK.get(k)
+  if (table === undefined) {
+    if (capAuxByK.size >= 8) capAuxByK.clear()
+    table = new Float64Array(DEPTHS)
+    for (let d = 0; d < DEPTHS; d++) table[d] = capAux(k, d)
+    capAuxByK.set(k, table)
+  }
+  return table[depth]
+}
+
 /** Nominal capacity of the level at `height` in a sketch with `numLevels` levels. */
 export const levelCapacity = (k: number, numLevels: number, height: number, m: number = KLL_M): number =>
-  Math.max(m, capAux(k, numLevels - height - 1))
+  Math.max(m, capAuxOf(k, numLevels - height - 1))
 
 /** Sum of the level capacities: the size of the item buffer of a sketch with `numLevels` levels. */
 export const totalCapacity = (k: number, numLevels: number, m: number = KLL_M): number => {

@@ -83,8 +83,11 @@ const writeHeader = (out: Uint8Array, preInts: number, serVer: number, flags: nu
   out[7] = 0
 }
 
-/** Parses and validates serialized KLL doubles bytes in either layout. */
-export const decodeKll = (bytes: Uint8Array): KllState => {
+/**
+ * Parses and validates serialized KLL doubles bytes in either layout: the state they carry, or undefined
+ * for a valid empty sketch (whose k `readK` gives), which needs no state.
+ */
+export const decodeKll = (bytes: Uint8Array): KllState | undefined => {
   const r = new ByteReader(bytes, "KLL")
   r.need(0, 8, "the 8-byte preamble")
   const preInts = r.u8(0, "preInts")
@@ -117,8 +120,7 @@ export const decodeKll = (bytes: Uint8Array): KllState => {
 
   if (empty) {
     expectLength(bytes, 8, "an empty sketch")
-    const capacity = totalCapacity(k, 1)
-    return emptyState(k, capacity)
+    return undefined
   }
   if (single) {
     expectLength(bytes, 16, "a single-item sketch")
@@ -145,7 +147,7 @@ export const decodeKll = (bytes: Uint8Array): KllState => {
   const capacity = totalCapacity(k, numLevels)
   const levels = new Uint32Array(numLevels + 1)
   r.need(levelsAt, 4 * numLevels, "the level offsets")
-  for (let i = 0; i < numLevels; i++) levels[i] = r.u32(levelsAt + 4 * i, `level offset ${i}`)
+  for (let i = 0; i < numLevels; i++) levels[i] = r.view.getUint32(levelsAt + 4 * i, true)
   levels[numLevels] = capacity
   for (let i = 0; i < numLevels; i++) {
     if (levels[i] > capacity) {
@@ -170,32 +172,70 @@ export const decodeKll = (bytes: Uint8Array): KllState => {
   if (Number.isNaN(min) || Number.isNaN(max) || max < min)
     fail("Corrupt", `min ${min} and max ${max} are invalid`)
   const items = new Float64Array(capacity)
-  const itemsAt = minAt + 16
-  for (let i = 0; i < numRetained; i++) {
-    const item = r.view.getFloat64(itemsAt + 8 * i, true)
-    // NaN fails both comparisons too, so this also rejects NaN items.
-    if (!(item >= min && item <= max)) fail("Corrupt", `item ${i} (${item}) lies outside [min, max]`)
-    items[levels[0] + i] = item
+  r.f64Into(minAt + 16, numRetained, items, levels[0], "the retained items")
+  const zeroSorted = checkItems(items, levels, numLevels, min, max)
+  // A "sorted" flag on an unsorted level zero is only a missed optimisation: drop the flag.
+  return { k, minK, n, numLevels, levels, items, min, max, levelZeroSorted: levelZeroSorted && zeroSorted }
+}
+
+/**
+ * One pass over the retained items: every item within [min, max] (so no NaN) and every level above
+ * zero sorted. Returns whether level zero happens to be sorted too. Anything wrong goes to
+ * `explainItems`, which names the first bad item or level.
+ */
+const checkItems = (
+  items: Float64Array,
+  levels: Uint32Array,
+  numLevels: number,
+  min: number,
+  max: number,
+): boolean => {
+  let ok = true
+  let zeroSorted = true
+  let prev = min
+  for (let i = levels[0], end = levels[1]; i < end; i++) {
+    const x = items[i]
+    // NaN fails both comparisons
+    if (!(x >= min && x <= max)) ok = false
+    if (x < prev) zeroSorted = false
+    prev = x
+  }
+  for (let level = 1; level < numLevels && ok; level++) {
+    // sorted and at least min: each item at least the one before (NaN fails this too)
+    prev = min
+    for (let i = levels[level], end = levels[level + 1]; i < end; i++) {
+      const x = items[i]
+      if (!(x >= prev)) ok = false
+      prev = x
+    }
+    if (!(prev <= max)) ok = false
+  }
+  if (!ok) explainItems(items, levels, numLevels, min, max)
+  return zeroSorted
+}
+
+/** Names the first item outside [min, max], else the first unsorted level (run once a check has failed). */
+const explainItems = (
+  items: Float64Array,
+  levels: Uint32Array,
+  numLevels: number,
+  min: number,
+  max: number,
+): never => {
+  for (let i = levels[0]; i < levels[numLevels]; i++) {
+    const item = items[i]
+    if (!(item >= min && item <= max)) {
+      fail("Corrupt", `item ${i - levels[0]} (${item}) lies outside [min, max]`)
+    }
   }
   for (let level = 1; level < numLevels; level++) {
     if (!isSorted(items, levels[level], levels[level + 1])) fail("Corrupt", `level ${level} is not sorted`)
   }
-  // A "sorted" flag on an unsorted level zero is only a missed optimisation: drop the flag.
-  const zeroSorted = levelZeroSorted && isSorted(items, levels[0], levels[1])
-  return { k, minK, n, numLevels, levels, items, min, max, levelZeroSorted: zeroSorted }
+  return fail("Corrupt", "the retained items are inconsistent")
 }
 
-const emptyState = (k: number, capacity: number): KllState => ({
-  k,
-  minK: k,
-  n: 0,
-  numLevels: 1,
-  levels: new Uint32Array([capacity, capacity]),
-  items: new Float64Array(capacity),
-  min: Number.NaN,
-  max: Number.NaN,
-  levelZeroSorted: false,
-})
+/** k of bytes that `decodeKll` accepted. */
+export const readK = (bytes: Uint8Array): number => bytes[4]! | (bytes[5]! << 8)
 
 const expectLength = (bytes: Uint8Array, expected: number, what: string): void => {
   if (bytes.byteLength < expected) {
