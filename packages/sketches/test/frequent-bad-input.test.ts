@@ -159,6 +159,29 @@ describe("frequent-items sketches reject bad bytes with a SketchError naming the
     }
   })
 
+  it("invalid UTF-8 after ASCII items is named by its item; valid multi-byte items read back exactly", () => {
+    const s = new FrequentStringsSketch(6)
+    for (const item of ["plain", "also plain", "é", "日本語", "emoji 😀", "x"]) s.update(item, 2)
+    const back = FrequentStringsSketch.fromBytes(s.toBytes())
+    expect(
+      back
+        .getFrequentItems("NO_FALSE_NEGATIVES")
+        .map((r) => r.item)
+        .sort(),
+    ).toEqual(["plain", "also plain", "é", "日本語", "emoji 😀", "x"].sort())
+    // break the last item of a three-item sketch whose first two are ASCII
+    const three = new FrequentStringsSketch(6)
+    three.update("aa", 3)
+    three.update("bb", 2)
+    three.update("cc", 1)
+    const bytes = three.toBytes()
+    const view = new DataView(bytes.buffer)
+    let at = 32 + 3 * 8
+    for (let i = 0; i < 2; i++) at += 4 + view.getUint32(at, true)
+    bytes[at + 4] = 0xc3 // a lead byte followed by an ASCII letter
+    expectRejected(bytes, "Corrupt", new RegExp(`item 2 at byte ${at + 4} is not valid UTF-8`))
+  })
+
   it("impossible contents: zero or huge weights, weights above the total, offset above the total, duplicates", () => {
     expectRejected(
       patched(valid(), (v) => v.setBigUint64(32, 0n, true)),

@@ -104,9 +104,14 @@ export const readPreamble = (r: ByteReader): FrequentItemsPreamble => {
  */
 export const readWeights = (r: ByteReader, pre: FrequentItemsPreamble): Float64Array => {
   const weights = new Float64Array(pre.numActive)
+  const view = r.view // readPreamble checked that every weight is there
   let sum = 0
   for (let i = 0; i < pre.numActive; i++) {
-    const w = r.u64Number(FULL_PREAMBLE_BYTES + i * 8, `weight ${i}`)
+    const at = FULL_PREAMBLE_BYTES + i * 8
+    const high = view.getUint32(at + 4, true)
+    // beyond 2^53: let the u64 read name the exact value
+    if (high >= 0x20_0000) r.u64Number(at, `weight ${i}`)
+    const w = high * 0x1_0000_0000 + view.getUint32(at, true)
     if (w === 0) fail("Corrupt", `weight ${i} is 0; active items have positive weights`)
     weights[i] = w
     sum += w
