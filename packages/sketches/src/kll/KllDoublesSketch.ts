@@ -396,11 +396,11 @@ export class KllDoublesSketch {
   private mergeHigherLevels(other: KllDoublesSketch, finalN: number): void {
     const tmpNumItems =
       this.numRetained + (other.numLevels === 1 ? 0 : other.levels[other.numLevels] - other.levels[1])
-    const work = new Float64Array(tmpNumItems)
+    const work = mergeScratch.items(tmpNumItems)
     const provisional = Math.max(this.numLevels, other.numLevels)
     const levelsSize = Math.max(maxLevelsForN(finalN), provisional) + 2
-    const workLevels = new Uint32Array(levelsSize)
-    const outLevels = new Uint32Array(levelsSize)
+    const workLevels = mergeScratch.levels(0, levelsSize)
+    const outLevels = mergeScratch.levels(1, levelsSize)
 
     // Level zero of this sketch (which now holds the other's level zero too), then both sketches'
     // higher levels merged level by level.
@@ -458,6 +458,32 @@ const RESTORE: unique symbol = Symbol("KllDoublesSketch.restore")
 interface RestoringOptions extends KllDoublesSketchOptions {
   readonly [RESTORE]?: KllState
 }
+
+/**
+ * The work space of `merge` (every item of both sketches, and two level tables), kept between merges:
+ * a fleet reader merges thousands of sketches in a row, and a fresh buffer for each costs more than the
+ * merge of its levels. Merges never nest, so one is enough; a huge one (k in the tens of thousands) is
+ * not kept.
+ */
+const mergeScratch = (() => {
+  const KEEP_ITEMS = 1 << 20
+  let items = new Float64Array(0)
+  const levels = [new Uint32Array(64), new Uint32Array(64)]
+  return {
+    /** Room for `size` items (contents undefined: merge writes before it reads). */
+    items(size: number): Float64Array {
+      if (size <= items.length) return items
+      const fresh = new Float64Array(Math.max(size, 2 * items.length))
+      if (fresh.length <= KEEP_ITEMS) items = fresh
+      return fresh
+    },
+    /** Level table `which` (0 or 1), zeroed, with at least `size` entries. */
+    levels(which: 0 | 1, size: number): Uint32Array {
+      if (size > levels[which]!.length) levels[which] = new Uint32Array(size)
+      return levels[which]!.fill(0)
+    },
+  }
+})()
 
 const checkRank = (rank: number): void => {
   if (!(rank >= 0 && rank <= 1)) {
