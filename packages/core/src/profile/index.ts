@@ -42,6 +42,7 @@ export {
 export { type FrequentItem, FrequentItemsMetric } from "./metrics/FrequentItemsMetric.js"
 export { IntsMetric } from "./metrics/IntsMetric.js"
 export { TypesMetric } from "./metrics/TypesMetric.js"
+export { ProfileAccumulator } from "./ProfileAccumulator.js"
 export { ProfileArgumentError, ProfileFormatError, ProfileIOError } from "./ProfileError.js"
 export { ProfileSegment, SEGMENT_TAG_PREFIX } from "./Segment.js"
 export {

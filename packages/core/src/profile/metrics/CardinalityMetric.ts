@@ -36,12 +36,7 @@ export class CardinalityMetric {
 
   /** The union of both sketches, as HLL_4. */
   merge(other: CardinalityMetric): CardinalityMetric {
-    const [a, b] = [this.hll.peek(), other.hll.peek()]
-    // whylogs uses lgK 12; a profile written with a larger lgK keeps its precision in the union.
-    const union = new HllUnion(Math.max(HLL_LG_K, a.lgK, b.lgK))
-    union.update(a)
-    union.update(b)
-    return new CardinalityMetric(SketchCell.ofSketch(hllCodec, union.getResult("HLL_4")))
+    return new CardinalityTotal(this).add(other).result()
   }
 
   /** `cardinality/est`, `cardinality/upper_1`, `cardinality/lower_1`. */
@@ -53,4 +48,45 @@ export class CardinalityMetric {
       "cardinality/upper_1": sketch.upperBound(1),
     }
   }
+}
+
+/**
+ * A running merge of cardinality metrics (internal: what `merge` and the profile accumulator use): one
+ * HLL union every sketch is folded into, the result HLL_4. Its lgMaxK is the larger lgK of the first two
+ * sketches (at least whylogs' 12), as a merge of two uses; a later sketch of a larger lgK starts a union
+ * of that lgK from the result so far, as chained `merge` calls do. One metric alone is given back as it is.
+ */
+export class CardinalityTotal {
+  #single: CardinalityMetric | undefined
+  #union: HllUnion | undefined = undefined
+
+  constructor(first: CardinalityMetric) {
+    this.#single = first
+  }
+
+  add(other: CardinalityMetric): this {
+    const sketch = other.hll.peek()
+    if (this.#union === undefined) {
+      this.#union = unionOf((this.#single as CardinalityMetric).hll.peek(), sketch)
+    } else if (sketch.lgK > this.#union.lgMaxK) {
+      this.#union = unionOf(this.#union.getResult("HLL_4"), sketch)
+    } else {
+      this.#union.update(sketch)
+    }
+    this.#single = undefined
+    return this
+  }
+
+  result(): CardinalityMetric {
+    if (this.#union === undefined) return this.#single as CardinalityMetric
+    return new CardinalityMetric(SketchCell.ofSketch(hllCodec, this.#union.getResult("HLL_4")))
+  }
+}
+
+/** whylogs uses lgK 12; a profile written with a larger lgK keeps its precision in the union. */
+const unionOf = (a: HllSketch, b: HllSketch): HllUnion => {
+  const union = new HllUnion(Math.max(HLL_LG_K, a.lgK, b.lgK))
+  union.update(a)
+  union.update(b)
+  return union
 }

@@ -1,5 +1,6 @@
 import type { KllDoublesSketch } from "@sketchlog/sketches"
-import { SketchCell } from "../internal/SketchCell.js"
+import { RunningSketch } from "../internal/RunningSketch.js"
+import type { SketchCell } from "../internal/SketchCell.js"
 import { kllCodec } from "../internal/SketchCodecs.js"
 
 /** The ranks whylogs' summary reports, with their field names. */
@@ -69,19 +70,7 @@ export class DistributionMetric {
 
   /** Chan's parallel combination of mean and M2; the sketches merged into a fresh one. */
   merge(other: DistributionMetric): DistributionMetric {
-    const a = this.n
-    const b = other.n
-    const n = a + b
-    let mean = 0
-    let m2 = 0
-    if (n > 0) {
-      const delta = other.mean - this.mean
-      m2 = this.m2 + other.m2 + (delta * delta * a * b) / n
-      mean = (a / n) * this.mean + (b / n) * other.mean
-    }
-    const merged = this.kll.copy()
-    merged.merge(other.kll.peek())
-    return new DistributionMetric(SketchCell.ofSketch(kllCodec, merged), mean, m2)
+    return new DistributionTotal(this).add(other).result()
   }
 
   /** `distribution/*` summary fields (quantiles null when empty). */
@@ -100,5 +89,46 @@ export class DistributionMetric {
       out[name] = values === undefined ? null : (values[i] as number)
     })
     return out
+  }
+}
+
+/**
+ * A running merge of distribution metrics (internal: what `merge` and the profile accumulator use): the
+ * KLL sketches merged into one in place, mean and M2 by Chan's parallel formula, step by step exactly as
+ * chained `merge` calls. One metric alone is given back as it is.
+ */
+export class DistributionTotal {
+  readonly #kll: RunningSketch<KllDoublesSketch>
+  #single: DistributionMetric | undefined
+  #mean: number
+  #m2: number
+
+  constructor(first: DistributionMetric) {
+    this.#kll = new RunningSketch(kllCodec, first.kll)
+    this.#single = first
+    this.#mean = first.mean
+    this.#m2 = first.m2
+  }
+
+  add(other: DistributionMetric): this {
+    const a = this.#kll.peek().n
+    const b = other.n
+    const n = a + b
+    let mean = 0
+    let m2 = 0
+    if (n > 0) {
+      const delta = other.mean - this.#mean
+      m2 = this.#m2 + other.m2 + (delta * delta * a * b) / n
+      mean = (a / n) * this.#mean + (b / n) * other.mean
+    }
+    this.#mean = mean
+    this.#m2 = m2
+    this.#kll.merge(other.kll)
+    this.#single = undefined
+    return this
+  }
+
+  result(): DistributionMetric {
+    return this.#single ?? new DistributionMetric(this.#kll.result(), this.#mean, this.#m2)
   }
 }

@@ -1,5 +1,6 @@
 import type { FrequentItemsErrorType, FrequentStringsSketch } from "@sketchlog/sketches"
-import { SketchCell } from "../internal/SketchCell.js"
+import { RunningSketch } from "../internal/RunningSketch.js"
+import type { SketchCell } from "../internal/SketchCell.js"
 import { frequentCodec } from "../internal/SketchCodecs.js"
 
 /** One frequent value as whylogs' summary lists it: the stored text, its estimate and bounds. */
@@ -45,13 +46,41 @@ export class FrequentItemsMetric {
 
   /** Both sketches merged into a fresh one. */
   merge(other: FrequentItemsMetric): FrequentItemsMetric {
-    const merged = this.frequentStrings.copy()
-    merged.merge(other.frequentStrings.peek())
-    return new FrequentItemsMetric(SketchCell.ofSketch(frequentCodec, merged))
+    return new FrequentItemsTotal(this).add(other).result()
   }
 
   /** `frequent_items/frequent_strings`: the list whylogs' summary gives. */
   summary(): Record<string, ReadonlyArray<FrequentItem>> {
     return { "frequent_items/frequent_strings": this.items() }
+  }
+}
+
+/**
+ * A running merge of frequent-items metrics (internal: what `merge` and the profile accumulator use):
+ * the frequent-strings sketches merged into one in place. One metric alone is given back as it is.
+ */
+export class FrequentItemsTotal {
+  readonly #sketch: RunningSketch<FrequentStringsSketch>
+  #single: FrequentItemsMetric | undefined
+
+  constructor(first: FrequentItemsMetric) {
+    this.#sketch = new RunningSketch(frequentCodec, first.frequentStrings)
+    this.#single = first
+  }
+
+  /** Whether `add(other)` can succeed: the total weight must stay an exact integer (at most 2^53 − 1). */
+  canAdd(other: FrequentItemsMetric): boolean {
+    const total = this.#sketch.peek().totalWeight + other.frequentStrings.peek().totalWeight
+    return total <= Number.MAX_SAFE_INTEGER
+  }
+
+  add(other: FrequentItemsMetric): this {
+    this.#sketch.merge(other.frequentStrings)
+    this.#single = undefined
+    return this
+  }
+
+  result(): FrequentItemsMetric {
+    return this.#single ?? new FrequentItemsMetric(this.#sketch.result())
   }
 }
