@@ -147,14 +147,13 @@ export const columnFromComponents = (
     if (component === undefined) return fail(path, "the metric has no sketch component")
     if (component.value.case !== kind)
       return fail(path, `expected a ${kind} sketch, found ${component.value.case ?? "nothing"}`)
+    // a view into the profile's own copy of the input (see decodeProfile), kept to be written back as is
     const bytes = component.value.value.sketch
     try {
       const decoded = codec.decode(bytes)
       // whylogs 1.0 wrote full KLL sketches with preInts 5, which whylogs 1.6 cannot read: re-encode those.
       const legacyKll = kind === "kll" && bytes[0] === 5
-      return legacyKll
-        ? SketchCell.ofSketch(codec, decoded)
-        : SketchCell.ofBoth(codec, bytes.slice(), decoded)
+      return legacyKll ? SketchCell.ofSketch(codec, decoded) : SketchCell.ofBoth(codec, bytes, decoded)
     } catch (error) {
       if (error instanceof SketchError) return fail(path, error.message)
       throw error

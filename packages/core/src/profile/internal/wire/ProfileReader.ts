@@ -7,11 +7,11 @@ import { compareCodePoints } from "../CodePointOrder.js"
 import {
   ChunkHeader_ChunkType,
   ChunkHeaderSchema,
-  ChunkMessageSchema,
   DatasetProfileHeaderSchema,
   DatasetSegmentHeaderSchema,
   type MetricComponentMessage,
 } from "../gen/whylogs/messages_pb.js"
+import { readChunkComponents } from "./ChunkReader.js"
 import { columnFromComponents } from "./MetricComponents.js"
 import type { ProfileContent } from "./ProfileWriter.js"
 
@@ -21,7 +21,8 @@ import type { ProfileContent } from "./ProfileWriter.js"
  * `column_offsets` counted from the end of the profile header. Every failure is a `ProfileFormatError`
  * naming the byte offset and the field.
  */
-export const decodeProfile = (bytes: Uint8Array): ProfileContent => {
+export const decodeProfile = (input: Uint8Array, options: DecodeOptions = {}): ProfileContent => {
+  const bytes = input
   if (bytes.length < 4 || bytes[0] !== 0x57 || bytes[1] !== 0x48 || bytes[2] !== 0x59 || bytes[3] !== 0x31) {
     const found = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ")
     throw new ProfileFormatError({
@@ -40,11 +41,15 @@ export const decodeProfile = (bytes: Uint8Array): ProfileContent => {
   const header = profileHeader.message
   const start = profileHeader.end
   const paths = header.indexedMetricPaths
+  // The views keep the sketch bytes they were read from (and write them back unchanged): one copy of
+  // the input for all of them, unless the caller hands the input over.
+  const owned = options.takeOwnership === true ? bytes : bytes.slice()
 
   const columns = new Map<string, ColumnProfileView>()
   for (const name of Object.keys(header.columnOffsets).sort(compareCodePoints)) {
     const components = new Map<string, MetricComponentMessage>()
     const chunkOffsets = header.columnOffsets[name]?.offsets ?? []
+    const column = (what: string) => () => `${what} of column ${JSON.stringify(name)}`
     let firstOffset = start
     for (const relative of chunkOffsets) {
       const offset = start + Number(relative)
@@ -56,16 +61,11 @@ export const decodeProfile = (bytes: Uint8Array): ProfileContent => {
         })
       }
       firstOffset = offset
-      const chunkHeader = readDelimited(
-        bytes,
-        offset,
-        ChunkHeaderSchema,
-        `ChunkHeader of column ${JSON.stringify(name)}`,
-      )
+      const chunkHeader = readDelimited(bytes, offset, ChunkHeaderSchema, column("ChunkHeader"))
       if (chunkHeader.message.type !== ChunkHeader_ChunkType.COLUMN) {
         throw new ProfileFormatError({
           offset,
-          field: `ChunkHeader of column ${JSON.stringify(name)}`,
+          field: column("ChunkHeader")(),
           reason: `chunk type ${chunkHeader.message.type}, expected COLUMN (2)`,
         })
       }
@@ -74,22 +74,22 @@ export const decodeProfile = (bytes: Uint8Array): ProfileContent => {
       if (chunkEnd > bytes.length) {
         throw new ProfileFormatError({
           offset: chunkStart,
-          field: `ChunkMessage of column ${JSON.stringify(name)}`,
+          field: column("ChunkMessage")(),
           reason: `needs ${chunkHeader.message.length} bytes, ${bytes.length - chunkStart} left`,
         })
       }
-      const chunk = parse(
-        bytes.subarray(chunkStart, chunkEnd),
-        ChunkMessageSchema,
-        chunkStart,
-        `ChunkMessage of column ${JSON.stringify(name)}`,
-      )
-      for (const [key, component] of Object.entries(chunk.metricComponents)) {
-        const path = paths[Number(key)]
+      let chunk: Map<number, MetricComponentMessage>
+      try {
+        chunk = readChunkComponents(owned.subarray(chunkStart, chunkEnd))
+      } catch (error) {
+        throw protobufError(error, chunkStart, column("ChunkMessage")())
+      }
+      for (const [key, component] of chunk) {
+        const path = paths[key]
         if (path === undefined) {
           throw new ProfileFormatError({
             offset: chunkStart,
-            field: `ChunkMessage of column ${JSON.stringify(name)}`,
+            field: column("ChunkMessage")(),
             reason: `metric index ${key} is not in indexed_metric_paths`,
           })
         }
@@ -123,41 +123,50 @@ export const decodeProfile = (bytes: Uint8Array): ProfileContent => {
 const copyEntries = (record: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.entries(record))
 
+/** How `decodeProfile` may treat its input. */
+export interface DecodeOptions {
+  /** The caller will not change the input afterwards, so the views may keep pieces of it uncopied. */
+  readonly takeOwnership?: boolean | undefined
+}
+
+/** `field` names what was being read, for errors (a function when the name costs something to build). */
+type FieldName = string | (() => string)
+const fieldName = (field: FieldName): string => (typeof field === "string" ? field : field())
+
 const readDelimited = <Desc extends DescMessage>(
   bytes: Uint8Array,
   at: number,
   schema: Desc,
-  field: string,
+  field: FieldName,
 ): { message: MessageShape<Desc>; size: number; end: number } => {
   const peek =
     at < bytes.length
       ? sizeDelimitedPeek(bytes.subarray(at))
       : { eof: true as const, size: null, offset: null }
   if (peek.eof) {
-    throw new ProfileFormatError({ offset: at, field, reason: "the input ends before the length prefix" })
+    throw new ProfileFormatError({
+      offset: at,
+      field: fieldName(field),
+      reason: "the input ends before the length prefix",
+    })
   }
   const begin = at + peek.offset
   const end = begin + peek.size
   if (end > bytes.length) {
     throw new ProfileFormatError({
       offset: at,
-      field,
+      field: fieldName(field),
       reason: `length prefix says ${peek.size} bytes, ${bytes.length - begin} left`,
     })
   }
-  return { message: parse(bytes.subarray(begin, end), schema, begin, field), size: peek.size, end }
+  try {
+    return { message: fromBinary(schema, bytes.subarray(begin, end)), size: peek.size, end }
+  } catch (error) {
+    throw protobufError(error, begin, fieldName(field))
+  }
 }
 
-const parse = <Desc extends DescMessage>(
-  bytes: Uint8Array,
-  schema: Desc,
-  offset: number,
-  field: string,
-): MessageShape<Desc> => {
-  try {
-    return fromBinary(schema, bytes)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new ProfileFormatError({ offset, field, reason: `protobuf: ${reason}` })
-  }
+const protobufError = (error: unknown, offset: number, field: string): ProfileFormatError => {
+  const reason = error instanceof Error ? error.message : String(error)
+  return new ProfileFormatError({ offset, field, reason: `protobuf: ${reason}` })
 }
