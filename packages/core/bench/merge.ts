@@ -1,0 +1,115 @@
+/**
+ * Store-reader benchmark (`pnpm bench:merge`): what merging stored profiles costs per profile. A fleet
+ * reader lists thousands of `.bin` files (one per replica and hour), reads each and merges it into a
+ * running total; this measures exactly that on realistic 20-column whylogs profiles (the mixed rows of
+ * `bench:profile`, 5,000 rows per profile so every column's HLL is in HLL mode, its KLL has compacted
+ * and its frequent items have purged where the column has many values).
+ *
+ * Prints profiles/s of deserialize + merge over 10,000 profiles into a `ProfileAccumulator`, split into
+ * its parts, the median of several rounds with each round's figure; then the same for chained
+ * `view.merge()` calls over the first 500 (what a reader did before the accumulator). One core, no I/O
+ * (the bytes are in memory).
+ *
+ * Options: --profiles <n> (default 10,000), --distinct <n> profiles built (default 40), --rows <n>
+ * per profile (default 5,000), --rounds <n> (default 3).
+ */
+import { loadavg } from "node:os"
+import { DatasetProfile, DatasetProfileView, ProfileAccumulator } from "../src/index.js"
+import { mixedRow } from "./internal/MixedRows.js"
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i < 0 ? fallback : Number(process.argv[i + 1])
+}
+const PROFILES = arg("profiles", 10_000)
+const DISTINCT = arg("distinct", 40)
+const ROWS = arg("rows", 5_000)
+const ROUNDS = arg("rounds", 3)
+
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+console.log(
+  `sketchlog store-reader benchmark — node ${process.version}, load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+)
+const built = performance.now()
+const files: Array<Uint8Array> = []
+for (let p = 0; p < DISTINCT; p++) {
+  const profile = new DatasetProfile({ datasetTimestamp: 1_700_000_000_000 })
+  for (let i = 0; i < ROWS; i++) profile.track(mixedRow(p * ROWS + i))
+  files.push(profile.view().serialize())
+}
+const sizes = files.reduce((a, f) => a + f.length, 0) / files.length
+console.log(
+  `${DISTINCT} distinct 20-column profiles of ${fmt(ROWS)} rows (${fmt(sizes)} bytes on average), ` +
+    `read ${fmt(PROFILES)} times in turn; built in ${fmt(performance.now() - built)} ms\n`,
+)
+
+interface Round {
+  readonly deserializeMs: number
+  readonly mergeMs: number
+  readonly totalMs: number
+}
+
+type Merger = (view: DatasetProfileView) => void
+
+/** One pass over `count` files: deserialize each and fold it into a running total. */
+const round = (count: number, start: () => { merge: Merger; result: () => DatasetProfileView }): Round => {
+  let deserializeMs = 0
+  let mergeMs = 0
+  const begin = performance.now()
+  const { merge, result } = start()
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now()
+    const view = DatasetProfileView.deserialize(files[i % DISTINCT] as Uint8Array)
+    const t1 = performance.now()
+    merge(view)
+    mergeMs += performance.now() - t1
+    deserializeMs += t1 - t0
+  }
+  const merged = result()
+  const totalMs = performance.now() - begin
+  // the result must be real: every row counted once per file read
+  const n = merged.getColumn("id")?.counts?.n
+  if (n !== count * ROWS) throw new Error(`merged counts/n is ${n}, expected ${count * ROWS}`)
+  return { deserializeMs, mergeMs, totalMs }
+}
+
+const accumulator = () => {
+  const total = new ProfileAccumulator()
+  return { merge: (view: DatasetProfileView) => void total.add(view), result: () => total.view() }
+}
+const chained = () => {
+  let total: DatasetProfileView | undefined
+  return {
+    merge: (view: DatasetProfileView) => {
+      total = total === undefined ? view : total.merge(view)
+    },
+    result: () => total as DatasetProfileView,
+  }
+}
+
+const report = (title: string, count: number, rounds: ReadonlyArray<Round>, target = ""): void => {
+  const per = (ms: number) => fmt((ms * 1000) / count)
+  const part = (pick: (r: Round) => number): string => {
+    const values = rounds.map(pick).sort((a, b) => a - b)
+    return `${per(values[values.length >> 1] as number).padStart(7)} µs per profile  (rounds ${values.map(per).join(" / ")})`
+  }
+  const rates = rounds.map((r) => count / (r.totalMs / 1000)).sort((a, b) => a - b)
+  console.log(
+    `${title.padEnd(46)} ${fmt(rates[rates.length >> 1] as number).padStart(6)} profiles/s  (rounds ${rates
+      .map((x) => fmt(x))
+      .join(" / ")})${target}`,
+  )
+  console.log(`  deserialize + merge  ${part((r) => r.totalMs)}`)
+  console.log(`  deserialize          ${part((r) => r.deserializeMs)}`)
+  console.log(`  merge                ${part((r) => r.mergeMs)}`)
+}
+
+const accumulated = Array.from({ length: ROUNDS }, () => round(PROFILES, accumulator))
+report(`ProfileAccumulator, ${fmt(PROFILES)} profiles`, PROFILES, accumulated, "; target ≥ 500")
+const CHAINED = Math.min(PROFILES, 500)
+const chain = Array.from({ length: ROUNDS }, () => round(CHAINED, chained))
+report(`chained view.merge(), first ${fmt(CHAINED)}`, CHAINED, chain)
