@@ -2,11 +2,12 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
+  ChunkHeaderSchema,
   ChunkMessageSchema,
   type MetricComponentMessage,
   MetricComponentMessageSchema,
 } from "../src/profile/internal/gen/whylogs/messages_pb.js"
-import { readChunkComponents } from "../src/profile/internal/wire/ChunkReader.js"
+import { readChunkComponents, readChunkHeader } from "../src/profile/internal/wire/ChunkReader.js"
 
 /** What the generic protobuf reader gives, keyed as the chunk reader keys it. */
 const generic = (bytes: Uint8Array): Map<number, MetricComponentMessage> =>
@@ -129,5 +130,38 @@ describe("the chunk reader reads what the generic protobuf reader reads", () => 
     expect(read.get(3)?.value).toEqual({ case: "d", value: 1 })
     expect(read.get(3)?.typeId).toBe(2)
     expect(read.get(4)?.value.case).toBeUndefined()
+  })
+
+  it("and chunk headers the same way (type, length, a tag, corrupted bytes)", () => {
+    const header = fc
+      .record({
+        type: fc.oneof(fc.constant(2), fc.integer({ min: -5, max: 2 ** 31 - 1 })),
+        tag: fc.oneof(fc.constant(""), fc.string({ maxLength: 5 })),
+        length: fc.oneof(fc.nat(10_000), fc.nat()),
+      })
+      .map((h) => toBinary(ChunkHeaderSchema, create(ChunkHeaderSchema, h)))
+    const outcome = (read: () => unknown) => {
+      try {
+        return toBinary(ChunkHeaderSchema, read() as never)
+      } catch {
+        return "throws"
+      }
+    }
+    fc.assert(
+      fc.property(
+        header,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        (bytes, edits) => {
+          const edited = bytes.slice()
+          for (const [at, b] of edits) if (edited.length > 0) edited[at % edited.length] = b
+          for (const input of [bytes, edited, bytes.subarray(0, bytes.length >> 1)]) {
+            expect(outcome(() => readChunkHeader(input))).toEqual(
+              outcome(() => fromBinary(ChunkHeaderSchema, input)),
+            )
+          }
+        },
+      ),
+      { seed: 182, numRuns: 300 },
+    )
   })
 })

@@ -1,5 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf"
 import {
+  type ChunkHeader,
+  ChunkHeaderSchema,
   type ChunkMessage,
   ChunkMessageSchema,
   type MetricComponentMessage,
@@ -18,6 +20,29 @@ export const readChunkComponents = (bytes: Uint8Array): Map<number, MetricCompon
   if (fast !== undefined) return fast
   const chunk: ChunkMessage = fromBinary(ChunkMessageSchema, bytes)
   return new Map(Object.entries(chunk.metricComponents).map(([key, value]) => [Number(key), value]))
+}
+
+/**
+ * Reads a `ChunkHeader` (`ChunkType type = 1; string tag = 2; uint32 length = 3`), one per column: the
+ * type and length directly, anything else (a tag, another field) through the generic reader.
+ */
+export const readChunkHeader = (bytes: Uint8Array): ChunkHeader => {
+  try {
+    const header: ChunkHeader = { $typeName: "ChunkHeader", type: 0, tag: "", length: 0 }
+    const c = new Cursor(bytes, 0, bytes.length)
+    while (!c.done) {
+      const tag = c.uint32()
+      if (tag === ((1 << 3) | VARINT)) header.type = c.uint32()
+      else if (tag === ((3 << 3) | VARINT)) header.length = c.uint32()
+      else throw UNUSUAL
+    }
+    // an enum value beyond int32 reads differently in the generic reader
+    if (header.type > 0x7fffffff) throw UNUSUAL
+    return header
+  } catch (error) {
+    if (error !== UNUSUAL) throw error
+    return fromBinary(ChunkHeaderSchema, bytes)
+  }
 }
 
 /** Protobuf wire types. */

@@ -111,7 +111,8 @@ export const columnFromComponents = (
   const others = new Map<string, Uint8Array>()
   const embedding = new Map<string, MetricComponentMessage>()
   for (const [path, component] of components) {
-    const namespace = path.split("/", 1)[0] as string
+    const slash = path.indexOf("/")
+    const namespace = slash < 0 ? path : path.slice(0, slash)
     if (known.has(namespace)) namespaces.add(namespace)
     else if (namespace === EMBEDDING_NAMESPACE && pathPrefix === "" && path.length > namespace.length + 1)
       embedding.set(path.slice(namespace.length + 1), component)

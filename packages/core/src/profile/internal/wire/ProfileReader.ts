@@ -6,12 +6,11 @@ import { ProfileSegment, SEGMENT_TAG_PREFIX } from "../../Segment.js"
 import { compareCodePoints } from "../CodePointOrder.js"
 import {
   ChunkHeader_ChunkType,
-  ChunkHeaderSchema,
   DatasetProfileHeaderSchema,
   DatasetSegmentHeaderSchema,
   type MetricComponentMessage,
 } from "../gen/whylogs/messages_pb.js"
-import { readChunkComponents } from "./ChunkReader.js"
+import { readChunkComponents, readChunkHeader } from "./ChunkReader.js"
 import { columnFromComponents } from "./MetricComponents.js"
 import type { ProfileContent } from "./ProfileWriter.js"
 
@@ -32,9 +31,9 @@ export const decodeProfile = (input: Uint8Array, options: DecodeOptions = {}): P
     })
   }
   let at = 4
-  const segmentHeader = readDelimited(bytes, at, DatasetSegmentHeaderSchema, "DatasetSegmentHeader")
+  const segmentHeader = readDelimited(bytes, at, generic(DatasetSegmentHeaderSchema), "DatasetSegmentHeader")
   at = segmentHeader.end
-  const profileHeader = readDelimited(bytes, at, DatasetProfileHeaderSchema, "DatasetProfileHeader")
+  const profileHeader = readDelimited(bytes, at, generic(DatasetProfileHeaderSchema), "DatasetProfileHeader")
   if (profileHeader.size === 0) {
     throw new ProfileFormatError({ offset: at, field: "DatasetProfileHeader", reason: "the header is empty" })
   }
@@ -61,7 +60,7 @@ export const decodeProfile = (input: Uint8Array, options: DecodeOptions = {}): P
         })
       }
       firstOffset = offset
-      const chunkHeader = readDelimited(bytes, offset, ChunkHeaderSchema, column("ChunkHeader"))
+      const chunkHeader = readDelimited(bytes, offset, readChunkHeader, column("ChunkHeader"))
       if (chunkHeader.message.type !== ChunkHeader_ChunkType.COLUMN) {
         throw new ProfileFormatError({
           offset,
@@ -133,12 +132,18 @@ export interface DecodeOptions {
 type FieldName = string | (() => string)
 const fieldName = (field: FieldName): string => (typeof field === "string" ? field : field())
 
-const readDelimited = <Desc extends DescMessage>(
+/** The generic protobuf reader of one message type. */
+const generic =
+  <Desc extends DescMessage>(schema: Desc) =>
+  (bytes: Uint8Array): MessageShape<Desc> =>
+    fromBinary(schema, bytes)
+
+const readDelimited = <M>(
   bytes: Uint8Array,
   at: number,
-  schema: Desc,
+  parse: (bytes: Uint8Array) => M,
   field: FieldName,
-): { message: MessageShape<Desc>; size: number; end: number } => {
+): { message: M; size: number; end: number } => {
   const peek =
     at < bytes.length
       ? sizeDelimitedPeek(bytes.subarray(at))
@@ -160,7 +165,7 @@ const readDelimited = <Desc extends DescMessage>(
     })
   }
   try {
-    return { message: fromBinary(schema, bytes.subarray(begin, end)), size: peek.size, end }
+    return { message: parse(bytes.subarray(begin, end)), size: peek.size, end }
   } catch (error) {
     throw protobufError(error, begin, fieldName(field))
   }
