@@ -195,6 +195,25 @@ describe("ProfileAccumulator", () => {
     expect(total.view().serialize()).toEqual(before)
   })
 
+  it("combines tags and metadata as merge does, the later profile winning, any key kept as a key", () => {
+    const tagged = (tags: Record<string, string>) =>
+      new DatasetProfile({ creationTimestamp: T0, datasetTimestamp: T0, tags, metadata: tags }).view()
+    const views = [
+      tagged(JSON.parse('{"__proto__": "a", "k": "1"}')),
+      tagged({ k: "2", only: "x" }),
+      tagged(JSON.parse('{"__proto__": "c"}')),
+    ]
+    const merged = accumulated(views)
+    expect(Object.getPrototypeOf(merged.tags)).toBe(Object.prototype)
+    expect(Object.entries(merged.tags).sort()).toEqual([
+      ["__proto__", "c"],
+      ["k", "2"],
+      ["only", "x"],
+    ])
+    expect(merged.metadata).toEqual(chained(views).metadata)
+    expect(merged.tags).toEqual(chained(views).tags)
+  })
+
   it("needs a profile: view() of an empty accumulator and mergeAll([]) are argument errors", () => {
     expect(() => new ProfileAccumulator().view()).toThrow(ProfileArgumentError)
     expect(() => DatasetProfileView.mergeAll([])).toThrow(ProfileArgumentError)

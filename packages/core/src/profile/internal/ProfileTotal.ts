@@ -14,16 +14,16 @@ export class ProfileTotal {
   readonly #columns = new Map<string, ColumnAccumulator>()
   #datasetTimestamp: number
   #creationTimestamp: number
-  readonly #tags: Record<string, string> = {}
-  readonly #metadata: Record<string, string> = {}
+  #tags: Readonly<Record<string, string>>
+  #metadata: Readonly<Record<string, string>>
   #segment: ProfileSegment | undefined
 
   constructor(first: DatasetProfileView) {
     for (const [name, column] of first.columns) this.#columns.set(name, new ColumnAccumulator(column, name))
     this.#datasetTimestamp = first.datasetTimestamp
     this.#creationTimestamp = first.creationTimestamp
-    Object.assign(this.#tags, first.tags)
-    Object.assign(this.#metadata, first.metadata)
+    this.#tags = first.tags
+    this.#metadata = first.metadata
     this.#segment = first.segment
   }
 
@@ -40,8 +40,9 @@ export class ProfileTotal {
     }
     this.#datasetTimestamp = Math.min(this.#datasetTimestamp, view.datasetTimestamp)
     this.#creationTimestamp = Math.min(this.#creationTimestamp, view.creationTimestamp)
-    Object.assign(this.#tags, view.tags)
-    Object.assign(this.#metadata, view.metadata)
+    // spread, not Object.assign: a "__proto__" tag must stay a key, not become a prototype
+    this.#tags = { ...this.#tags, ...view.tags }
+    this.#metadata = { ...this.#metadata, ...view.metadata }
     if (this.#segment !== undefined && (view.segment === undefined || !this.#segment.equals(view.segment))) {
       this.#segment = undefined
     }
@@ -55,8 +56,8 @@ export class ProfileTotal {
       columns,
       datasetTimestamp: this.#datasetTimestamp,
       creationTimestamp: this.#creationTimestamp,
-      tags: { ...this.#tags },
-      metadata: { ...this.#metadata },
+      tags: this.#tags,
+      metadata: this.#metadata,
       segment: this.#segment,
     }
   }
