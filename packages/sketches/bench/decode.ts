@@ -69,12 +69,12 @@ const decoders = {
 } as const
 
 const show = (t: PerCall): string =>
-  `${fmt(t.median, t.median < 10 ? 2 : 1).padStart(8)} µs  (${fmt(t.min, 2)} – ${fmt(t.max, 2)})`
+  `${fmt(t.median, t.median < 10 ? 2 : 1).padStart(8)} µs  (${fmt(t.min, 2)} – ${fmt(t.max, 2)})  cpu ${fmt(t.cpu, 2)} µs`
 
 /** Prints the decode and merge tables. */
 export function runDecodeBench(): void {
   console.log(
-    `Reading: µs per call, median of 9 rounds (fastest – slowest round); node ${process.version}, load ${loadAverage()}`,
+    `Reading: µs per call, wall-clock median of 9 rounds (fastest – slowest round), then the median CPU time; node ${process.version}, load ${loadAverage()}`,
   )
   const samples = decodeSamples()
   const w = Math.max(...samples.map((s) => s.sketch.length + s.label.length + 2))

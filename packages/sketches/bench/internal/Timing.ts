@@ -23,11 +23,16 @@ export const bestOf = (runs: number, f: () => void, warmUp: WarmUp = {}): number
   return best
 }
 
-/** The cost of one call, in µs: the median over rounds and the spread (fastest, slowest round). */
+/**
+ * The cost of one call, in µs: the median over rounds and the spread (fastest, slowest round) of wall
+ * time, and the median of the process's CPU time (less sensitive to other processes on a shared
+ * machine; it includes the garbage collector's threads).
+ */
 export interface PerCall {
   readonly median: number
   readonly min: number
   readonly max: number
+  readonly cpu: number
 }
 
 /**
@@ -54,11 +59,21 @@ export const perCall = (
   const each = Math.max((performance.now() - t0) / probe, 1e-6)
   const batch = Math.max(1, Math.round(roundMillis / each))
   const samples: Array<number> = []
+  const cpu: Array<number> = []
   for (let r = 0; r < rounds; r++) {
+    const cpu0 = process.cpuUsage()
     const start = performance.now()
     for (let i = 0; i < batch; i++) f()
     samples.push(((performance.now() - start) * 1000) / batch)
+    const used = process.cpuUsage(cpu0)
+    cpu.push((used.user + used.system) / batch)
   }
   samples.sort((a, b) => a - b)
-  return { median: samples[rounds >> 1]!, min: samples[0]!, max: samples[rounds - 1]! }
+  cpu.sort((a, b) => a - b)
+  return {
+    median: samples[rounds >> 1]!,
+    min: samples[0]!,
+    max: samples[rounds - 1]!,
+    cpu: cpu[rounds >> 1]!,
+  }
 }
