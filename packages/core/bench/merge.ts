@@ -6,7 +6,8 @@
  * and its frequent items have purged where the column has many values).
  *
  * Prints profiles/s of deserialize + merge over 10,000 profiles into a `ProfileAccumulator`, split into
- * its parts, the median of several rounds with each round's figure; then the same for chained
+ * its parts, with the process's CPU time beside the wall time (on a shared machine the CPU time says more
+ * about the code), the median of several rounds with each round's figure; then the same for chained
  * `view.merge()` calls over the first 500 (what a reader did before the accumulator). One core, no I/O
  * (the bytes are in memory).
  *
@@ -51,6 +52,8 @@ interface Round {
   readonly deserializeMs: number
   readonly mergeMs: number
   readonly totalMs: number
+  /** CPU time of the process (all its threads: the garbage collector's too), less sensitive to other processes. */
+  readonly cpuMs: number
 }
 
 type Merger = (view: DatasetProfileView) => void
@@ -59,6 +62,7 @@ type Merger = (view: DatasetProfileView) => void
 const round = (count: number, start: () => { merge: Merger; result: () => DatasetProfileView }): Round => {
   let deserializeMs = 0
   let mergeMs = 0
+  const cpu0 = process.cpuUsage()
   const begin = performance.now()
   const { merge, result } = start()
   for (let i = 0; i < count; i++) {
@@ -71,10 +75,11 @@ const round = (count: number, start: () => { merge: Merger; result: () => Datase
   }
   const merged = result()
   const totalMs = performance.now() - begin
+  const cpu = process.cpuUsage(cpu0)
   // the result must be real: every row counted once per file read
   const n = merged.getColumn("id")?.counts?.n
   if (n !== count * ROWS) throw new Error(`merged counts/n is ${n}, expected ${count * ROWS}`)
-  return { deserializeMs, mergeMs, totalMs }
+  return { deserializeMs, mergeMs, totalMs, cpuMs: (cpu.user + cpu.system) / 1000 }
 }
 
 const accumulator = () => {
@@ -104,6 +109,7 @@ const report = (title: string, count: number, rounds: ReadonlyArray<Round>, targ
       .join(" / ")})${target}`,
   )
   console.log(`  deserialize + merge  ${part((r) => r.totalMs)}`)
+  console.log(`  CPU time             ${part((r) => r.cpuMs)}`)
   console.log(`  deserialize          ${part((r) => r.deserializeMs)}`)
   console.log(`  merge                ${part((r) => r.mergeMs)}`)
 }
