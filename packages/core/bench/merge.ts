@@ -5,11 +5,12 @@
  * `bench:profile`, 5,000 rows per profile so every column's HLL is in HLL mode, its KLL has compacted
  * and its frequent items have purged where the column has many values).
  *
- * Prints profiles/s of deserialize + merge over 10,000 profiles into a `ProfileAccumulator`, split into
- * its parts, with the process's CPU time beside the wall time (on a shared machine the CPU time says more
- * about the code), the median of several rounds with each round's figure; then the same for chained
- * `view.merge()` calls over the first 500 (what a reader did before the accumulator). One core, no I/O
- * (the bytes are in memory).
+ * Prints profiles/s of deserialize + merge over 10,000 profiles handed to `ProfileAccumulator.addBytes`
+ * (what a store reader does), with the process's CPU time beside the wall time (on a shared machine the
+ * CPU time says more about the code), the median of several rounds with each round's figure; then the
+ * same split into deserialize and merge (views first, then `add`: the view copies its input), and for
+ * chained `view.merge()` calls over the first 500 (what a reader did before the accumulator). One core,
+ * no I/O (the bytes are in memory).
  *
  * Options: --profiles <n> (default 10,000), --distinct <n> profiles built (default 40), --rows <n>
  * per profile (default 5,000), --rounds <n> (default 3).
@@ -49,51 +50,78 @@ console.log(
 )
 
 interface Round {
-  readonly deserializeMs: number
-  readonly mergeMs: number
   readonly totalMs: number
   /** CPU time of the process (all its threads: the garbage collector's too), less sensitive to other processes. */
   readonly cpuMs: number
+  /** Split of the total, where the round reads views first (undefined for `addBytes`). */
+  readonly deserializeMs?: number | undefined
+  readonly mergeMs?: number | undefined
 }
 
-type Merger = (view: DatasetProfileView) => void
+interface Reader {
+  /** Takes the next file's bytes. */
+  readonly add: (bytes: Uint8Array) => void
+  readonly result: () => DatasetProfileView
+  /** Time spent deserializing, when the reader does it apart from merging. */
+  readonly deserializeMs?: () => number
+}
 
-/** One pass over `count` files: deserialize each and fold it into a running total. */
-const round = (count: number, start: () => { merge: Merger; result: () => DatasetProfileView }): Round => {
-  let deserializeMs = 0
-  let mergeMs = 0
+/** One pass over `count` files, each read and folded into a running total. */
+const round = (count: number, start: () => Reader): Round => {
   const cpu0 = process.cpuUsage()
   const begin = performance.now()
-  const { merge, result } = start()
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now()
-    const view = DatasetProfileView.deserialize(files[i % DISTINCT] as Uint8Array)
-    const t1 = performance.now()
-    merge(view)
-    mergeMs += performance.now() - t1
-    deserializeMs += t1 - t0
-  }
-  const merged = result()
+  const reader = start()
+  for (let i = 0; i < count; i++) reader.add(files[i % DISTINCT] as Uint8Array)
+  const merged = reader.result()
   const totalMs = performance.now() - begin
   const cpu = process.cpuUsage(cpu0)
   // the result must be real: every row counted once per file read
   const n = merged.getColumn("id")?.counts?.n
   if (n !== count * ROWS) throw new Error(`merged counts/n is ${n}, expected ${count * ROWS}`)
-  return { deserializeMs, mergeMs, totalMs, cpuMs: (cpu.user + cpu.system) / 1000 }
+  const deserializeMs = reader.deserializeMs?.()
+  return {
+    totalMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    deserializeMs,
+    mergeMs: deserializeMs === undefined ? undefined : totalMs - deserializeMs,
+  }
 }
 
-const accumulator = () => {
+/** What a store reader does: hand each file's bytes to the accumulator. */
+const addBytes = (): Reader => {
   const total = new ProfileAccumulator()
-  return { merge: (view: DatasetProfileView) => void total.add(view), result: () => total.view() }
+  return { add: (bytes) => void total.addBytes(bytes), result: () => total.view() }
 }
-const chained = () => {
-  let total: DatasetProfileView | undefined
+
+/** Views first (so the two parts can be timed apart), then merged: `merge` is given the running total. */
+const viewsThen = (merge: (view: DatasetProfileView) => void, result: () => DatasetProfileView): Reader => {
+  let deserializeMs = 0
   return {
-    merge: (view: DatasetProfileView) => {
+    add: (bytes) => {
+      const t0 = performance.now()
+      const view = DatasetProfileView.deserialize(bytes)
+      deserializeMs += performance.now() - t0
+      merge(view)
+    },
+    result,
+    deserializeMs: () => deserializeMs,
+  }
+}
+const accumulator = (): Reader => {
+  const total = new ProfileAccumulator()
+  return viewsThen(
+    (view) => void total.add(view),
+    () => total.view(),
+  )
+}
+const chained = (): Reader => {
+  let total: DatasetProfileView | undefined
+  return viewsThen(
+    (view) => {
       total = total === undefined ? view : total.merge(view)
     },
-    result: () => total as DatasetProfileView,
-  }
+    () => total as DatasetProfileView,
+  )
 }
 
 const report = (title: string, count: number, rounds: ReadonlyArray<Round>, target = ""): void => {
@@ -104,18 +132,22 @@ const report = (title: string, count: number, rounds: ReadonlyArray<Round>, targ
   }
   const rates = rounds.map((r) => count / (r.totalMs / 1000)).sort((a, b) => a - b)
   console.log(
-    `${title.padEnd(46)} ${fmt(rates[rates.length >> 1] as number).padStart(6)} profiles/s  (rounds ${rates
+    `${title.padEnd(48)} ${fmt(rates[rates.length >> 1] as number).padStart(6)} profiles/s  (rounds ${rates
       .map((x) => fmt(x))
       .join(" / ")})${target}`,
   )
   console.log(`  deserialize + merge  ${part((r) => r.totalMs)}`)
   console.log(`  CPU time             ${part((r) => r.cpuMs)}`)
-  console.log(`  deserialize          ${part((r) => r.deserializeMs)}`)
-  console.log(`  merge                ${part((r) => r.mergeMs)}`)
+  if (rounds[0]?.deserializeMs !== undefined) {
+    console.log(`  deserialize          ${part((r) => r.deserializeMs ?? 0)}`)
+    console.log(`  merge                ${part((r) => r.mergeMs ?? 0)}`)
+  }
 }
 
+const fromBytes = Array.from({ length: ROUNDS }, () => round(PROFILES, addBytes))
+report(`ProfileAccumulator.addBytes, ${fmt(PROFILES)} profiles`, PROFILES, fromBytes, "; target ≥ 500")
 const accumulated = Array.from({ length: ROUNDS }, () => round(PROFILES, accumulator))
-report(`ProfileAccumulator, ${fmt(PROFILES)} profiles`, PROFILES, accumulated, "; target ≥ 500")
+report(`deserialize, then ProfileAccumulator.add`, PROFILES, accumulated)
 const CHAINED = Math.min(PROFILES, 500)
 const chain = Array.from({ length: ROUNDS }, () => round(CHAINED, chained))
 report(`chained view.merge(), first ${fmt(CHAINED)}`, CHAINED, chain)

@@ -29,7 +29,7 @@ export const readChunkComponents = (bytes: Uint8Array): Map<number, MetricCompon
 export const readChunkHeader = (bytes: Uint8Array): ChunkHeader => {
   try {
     const header: ChunkHeader = { $typeName: "ChunkHeader", type: 0, tag: "", length: 0 }
-    const c = new Cursor(bytes, 0, bytes.length)
+    const c = new Cursor(bytes)
     while (!c.done) {
       const tag = c.uint32()
       if (tag === ((1 << 3) | VARINT)) header.type = c.uint32()
@@ -54,15 +54,19 @@ const LEN = 2
 class Unusual {}
 const UNUSUAL = new Unusual()
 
-/** A little cursor over one message; every read checks its bounds and throws `UNUSUAL` past them. */
+/**
+ * A cursor over a chunk: every read checks the bounds of the message it is in and throws `UNUSUAL` past
+ * them. Nested messages narrow `end` (`enter`) and restore it (`leave`), so reading a chunk allocates
+ * nothing but what it returns.
+ */
 class Cursor {
-  pos: number
-  constructor(
-    readonly bytes: Uint8Array,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start
+  pos = 0
+  end: number
+  readonly view: DataView
+
+  constructor(readonly bytes: Uint8Array) {
+    this.end = bytes.length
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
 
   get done(): boolean {
@@ -88,7 +92,7 @@ class Cursor {
   int64(): bigint {
     let low = 0
     let shift = 0
-    // up to 52 bits read as a number: every count a profile holds
+    // up to 49 bits read as a number: every count a profile holds
     while (shift < 49) {
       if (this.pos >= this.end) throw UNUSUAL
       const b = this.bytes[this.pos++] as number
@@ -98,8 +102,7 @@ class Cursor {
     }
     // larger or negative: the remaining bits as a bigint
     let value = BigInt(low)
-    let big = BigInt(shift)
-    for (; big < 70n; big += 7n) {
+    for (let big = BigInt(shift); big < 70n; big += 7n) {
       if (this.pos >= this.end) throw UNUSUAL
       const b = this.bytes[this.pos++] as number
       value |= BigInt(b & 0x7f) << big
@@ -110,38 +113,52 @@ class Cursor {
 
   double(): number {
     if (this.pos + 8 > this.end) throw UNUSUAL
-    const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 8)
+    const value = this.view.getFloat64(this.pos, true)
     this.pos += 8
-    return view.getFloat64(0, true)
+    return value
   }
 
-  /** A length-delimited field: its [start, end) in `bytes`. */
-  delimited(): readonly [number, number] {
+  /** A length-delimited field as a view into the chunk. */
+  bytesField(): Uint8Array {
     const length = this.uint32()
     const start = this.pos
     if (start + length > this.end) throw UNUSUAL
     this.pos = start + length
-    return [start, start + length]
+    return this.bytes.subarray(start, this.pos)
+  }
+
+  /** Steps into a length-delimited message; returns the end of the enclosing one, for `leave`. */
+  enter(): number {
+    const length = this.uint32()
+    const end = this.pos + length
+    if (end > this.end) throw UNUSUAL
+    const outer = this.end
+    this.end = end
+    return outer
+  }
+
+  /** Steps out of the message entered last (its end was reached). */
+  leave(outer: number): void {
+    this.end = outer
   }
 }
 
 const readFast = (bytes: Uint8Array): Map<number, MetricComponentMessage> | undefined => {
   try {
     const out = new Map<number, MetricComponentMessage>()
-    const chunk = new Cursor(bytes, 0, bytes.length)
-    while (!chunk.done) {
-      const tag = chunk.uint32()
-      if (tag !== ((1 << 3) | LEN)) throw UNUSUAL
-      const [start, end] = chunk.delimited()
-      const entry = new Cursor(bytes, start, end)
+    const c = new Cursor(bytes)
+    while (!c.done) {
+      if (c.uint32() !== ((1 << 3) | LEN)) throw UNUSUAL
+      const outer = c.enter()
       let key = 0
       let value: MetricComponentMessage | undefined
-      while (!entry.done) {
-        const entryTag = entry.uint32()
-        if (entryTag === ((1 << 3) | VARINT)) key = entry.uint32()
-        else if (entryTag === ((2 << 3) | LEN)) value = readComponent(bytes, entry.delimited())
+      while (!c.done) {
+        const tag = c.uint32()
+        if (tag === ((1 << 3) | VARINT)) key = c.uint32()
+        else if (tag === ((2 << 3) | LEN)) value = readComponent(c)
         else throw UNUSUAL
       }
+      c.leave(outer)
       out.set(key, value ?? emptyComponent())
     }
     return out
@@ -157,12 +174,9 @@ const emptyComponent = (): MetricComponentMessage => ({
   value: { case: undefined },
 })
 
-const readComponent = (
-  bytes: Uint8Array,
-  [start, end]: readonly [number, number],
-): MetricComponentMessage => {
+const readComponent = (c: Cursor): MetricComponentMessage => {
   const component = emptyComponent()
-  const c = new Cursor(bytes, start, end)
+  const outer = c.enter()
   while (!c.done) {
     const tag = c.uint32()
     switch (tag) {
@@ -178,37 +192,32 @@ const readComponent = (
       case (4 << 3) | LEN:
         component.value = {
           case: "frequentItems",
-          value: { $typeName: "FrequentItemsSketchMessage", sketch: readSketch(bytes, c.delimited()) },
+          value: { $typeName: "FrequentItemsSketchMessage", sketch: readSketch(c) },
         }
         break
       case (5 << 3) | LEN:
-        component.value = {
-          case: "hll",
-          value: { $typeName: "HllSketchMessage", sketch: readSketch(bytes, c.delimited()) },
-        }
+        component.value = { case: "hll", value: { $typeName: "HllSketchMessage", sketch: readSketch(c) } }
         break
       case (6 << 3) | LEN:
-        component.value = {
-          case: "kll",
-          value: { $typeName: "KllSketchMessage", sketch: readSketch(bytes, c.delimited()) },
-        }
+        component.value = { case: "kll", value: { $typeName: "KllSketchMessage", sketch: readSketch(c) } }
         break
       default:
         throw UNUSUAL
     }
   }
+  c.leave(outer)
   return component
 }
 
 /** `{ bytes sketch = 1 }`: the sketch bytes (a view into the chunk, as protobuf-es gives them). */
-const readSketch = (bytes: Uint8Array, [start, end]: readonly [number, number]): Uint8Array => {
-  const c = new Cursor(bytes, start, end)
+const readSketch = (c: Cursor): Uint8Array => {
+  const outer = c.enter()
   let sketch: Uint8Array = EMPTY
   while (!c.done) {
     if (c.uint32() !== ((1 << 3) | LEN)) throw UNUSUAL
-    const [from, to] = c.delimited()
-    sketch = bytes.subarray(from, to)
+    sketch = c.bytesField()
   }
+  c.leave(outer)
   return sketch
 }
 
