@@ -13,14 +13,26 @@ import { build } from "esbuild"
 const BUNDLES = {
   "@sketchlog/sketches": { entries: { index: "src/index.ts" }, inline: [] },
   "@sketchlog/core": {
-    entries: {
-      index: "src/index.ts",
-      testing: "src/testing.ts",
-      // The logger's worker thread starts from this file, found next to the module that starts it.
-      workerEntry: "src/logger/internal/worker/workerEntry.ts",
-    },
+    // One per entry point of the export map (see `entriesOf`), and the logger's worker thread, which
+    // starts from this file, found next to the module that starts it.
+    entries: { workerEntry: "src/logger/internal/worker/workerEntry.ts" },
     inline: ["@bufbuild/protobuf"],
   },
+}
+
+/**
+ * The bundle's entries: the package's export map's entry points (`.` → `index`, `./profile` →
+ * `profile`, …, from their `@sketchlog/source` sources; `publishConfig.exports` points each subpath at
+ * `dist/bundle/<name>.js`), plus the configured ones.
+ */
+const entriesOf = (manifest, config) => {
+  const entries = { ...config.entries }
+  for (const [subpath, conditions] of Object.entries(manifest.exports ?? {})) {
+    const source = conditions?.["@sketchlog/source"]
+    if (typeof source !== "string") continue
+    entries[subpath === "." ? "index" : subpath.slice(2)] = source
+  }
+  return entries
 }
 
 /** The folder the bundle is written to, inside `dist/` (so a clean build removes it). */
@@ -37,7 +49,7 @@ export const bundlePackage = async (dir) => {
   rmSync(join(dir, BUNDLE_DIR), { recursive: true, force: true })
   const result = await build({
     absWorkingDir: dir,
-    entryPoints: config.entries,
+    entryPoints: entriesOf(manifest, config),
     outdir: BUNDLE_DIR,
     bundle: true,
     splitting: true,

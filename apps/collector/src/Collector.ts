@@ -1,15 +1,14 @@
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import {
-  createIntake,
   createRollingLogger,
   type FlushResult,
-  type IntakeStats,
   init,
   LocalWriter,
   type LoggerStatus,
   type SessionHandle,
 } from "@sketchlog/core"
+import { createIntake, type IntakeStats } from "@sketchlog/core/intake"
 import type { CollectorConfig, Destination } from "./CollectorConfig.js"
 import { createCollectorServer } from "./CollectorServer.js"
 import { embeddingsFor } from "./EmbeddingsFile.js"

@@ -1,5 +1,5 @@
 import { resolve } from "node:path"
-import type { LoggerMode, TimeGranularity, WriteSchedule } from "@sketchlog/core"
+import type { LoggerMode, TimeGranularity, WriteSchedule } from "@sketchlog/core/logger"
 import { Redacted } from "effect"
 import { CollectorConfigError } from "./CollectorConfigError.js"
 import { type EmbeddingsByDataset, readEmbeddingsFile } from "./EmbeddingsFile.js"

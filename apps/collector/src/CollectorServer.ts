@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
-import type { Intake, IntakeKind } from "@sketchlog/core"
+import type { Intake, IntakeKind } from "@sketchlog/core/intake"
 
 /** What the HTTP server serves besides the intake messages. */
 export interface CollectorRoutes {

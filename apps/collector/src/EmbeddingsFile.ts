@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises"
-import { type EmbeddingOptions, ProfileArgumentError, resolveEmbeddingOptions } from "@sketchlog/core"
+import { ProfileArgumentError } from "@sketchlog/core"
+import { type EmbeddingOptions, resolveEmbeddingOptions } from "@sketchlog/core/profile"
 import { CollectorConfigError } from "./CollectorConfigError.js"
 
 /** Embedding columns by dataset id; `"*"` applies to every dataset not named. */

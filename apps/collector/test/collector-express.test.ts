@@ -1,6 +1,7 @@
 import type { Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { createIntake, createRollingLogger, DatasetProfileView } from "@sketchlog/core"
+import { createRollingLogger, DatasetProfileView } from "@sketchlog/core"
+import { createIntake } from "@sketchlog/core/intake"
 import { MemoryWriter } from "@sketchlog/core/testing"
 import express from "express"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"

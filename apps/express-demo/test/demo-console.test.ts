@@ -1,4 +1,5 @@
-import { compareProfiles, DatasetProfile } from "@sketchlog/core"
+import { DatasetProfile } from "@sketchlog/core"
+import { compareProfiles } from "@sketchlog/core/drift"
 import { describe, expect, it } from "vitest"
 import { CAPPED_NOTE, distinctText } from "../src/demo/DistinctCount.js"
 import { driftSummary } from "../src/demo/DriftSummary.js"

@@ -3,7 +3,7 @@
  * environment; profiles go to SKETCHLOG_PROFILE_DIR or ./sketchlog-profiles). Ctrl-C writes the
  * profiles and exits.
  */
-import type { HttpProfiler } from "@sketchlog/core"
+import type { HttpProfiler } from "@sketchlog/core/adapter"
 import { SKETCHLOG_PROFILER } from "@sketchlog/nest"
 import { createApp } from "./app.js"
 

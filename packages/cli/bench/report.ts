@@ -3,7 +3,8 @@
  * for 24 hourly profiles of 50 numeric columns with a baseline, and the cost of `compareProfiles`.
  * Run: pnpm exec tsx --conditions=@sketchlog/source packages/cli/bench/report.ts
  */
-import { compareProfiles, DatasetProfile, DatasetProfileView } from "@sketchlog/core"
+import { DatasetProfile, DatasetProfileView } from "@sketchlog/core"
+import { compareProfiles } from "@sketchlog/core/drift"
 import { whylogsVector } from "@sketchlog/test-fixtures"
 import { renderReport } from "../src/index.js"
 

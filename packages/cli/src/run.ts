@@ -1,4 +1,4 @@
-import { SKETCHLOG_VERSION } from "@sketchlog/core"
+import { SKETCHLOG_VERSION } from "@sketchlog/core/platform"
 import { Command, CommanderError } from "commander"
 import type { CliContext } from "./cli/CliContext.js"
 import { type CliIo, writeLine } from "./cli/CliIo.js"

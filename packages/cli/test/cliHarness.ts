@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PassThrough } from "node:stream"
-import { DatasetProfile, type DatasetProfileOptions, type DatasetProfileView } from "@sketchlog/core"
+import { DatasetProfile, type DatasetProfileView } from "@sketchlog/core"
+import type { DatasetProfileOptions } from "@sketchlog/core/profile"
 import { run } from "../src/index.js"
 
 /** What a run of the CLI printed and returned. */

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { profileKey } from "@sketchlog/core"
+import { profileKey } from "@sketchlog/core/store"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { openCatalog } from "../src/catalog/openCatalog.js"

@@ -3,7 +3,8 @@
  * and response body fields and HTTP housekeeping, 20 columns) written through core's DirectoryStore
  * in the partitioned key layout, one profile per (dataset, hour, segment, replica).
  */
-import { DatasetProfile, DirectoryStore, profileKey } from "@sketchlog/core"
+import { DatasetProfile } from "@sketchlog/core"
+import { DirectoryStore, profileKey } from "@sketchlog/core/store"
 import { uniforms } from "@sketchlog/test-fixtures"
 import { Effect } from "effect"
 

@@ -1,14 +1,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import {
-  createRollingLogger,
-  DatasetProfileView,
-  init,
-  Outbox,
-  SegmentedDatasetProfile,
-  TimeBucket,
-  WhyLabsWriter,
-} from "@sketchlog/core"
+import { createRollingLogger, DatasetProfileView, init, WhyLabsWriter } from "@sketchlog/core"
+import { TimeBucket } from "@sketchlog/core/logger"
+import { SegmentedDatasetProfile } from "@sketchlog/core/profile"
+import { Outbox } from "@sketchlog/core/writers"
 import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
 import { Effect } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"

@@ -12,7 +12,8 @@ import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promi
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import type * as Core from "../src/index.js"
-import type { LoggerMode, Row, Writer } from "../src/index.js"
+import type { Row, Writer } from "../src/index.js"
+import type { LoggerMode } from "../src/logger/index.js"
 import type * as Testing from "../src/testing.js"
 import { mixedRow } from "./internal/MixedRows.js"
 

@@ -14,7 +14,8 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { createHttpProfiler, type HttpExchange } from "../src/index.js"
+import { createHttpProfiler } from "../src/adapter.js"
+import type { HttpExchange } from "../src/http/index.js"
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
 const total = Number(process.env.BENCH_EXCHANGES ?? 20_000)

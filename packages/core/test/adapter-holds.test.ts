@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { holdSharedHttpProfiler, sharedHttpProfiler } from "../src/index.js"
+import { holdSharedHttpProfiler, sharedHttpProfiler } from "../src/adapter.js"
 import { MemoryWriter } from "../src/writers/MemoryWriter.js"
 
 const dirs: Array<string> = []

@@ -12,7 +12,7 @@ import {
   PROFILE_DIR_ENV,
   resolveProfileDir,
   sharedHttpProfiler,
-} from "../src/adapter/index.js"
+} from "../src/adapter.js"
 import type { HttpExchange } from "../src/http/index.js"
 import { DatasetProfileView } from "../src/profile/index.js"
 import { getCurrentSession, init, type SessionHandle } from "../src/session/index.js"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { readJsonBody, webExchange } from "../src/adapter/WebExchange.js"
+import { readJsonBody, webExchange } from "../src/capture/WebExchange.js"
 import { createHttpRowMapper } from "../src/http/index.js"
 
 const jsonRequest = (body: string, headers: Record<string, string> = {}) =>

@@ -1,12 +1,8 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  createRollingLogger,
-  DatasetProfileView,
-  type EmbeddingMetric,
-  LogEmbeddings,
-  LoggerOptionsError,
-} from "../src/index.js"
+import { createRollingLogger, DatasetProfileView, LoggerOptionsError } from "../src/index.js"
+import { LogEmbeddings } from "../src/logger/index.js"
+import type { EmbeddingMetric } from "../src/profile/index.js"
 import { MemoryWriter } from "../src/testing.js"
 
 const HOUR = Date.UTC(2024, 5, 1, 10)

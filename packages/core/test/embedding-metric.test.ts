@@ -1,13 +1,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf"
 import { describe, expect, it } from "vitest"
-import {
-  ColumnProfileView,
-  DatasetProfile,
-  DatasetProfileView,
-  EmbeddingMetric,
-  ProfileArgumentError,
-  SegmentedDatasetProfile,
-} from "../src/index.js"
+import { ColumnProfileView, DatasetProfile, DatasetProfileView, ProfileArgumentError } from "../src/index.js"
+import { EmbeddingMetric, SegmentedDatasetProfile } from "../src/profile/index.js"
 import { MetricComponentMessageSchema } from "../src/profile/internal/gen/whylogs/messages_pb.js"
 import { decodeNpyMatrix } from "../src/profile/internal/wire/NpyMatrix.js"
 import { walkProfile } from "./profileLayoutWalker.js"

@@ -1,8 +1,9 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { createColumnarHttpRowMapper, createHttpRowMapper } from "../src/http/HttpRowMapper.js"
+import type { HttpExchange, HttpRowOptions } from "../src/http/index.js"
 import { ColumnRowsBuilder } from "../src/http/internal/ColumnRowsBuilder.js"
-import { DatasetProfile, type HttpExchange, type HttpRowOptions } from "../src/index.js"
+import { DatasetProfile } from "../src/index.js"
 import { withSeededMathRandom } from "./seededMathRandom.js"
 
 const T0 = Date.UTC(2024, 0, 1)

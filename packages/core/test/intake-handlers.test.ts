@@ -1,18 +1,16 @@
 import { Either, Redacted, Schema } from "effect"
 import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
+import { createRollingLogger, DatasetProfileView, type RollingLoggerHandle } from "../src/index.js"
 import {
   BearerToken,
   createIntake,
-  createRollingLogger,
-  DatasetProfileView,
   decodeLogRequestBody,
   decodePubSubPush,
   IntakeOptionsError,
   type IntakeRejected,
   LogRequestBody,
-  type RollingLoggerHandle,
-} from "../src/index.js"
+} from "../src/intake/index.js"
 import { MemoryWriter } from "../src/testing.js"
 
 const HOUR = Date.UTC(2024, 5, 1, 10)

@@ -5,15 +5,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { uniforms } from "@sketchlog/test-fixtures"
 import { Effect, Either, Fiber, Queue, TestClock } from "effect"
 import { afterEach, beforeEach } from "vitest"
-import {
-  bucketStart,
-  createRollingLogger,
-  LogRequest,
-  RollingLogger,
-  type RowsDropped,
-  Session,
-  type SessionEvent,
-} from "../src/index.js"
+import { createRollingLogger, RollingLogger, Session } from "../src/index.js"
+import { bucketStart, LogRequest } from "../src/logger/index.js"
+import type { RowsDropped, SessionEvent } from "../src/session/index.js"
 import { MemoryWriter } from "../src/testing.js"
 
 const T0 = Date.UTC(2024, 0, 1)

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
+import { RollingLogger, Session } from "../src/index.js"
 import {
   bucketStart,
   nextBucketStart,
-  RollingLogger,
-  Session,
   TimeBucket,
   type TimeGranularity,
   timeGranularities,
-} from "../src/index.js"
+} from "../src/logger/index.js"
 import { MemoryWriter } from "../src/testing.js"
 
 const utc = (y: number, mo: number, d = 1, h = 0, mi = 0, s = 0, ms = 0) =>

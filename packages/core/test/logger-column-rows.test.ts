@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { type CreateRollingLoggerOptions, createRollingLogger, type LoggerMode } from "../src/index.js"
+import { type CreateRollingLoggerOptions, createRollingLogger } from "../src/index.js"
+import type { LoggerMode } from "../src/logger/index.js"
 import type { ColumnRows } from "../src/logger/internal/Mail.js"
 import { MemoryWriter } from "../src/testing.js"
 

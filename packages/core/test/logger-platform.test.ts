@@ -6,13 +6,13 @@ import { FakePlatform } from "@sketchlog/test-fixtures"
 import { Effect, Layer } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest"
 import {
-  bucketStart,
   DatasetProfileView,
   RollingLogger,
   type RollingLoggerOptions,
   Session,
   WhyLabsWriter,
 } from "../src/index.js"
+import { bucketStart } from "../src/logger/index.js"
 
 let platform: FakePlatform
 let dir: string

@@ -5,14 +5,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import {
-  bucketStart,
-  createRollingLogger,
-  DatasetProfileView,
-  type RowsDropped,
-  type SessionEvent,
-} from "../src/index.js"
+import { createRollingLogger, DatasetProfileView } from "../src/index.js"
+import { bucketStart } from "../src/logger/index.js"
 import { workerOf } from "../src/logger/internal/worker/WorkerPort.js"
+import type { RowsDropped, SessionEvent } from "../src/session/index.js"
 import { MemoryWriter } from "../src/testing.js"
 
 const T0 = Date.UTC(2024, 8, 1)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { DatasetProfile, DatasetProfileView, SegmentedDatasetProfile } from "../src/index.js"
+import { DatasetProfile, DatasetProfileView } from "../src/index.js"
+import { SegmentedDatasetProfile } from "../src/profile/index.js"
 
 const T0 = Date.UTC(2024, 0, 1)
 

@@ -1,11 +1,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import {
-  type ColumnProfileView,
-  type ColumnType,
-  DatasetProfile,
-  type DatasetProfileView,
-} from "../src/index.js"
+import { type ColumnProfileView, DatasetProfile, type DatasetProfileView } from "../src/index.js"
+import type { ColumnType } from "../src/profile/index.js"
 
 const T0 = Date.UTC(2024, 0, 1)
 

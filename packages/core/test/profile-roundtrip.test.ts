@@ -12,9 +12,9 @@ import {
   DatasetProfileView,
   ProfileFormatError,
   ProfileIOError,
-  SegmentedDatasetProfile,
 } from "../src/index.js"
 import * as NodeFileSystem from "../src/node/NodeFileSystem.js"
+import { SegmentedDatasetProfile } from "../src/profile/index.js"
 import { MetricComponentMessageSchema } from "../src/profile/internal/gen/whylogs/messages_pb.js"
 import { walkProfile } from "./profileLayoutWalker.js"
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { DatasetProfileView, SegmentedDatasetProfile } from "../src/index.js"
+import { DatasetProfileView } from "../src/index.js"
+import { SegmentedDatasetProfile } from "../src/profile/index.js"
 import { walkProfile } from "./profileLayoutWalker.js"
 import {
   dataColumns,

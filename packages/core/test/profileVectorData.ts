@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { whylogsVector } from "@sketchlog/test-fixtures"
 import { expect } from "vitest"
-import type { ColumnType, SummaryValue } from "../src/index.js"
+import type { ColumnType, SummaryValue } from "../src/profile/index.js"
 
 /** What `NAME.summary.json` holds per column (whylogs' own reading of the `.bin`). */
 export interface VectorSummary {

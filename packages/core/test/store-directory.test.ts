@@ -5,21 +5,19 @@ import { pathToFileURL } from "node:url"
 import { Chunk, Effect, Either, Stream } from "effect"
 import fc from "fast-check"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { DatasetProfile, DatasetProfileView, LocalWriter } from "../src/index.js"
+import { TimeBucket } from "../src/logger/index.js"
+import { ProfileSegment } from "../src/profile/index.js"
 import {
-  DatasetProfile,
-  DatasetProfileView,
   DirectoryStore,
   displayUrl,
-  LocalWriter,
   openStore,
   type ProfileQuery,
-  ProfileSegment,
   parseProfileKey,
   profileKey,
   readStoredProfile,
   StoreError,
-  TimeBucket,
-} from "../src/index.js"
+} from "../src/store/index.js"
 
 let dir: string
 beforeEach(async () => {

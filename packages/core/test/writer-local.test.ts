@@ -7,13 +7,13 @@ import {
   DatasetProfile,
   DatasetProfileView,
   LocalWriter,
-  Outbox,
-  ProfileSegment,
   type ProfileWrite,
   promiseWriter,
-  TimeBucket,
   WriterError,
 } from "../src/index.js"
+import { TimeBucket } from "../src/logger/index.js"
+import { ProfileSegment } from "../src/profile/index.js"
+import { Outbox } from "../src/writers/index.js"
 
 let dir: string
 beforeEach(async () => {

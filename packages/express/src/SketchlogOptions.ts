@@ -1,4 +1,4 @@
-import type { HttpProfilerOptions } from "@sketchlog/core"
+import type { HttpProfilerOptions } from "@sketchlog/core/adapter"
 
 /**
  * Options of `sketchlog()`: core's HTTP profiler options (see the package README for the table):

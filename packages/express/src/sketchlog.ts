@@ -1,4 +1,4 @@
-import { type HttpProfiler, type HttpProfilerStatus, holdSharedHttpProfiler } from "@sketchlog/core"
+import { type HttpProfiler, type HttpProfilerStatus, holdSharedHttpProfiler } from "@sketchlog/core/adapter"
 import type { NextFunction, Request, RequestHandler, Response } from "express"
 import { captureOf, RequestCapture } from "./internal/RequestCapture.js"
 import type { SketchlogOptions } from "./SketchlogOptions.js"

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { HttpOptionsError } from "@sketchlog/core"
+import { HttpOptionsError } from "@sketchlog/core/http"
 import express from "express"
 import { afterAll, describe, expect, it } from "vitest"
 import { errorHandler, type SketchlogOptions, shutdown, sketchlog } from "../src/index.js"

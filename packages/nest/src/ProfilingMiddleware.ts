@@ -1,5 +1,5 @@
 import { Inject, Injectable, type NestMiddleware } from "@nestjs/common"
-import type { HttpProfiler } from "@sketchlog/core"
+import type { HttpProfiler } from "@sketchlog/core/adapter"
 import { nodeRequest, nodeResponse, startCapture } from "./internal/RequestCapture.js"
 import { SKETCHLOG_PROFILER } from "./tokens.js"
 

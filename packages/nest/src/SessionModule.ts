@@ -13,13 +13,8 @@ import {
   type Provider,
 } from "@nestjs/common"
 import { APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core"
-import {
-  type HttpProfiler,
-  type HttpProfilerHold,
-  holdSharedHttpProfiler,
-  RollingLoggerHandle,
-  SessionHandle,
-} from "@sketchlog/core"
+import { RollingLoggerHandle, SessionHandle } from "@sketchlog/core"
+import { type HttpProfiler, type HttpProfilerHold, holdSharedHttpProfiler } from "@sketchlog/core/adapter"
 import { watchFastifyRequests } from "./internal/fastifyRequests.js"
 import { startCapture } from "./internal/RequestCapture.js"
 import { watchReplies } from "./internal/replyHook.js"

@@ -1,5 +1,5 @@
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency } from "@nestjs/common"
-import type { HttpProfilerOptions } from "@sketchlog/core"
+import type { HttpProfilerOptions } from "@sketchlog/core/adapter"
 
 /**
  * Options of `SessionModule.forRoot`: those of core's HTTP profiler, the same the Express middleware

@@ -1,5 +1,5 @@
-import type { HttpProfilerOptions } from "@sketchlog/core"
-import { loadNodePart } from "./internal/nodePart.js"
+import type { HttpProfilerOptions } from "@sketchlog/core/adapter"
+import { loadNodePart } from "./internal/loadNodePart.js"
 import { processState } from "./internal/processState.js"
 import { explainEdgeOnce, isEdgeRuntime } from "./internal/runtime.js"
 

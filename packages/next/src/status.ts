@@ -1,4 +1,4 @@
-import type { HttpProfiler, HttpProfilerStatus } from "@sketchlog/core"
+import type { HttpProfiler, HttpProfilerStatus } from "@sketchlog/core/adapter"
 import type { AfterMode } from "./internal/afterResponse.js"
 import { processState } from "./internal/processState.js"
 

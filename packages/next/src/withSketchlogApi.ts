@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import type { HttpProfilerOptions } from "@sketchlog/core"
-import { loadedNodePart, loadNodePart, type NodePart } from "./internal/nodePart.js"
+import type { HttpProfilerOptions } from "@sketchlog/core/adapter"
+import { loadedNodePart, loadNodePart, type NodePart } from "./internal/loadNodePart.js"
 import { explainEdgeOnce, isEdgeRuntime } from "./internal/runtime.js"
 import { deriveRouteTemplate, type RouteParams } from "./RouteTemplate.js"
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest"
-import { loadedNodePart } from "../src/internal/nodePart.js"
+import { loadedNodePart } from "../src/internal/loadNodePart.js"
 import { processState } from "../src/internal/processState.js"
 import { withSketchlog } from "../src/withSketchlog.js"
 import { ProfileCollector } from "./support/ProfileCollector.js"

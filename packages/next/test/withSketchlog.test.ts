@@ -1,4 +1,4 @@
-import { sharedHttpProfiler } from "@sketchlog/core"
+import { sharedHttpProfiler } from "@sketchlog/core/adapter"
 import { notFound, redirect } from "next/navigation.js"
 import { afterAll, describe, expect, it, vi } from "vitest"
 import { processState } from "../src/internal/processState.js"

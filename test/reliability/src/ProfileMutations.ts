@@ -1,4 +1,5 @@
-import { DatasetProfile, SegmentedDatasetProfile } from "@sketchlog/core"
+import { DatasetProfile } from "@sketchlog/core"
+import { SegmentedDatasetProfile } from "@sketchlog/core/profile"
 import fc from "fast-check"
 
 /** Reads a protobuf varint at `at`: its value and byte length, or undefined when it runs off the end. */

@@ -1,4 +1,4 @@
-import type { ColumnDrift, ProfileDrift } from "@sketchlog/core"
+import type { ColumnDrift, ProfileDrift } from "@sketchlog/core/drift"
 import { isNoise } from "./RouteSummary.js"
 import { countOf, formatNumber, formatPValue, textTable } from "./TextTable.js"
 

@@ -1,4 +1,5 @@
-import type { ColumnProfileView, FrequentItem } from "@sketchlog/core"
+import type { ColumnProfileView } from "@sketchlog/core"
+import type { FrequentItem } from "@sketchlog/core/profile"
 import { FrequentStringsSketch, HllSketch, HllUnion, KllDoublesSketch } from "@sketchlog/sketches"
 
 /**

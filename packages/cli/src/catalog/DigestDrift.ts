@@ -9,7 +9,7 @@ import {
   numericHellinger,
   type ResolvedDriftOptions,
   worseVerdict,
-} from "@sketchlog/core"
+} from "@sketchlog/core/drift"
 import type { ColumnDigest } from "./ColumnDigest.js"
 
 /**

@@ -1,4 +1,4 @@
-import type { FrequentItem } from "@sketchlog/core"
+import type { FrequentItem } from "@sketchlog/core/profile"
 import type { ColumnDigest, TypeCounts, TypeName } from "./ColumnDigest.js"
 import type { ProfileDigest } from "./ProfileDigest.js"
 

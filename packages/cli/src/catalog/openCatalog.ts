@@ -1,5 +1,5 @@
 import { resolve } from "node:path"
-import { openStore } from "@sketchlog/core"
+import { openStore } from "@sketchlog/core/store"
 import { runEffect } from "./runEffect.js"
 import { type CatalogOptions, StoreCatalog } from "./StoreCatalog.js"
 

@@ -1,4 +1,4 @@
-import { kllHistogram, sharedHistogramEdges } from "@sketchlog/core"
+import { kllHistogram, sharedHistogramEdges } from "@sketchlog/core/drift"
 import type { ColumnDigest } from "../catalog/ColumnDigest.js"
 import { formatNumber } from "../format/numbers.js"
 import { type ChartSpec, COLORS } from "./ChartSpec.js"

@@ -1,11 +1,11 @@
+import type { DatasetProfileView } from "@sketchlog/core"
 import {
   type ColumnDrift,
   compareProfiles,
-  type DatasetProfileView,
   type DriftOptions,
   type DriftVerdict,
   type ProfileDrift,
-} from "@sketchlog/core"
+} from "@sketchlog/core/drift"
 import { type Command, Option } from "commander"
 import type { CliContext } from "../cli/CliContext.js"
 import { writeLine } from "../cli/CliIo.js"

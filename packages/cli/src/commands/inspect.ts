@@ -1,4 +1,5 @@
-import type { DatasetProfileView, SummaryValue } from "@sketchlog/core"
+import type { DatasetProfileView } from "@sketchlog/core"
+import type { SummaryValue } from "@sketchlog/core/profile"
 import type { Command } from "commander"
 import type { CliContext } from "../cli/CliContext.js"
 import { usageError } from "../cli/CliError.js"

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs"
 import { dirname } from "node:path"
+import { checkEndpoint } from "@sketchlog/core/platform"
 import {
-  checkEndpoint,
   isOrgId,
   type LoginResult,
   login,
@@ -9,7 +9,7 @@ import {
   parseApiKey,
   tokenCachePath,
   updateConfigFile,
-} from "@sketchlog/core"
+} from "@sketchlog/core/session"
 import type { Command } from "commander"
 import { Either } from "effect"
 import type { CliContext } from "../cli/CliContext.js"

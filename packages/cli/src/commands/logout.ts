@@ -1,4 +1,4 @@
-import { logout, parseApiKey, updateConfigFile } from "@sketchlog/core"
+import { logout, parseApiKey, updateConfigFile } from "@sketchlog/core/session"
 import type { Command } from "commander"
 import { Either } from "effect"
 import type { CliContext } from "../cli/CliContext.js"

@@ -1,5 +1,5 @@
 import { resolve } from "node:path"
-import { displayUrl } from "@sketchlog/core"
+import { displayUrl } from "@sketchlog/core/store"
 import type { Command } from "commander"
 import { openCatalog } from "../catalog/openCatalog.js"
 import type { CliContext } from "../cli/CliContext.js"

@@ -1,4 +1,5 @@
-import { init, type SessionStatus } from "@sketchlog/core"
+import { init } from "@sketchlog/core"
+import type { SessionStatus } from "@sketchlog/core/session"
 import type { Command } from "commander"
 import type { CliContext } from "../cli/CliContext.js"
 import { writeLine } from "../cli/CliIo.js"

@@ -1,4 +1,4 @@
-import { resolveDriftOptions } from "@sketchlog/core"
+import { resolveDriftOptions } from "@sketchlog/core/drift"
 import type { ColumnDigest } from "../catalog/ColumnDigest.js"
 import { digestDrift } from "../catalog/DigestDrift.js"
 import type { ProfileDigest } from "../catalog/ProfileDigest.js"

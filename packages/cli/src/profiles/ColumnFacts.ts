@@ -1,4 +1,5 @@
-import type { ColumnProfileView, FrequentItem } from "@sketchlog/core"
+import type { ColumnProfileView } from "@sketchlog/core"
+import type { FrequentItem } from "@sketchlog/core/profile"
 
 /** What a column's values mostly are, from its `types` counts (whylogs' type names). */
 export type InferredType =

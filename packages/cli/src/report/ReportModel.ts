@@ -1,10 +1,10 @@
+import type { DatasetProfileView } from "@sketchlog/core"
 import {
   type ColumnDrift,
   compareProfiles,
-  type DatasetProfileView,
   type DriftOptions,
   type ProfileDrift,
-} from "@sketchlog/core"
+} from "@sketchlog/core/drift"
 import { ColumnDigest } from "../catalog/ColumnDigest.js"
 import { type ColumnGroup, columnGroup, orderColumns } from "../catalog/ColumnGroups.js"
 import { type ColumnFacts, columnFacts, rowCount } from "../profiles/ColumnFacts.js"

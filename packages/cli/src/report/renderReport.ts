@@ -1,4 +1,6 @@
-import { type ColumnDrift, type DatasetProfileView, SKETCHLOG_VERSION } from "@sketchlog/core"
+import type { DatasetProfileView } from "@sketchlog/core"
+import type { ColumnDrift } from "@sketchlog/core/drift"
+import { SKETCHLOG_VERSION } from "@sketchlog/core/platform"
 import { TYPE_NAMES } from "../catalog/ColumnDigest.js"
 import { assetText, cspHash } from "../charts/ChartAssets.js"
 import { ChartSet } from "../charts/ChartSet.js"

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { resolveDriftOptions } from "@sketchlog/core"
+import { resolveDriftOptions } from "@sketchlog/core/drift"
 import { digestDrift } from "../catalog/DigestDrift.js"
 import type { StoreCatalog } from "../catalog/StoreCatalog.js"
 import { problemText } from "../catalog/StoreProblem.js"

@@ -1,11 +1,11 @@
+import { DEFAULT_API_ENDPOINT } from "@sketchlog/core/platform"
 import {
   configFilePath,
-  DEFAULT_API_ENDPOINT,
   type EnvironmentSettings,
   type FileSettings,
   readConfigFile,
   readEnvironment,
-} from "@sketchlog/core"
+} from "@sketchlog/core/session"
 import { Effect } from "effect"
 import { runNode } from "./runNode.js"
 

@@ -1,6 +1,6 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
-import { NodeFileSystem, NodePath } from "@sketchlog/core"
+import { NodeFileSystem, NodePath } from "@sketchlog/core/node"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
 
 /**

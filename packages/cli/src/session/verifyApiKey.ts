@@ -1,4 +1,5 @@
-import { type ApiKey, apiUrl, describeUrl, USER_AGENT } from "@sketchlog/core"
+import { apiUrl, describeUrl, USER_AGENT } from "@sketchlog/core/platform"
+import type { ApiKey } from "@sketchlog/core/session"
 import { Redacted } from "effect"
 import { authError, CliError } from "../cli/CliError.js"
 import { ExitCode } from "../cli/ExitCode.js"

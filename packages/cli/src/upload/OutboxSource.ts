@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { Outbox, type OutboxEntry } from "@sketchlog/core"
+import { Outbox, type OutboxEntry } from "@sketchlog/core/writers"
 import { runNode } from "../session/runNode.js"
 import { UnreadableProfile, type UploadCandidate, type UploadSource } from "./UploadSource.js"
 

@@ -1,7 +1,7 @@
 import { inspect } from "node:util"
 import { Cause, Context, Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { consoleLoggerLayer, errorOf, settle } from "../node/promiseRuntime.js"
 import type { Row } from "../profile/DatasetProfile.js"
-import { consoleLoggerLayer, errorOf, settle } from "../session/internal/promiseRuntime.js"
 import { Session } from "../session/Session.js"
 import type { SessionEvent } from "../session/SessionEvent.js"
 import { getCurrentSession } from "../session/SessionInit.js"

@@ -7,17 +7,7 @@
 export type { FlushResult, WriteFailure } from "./FlushResult.js"
 export { EmbeddingColumns, LogEmbeddings } from "./LogEmbeddings.js"
 export { LoggerClosedError, LoggerOptionsError, RowsDroppedError, WriteFailedError } from "./LoggerError.js"
-export {
-  Close,
-  Flush,
-  Log,
-  LogBatch,
-  LoggerMessage,
-  LogRequest,
-  LogRequestData,
-  Settle,
-  Status,
-} from "./LoggerMessage.js"
+export { LogRequest, LogRequestData } from "./LoggerMessage.js"
 export {
   type CreateRollingLoggerOptions,
   type DatasetOptions,

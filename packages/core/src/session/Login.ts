@@ -1,4 +1,5 @@
 import type { Redacted } from "effect"
+import { runOnNode } from "../node/promiseRuntime.js"
 import {
   type LoginOptions,
   type LoginResult,
@@ -8,8 +9,7 @@ import {
   loginWithTokenEffect,
   logoutEffect,
   type TokenLoginOptions,
-} from "./auth/Login.js"
-import { runOnNode } from "./internal/promiseRuntime.js"
+} from "./auth/LoginFlows.js"
 
 /**
  * Signs in and caches the token in the config directory (or `baseDir`), mode 0600:

@@ -1,6 +1,6 @@
 import { inspect } from "node:util"
 import { Effect, Layer, type ManagedRuntime } from "effect"
-import { settle } from "./internal/promiseRuntime.js"
+import { settle } from "../node/promiseRuntime.js"
 import type { ProfileUpload, ReferenceProfileUpload, UploadOptions, UploadReceipt } from "./ProfileUpload.js"
 import { Session } from "./Session.js"
 import { SessionClosedError, type SessionKind } from "./SessionError.js"

@@ -1,5 +1,5 @@
 import { Layer, ManagedRuntime } from "effect"
-import { consoleLoggerLayer, printLine, settle } from "./internal/promiseRuntime.js"
+import { consoleLoggerLayer, printLine, settle } from "../node/promiseRuntime.js"
 import { Session } from "./Session.js"
 import { SessionHandle } from "./SessionHandle.js"
 import type { SessionOptions } from "./SessionOptions.js"

@@ -16,7 +16,7 @@ export {
   type LogoutResult,
   OUT_OF_BAND_REDIRECT,
   type TokenLoginOptions,
-} from "./auth/Login.js"
+} from "./auth/LoginFlows.js"
 export { type LoginMethod, TOKEN_CACHE_FILE, tokenCachePath } from "./auth/TokenCache.js"
 export { Auth, login, loginWithToken, logout } from "./Login.js"
 export type {

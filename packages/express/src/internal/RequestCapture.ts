@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import type { DeferredExchange, HttpExchange, HttpProfiler, Row, SessionHandle } from "@sketchlog/core"
+import type { Row, SessionHandle } from "@sketchlog/core"
+import type { DeferredExchange, HttpProfiler } from "@sketchlog/core/adapter"
+import type { HttpExchange } from "@sketchlog/core/http"
 import type { RequestSketchlog } from "../RequestSketchlog.js"
 import { byteLength, hookResponses, type ResponseSink } from "./responseHooks.js"
 import { routeTemplate } from "./routeTemplate.js"

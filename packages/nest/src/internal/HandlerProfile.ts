@@ -1,5 +1,5 @@
 import type { Reflector } from "@nestjs/core"
-import type { RecordOptions } from "@sketchlog/core"
+import type { RecordOptions } from "@sketchlog/core/adapter"
 import { PROFILE_DATASET } from "../ProfileDataset.js"
 import { SKIP_PROFILING } from "../SkipProfiling.js"
 import { metadataRoute } from "./routeTemplate.js"

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { HttpException } from "@nestjs/common"
-import type { DeferredExchange, HttpExchange, HttpHeaderRecord, HttpProfiler } from "@sketchlog/core"
+import type { DeferredExchange, HttpProfiler } from "@sketchlog/core/adapter"
+import type { HttpExchange, HttpHeaderRecord } from "@sketchlog/core/http"
 import type { HandlerProfile } from "./HandlerProfile.js"
 import { platformRoute } from "./routeTemplate.js"
 

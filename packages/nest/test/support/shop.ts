@@ -149,7 +149,9 @@ export class FeaturesController {
 
   @Post()
   @HttpCode(202)
-  async log(@Body() body: { income: number; segment: string }) {
+  async log(
+    @Body() body: { income: number; segment: string },
+  ): Promise<{ accepted: boolean; session: string | null }> {
     await this.features.record({ income_log: Math.log(body.income), segment: body.segment })
     return { accepted: true, session: this.features.session?.kind ?? null }
   }

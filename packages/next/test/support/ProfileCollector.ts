@@ -1,15 +1,9 @@
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import {
-  type ColumnSummary,
-  type DatasetProfileView,
-  type HttpProfiler,
-  type HttpProfilerOptions,
-  type ProfileWrite,
-  promiseWriter,
-  sharedHttpProfiler,
-} from "@sketchlog/core"
+import { type DatasetProfileView, type ProfileWrite, promiseWriter } from "@sketchlog/core"
+import { type HttpProfiler, type HttpProfilerOptions, sharedHttpProfiler } from "@sketchlog/core/adapter"
+import type { ColumnSummary } from "@sketchlog/core/profile"
 
 let datasets = 0
 

@@ -4,7 +4,7 @@
  * `{ profileDir, bare }` (`bare`: the same app without sketchlog, to tell the app's own failures from
  * ours). Commands: `status`, `close`, `exit`.
  */
-import type { HttpProfiler } from "@sketchlog/core"
+import type { HttpProfiler } from "@sketchlog/core/adapter"
 import { SKETCHLOG_PROFILER } from "@sketchlog/nest"
 import { createApp } from "../../../../apps/nest-demo/src/app.js"
 import { announceReady, serveCommands } from "./ChildProtocol.js"

@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Readable } from "node:stream"
-import { type HttpProfilerOptions, sharedHttpProfiler } from "@sketchlog/core"
+import { type HttpProfilerOptions, sharedHttpProfiler } from "@sketchlog/core/adapter"
 import { withSketchlog, withSketchlogApi } from "@sketchlog/next"
 import { apiResolver } from "next/dist/server/api-utils/node/api-resolver.js"
 import { announceReady, serveCommands } from "./ChildProtocol.js"

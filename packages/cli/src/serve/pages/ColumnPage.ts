@@ -1,4 +1,4 @@
-import type { ColumnDrift } from "@sketchlog/core"
+import type { ColumnDrift } from "@sketchlog/core/drift"
 import { type ColumnDigest, TYPE_NAMES } from "../../catalog/ColumnDigest.js"
 import type { DatasetListing, SeriesResult } from "../../catalog/StoreCatalog.js"
 import type { StoreProblem } from "../../catalog/StoreProblem.js"

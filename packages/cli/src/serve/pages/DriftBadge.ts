@@ -1,4 +1,4 @@
-import type { ColumnDrift } from "@sketchlog/core"
+import type { ColumnDrift } from "@sketchlog/core/drift"
 import { html, type SafeHtml } from "../../report/html.js"
 
 /** A column's drift score against the reference, as a coloured badge with its test details. */

@@ -1,4 +1,4 @@
-import { SKETCHLOG_VERSION } from "@sketchlog/core"
+import { SKETCHLOG_VERSION } from "@sketchlog/core/platform"
 import type { StoreProblem } from "../../catalog/StoreProblem.js"
 import type { ChartSet } from "../../charts/ChartSet.js"
 import { html, type SafeHtml } from "../../report/html.js"

@@ -1,6 +1,6 @@
 import { join } from "node:path"
 import { Clock, Deferred, Duration, Effect, ExecutionStrategy, Option, Scope } from "effect"
-import { printLine } from "../../session/internal/promiseRuntime.js"
+import { printLine } from "../../node/promiseRuntime.js"
 import { RowsDropped } from "../../session/SessionEvent.js"
 import type { SessionService } from "../../session/SessionService.js"
 import { StoreWriter } from "../../store/StoreWriter.js"

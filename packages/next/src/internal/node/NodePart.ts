@@ -1,6 +1,4 @@
 import {
-  defaultBodyLimits,
-  type HttpExchange,
   type HttpProfiler,
   type HttpProfilerOptions,
   type JsonBody,
@@ -8,13 +6,14 @@ import {
   sharedHttpProfiler,
   type WebExchangeInput,
   webExchange,
-} from "@sketchlog/core"
+} from "@sketchlog/core/adapter"
+import { defaultBodyLimits, type HttpExchange } from "@sketchlog/core/http"
 import type { AfterFunction } from "../afterResponse.js"
 import { processState } from "../processState.js"
 import { closeOnShutdownSignals } from "./shutdown.js"
 
 /**
- * The Node.js-only half of the package, loaded on first use (see `nodePart.ts`): core's shared
+ * The Node.js-only half of the package, loaded on first use (see `loadNodePart.ts`): core's shared
  * profiler and Next.js's `after()`. The wrappers call these; none of them ever throws.
  */
 

@@ -1,4 +1,4 @@
-import { closeSharedHttpProfilers } from "@sketchlog/core"
+import { closeSharedHttpProfilers } from "@sketchlog/core/adapter"
 import { processState } from "../processState.js"
 
 /** The signals a server is stopped with; the exit codes are those the default action would give. */

@@ -1,4 +1,5 @@
 import { join } from "node:path"
+import { isDeferredExchange, type RecordedExchange } from "../capture/DeferredExchange.js"
 import { HttpColumn, type HttpColumnName, SegmentableColumns } from "../http/HttpColumns.js"
 import type { HttpExchange } from "../http/HttpExchange.js"
 import { HttpOptionsError } from "../http/HttpOptionsError.js"
@@ -8,24 +9,23 @@ import {
   createColumnarHttpRowMapper,
   createHttpRowMapper,
 } from "../http/HttpRowMapper.js"
-import type { HttpRowOptions } from "../http/HttpRowOptions.js"
+import { type HttpRowOptions, httpRowOptionNames } from "../http/HttpRowOptions.js"
 import { ColumnRowsBuilder } from "../http/internal/ColumnRowsBuilder.js"
 import { LoggerClosedError } from "../logger/LoggerError.js"
 import type { LoggerStatus } from "../logger/LoggerStatus.js"
 import { createRollingLogger, type RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"
+import { printLine } from "../node/promiseRuntime.js"
 import type { Row } from "../profile/DatasetProfile.js"
-import { printLine } from "../session/internal/promiseRuntime.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import { defaultInit, getCurrentSession, init } from "../session/SessionInit.js"
 import { StoreWriter } from "../store/StoreWriter.js"
 import { resolveStoreUrl } from "../store/storeUrl.js"
 import { LocalWriter } from "../writers/LocalWriter.js"
 import { WhyLabsWriter } from "../writers/WhyLabsWriter.js"
-import { isDeferredExchange, type RecordedExchange } from "./DeferredExchange.js"
 import { HttpProfilerError } from "./HttpProfilerError.js"
-import { type HttpProfilerOptions, httpRowOptionNames } from "./HttpProfilerOptions.js"
+import type { HttpProfilerOptions } from "./HttpProfilerOptions.js"
 import type { HttpProfilerDropReason, HttpProfilerState, HttpProfilerStatus } from "./HttpProfilerStatus.js"
-import { resolveProfileDir } from "./internal/profileDirectory.js"
+import { resolveProfileDir } from "./ProfileDirectory.js"
 
 /** The rolling logger a profiler runs (the Promise face of `createRollingLogger`). */
 export type HttpProfilerLogger = RollingLoggerHandle

@@ -1,7 +1,4 @@
 import type { HttpRowOptions } from "../http/HttpRowOptions.js"
-
-export { httpRowOptionNames } from "../http/HttpRowOptions.js"
-
 import type { CreateRollingLoggerOptions } from "../logger/LoggerOptions.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import type { SessionOptions } from "../session/SessionOptions.js"

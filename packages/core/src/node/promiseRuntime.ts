@@ -2,9 +2,9 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
 import { Cause, Effect, Exit, Layer, Logger, LogLevel } from "effect"
-import * as NodeFileSystem from "../../node/NodeFileSystem.js"
-import * as NodeHttpClient from "../../node/NodeHttpClient.js"
-import * as NodePath from "../../node/NodePath.js"
+import * as NodeFileSystem from "./NodeFileSystem.js"
+import * as NodeHttpClient from "./NodeHttpClient.js"
+import * as NodePath from "./NodePath.js"
 
 /** Prints one line to stderr the way every sketchlog message looks: `sketchlog: <text>`. */
 export const printLine = (level: "warning" | "error", text: string): void => {

@@ -3,10 +3,10 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
 import { Effect, Layer } from "effect"
-import * as NodeFileSystem from "../../node/NodeFileSystem.js"
-import * as NodeHttpClient from "../../node/NodeHttpClient.js"
-import * as NodePath from "../../node/NodePath.js"
-import * as NodeTerminal from "../../node/NodeTerminal.js"
+import * as NodeFileSystem from "./NodeFileSystem.js"
+import * as NodeHttpClient from "./NodeHttpClient.js"
+import * as NodePath from "./NodePath.js"
+import * as NodeTerminal from "./NodeTerminal.js"
 
 /**
  * Node's terminal, counted as a TTY only when stdin and stdout both are: a prompt needs someone to

@@ -1,0 +1,8 @@
+/**
+ * `@sketchlog/core/adapter`: what a framework package needs to profile HTTP traffic — the shared
+ * `HttpProfiler` (admit, record, log, status, close) and the ways to capture an exchange from a
+ * platform's request and response. The Express, Nest and Next.js packages are built on it; so can
+ * an adapter for another framework be.
+ */
+export * from "./capture/index.js"
+export * from "./profiler/index.js"
