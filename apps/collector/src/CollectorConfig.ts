@@ -1,5 +1,6 @@
 import { resolve } from "node:path"
-import type { LoggerMode, TimeGranularity, WriteSchedule } from "@sketchlog/core/logger"
+import type { LoggerMode, WriteSchedule } from "@sketchlog/core/logger"
+import type { TimeGranularity } from "@sketchlog/core/profile"
 import { Redacted } from "effect"
 import { CollectorConfigError } from "./CollectorConfigError.js"
 import { type EmbeddingsByDataset, readEmbeddingsFile } from "./EmbeddingsFile.js"

@@ -1,8 +1,8 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { ColumnRowsBuilder } from "../src/http/ColumnRowsBuilder.js"
 import { createColumnarHttpRowMapper, createHttpRowMapper } from "../src/http/HttpRowMapper.js"
 import type { HttpExchange, HttpRowOptions } from "../src/http/index.js"
-import { ColumnRowsBuilder } from "../src/http/internal/ColumnRowsBuilder.js"
 import { DatasetProfile } from "../src/index.js"
 import { withSeededMathRandom } from "./seededMathRandom.js"
 

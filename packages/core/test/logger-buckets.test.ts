@@ -7,7 +7,7 @@ import {
   TimeBucket,
   type TimeGranularity,
   timeGranularities,
-} from "../src/logger/index.js"
+} from "../src/profile/index.js"
 import { MemoryWriter } from "../src/testing.js"
 
 const utc = (y: number, mo: number, d = 1, h = 0, mi = 0, s = 0, ms = 0) =>

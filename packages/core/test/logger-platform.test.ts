@@ -12,7 +12,7 @@ import {
   Session,
   WhyLabsWriter,
 } from "../src/index.js"
-import { bucketStart } from "../src/logger/index.js"
+import { bucketStart } from "../src/profile/index.js"
 
 let platform: FakePlatform
 let dir: string

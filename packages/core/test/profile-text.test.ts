@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs"
 import { whylogsVector } from "@sketchlog/test-fixtures"
 import { describe, expect, it } from "vitest"
+import { compareCodePoints } from "../src/profile/CodePointOrder.js"
 import { inferColumnType, metricsForType, ProfileSegment, segmentText } from "../src/profile/index.js"
-import { compareCodePoints } from "../src/profile/internal/CodePointOrder.js"
 import { cutItem, doubleText, integerText } from "../src/profile/internal/ItemText.js"
 import { isTensor, MAX_TENSOR_DEPTH } from "../src/profile/internal/TensorShape.js"
 

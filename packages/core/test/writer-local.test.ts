@@ -11,8 +11,7 @@ import {
   promiseWriter,
   WriterError,
 } from "../src/index.js"
-import { TimeBucket } from "../src/logger/index.js"
-import { ProfileSegment } from "../src/profile/index.js"
+import { ProfileSegment, TimeBucket } from "../src/profile/index.js"
 import { Outbox } from "../src/writers/index.js"
 
 let dir: string

@@ -1,6 +1,6 @@
 import type { HttpExchange } from "../http/HttpExchange.js"
 import { defaultBodyLimits } from "../http/HttpRowOptions.js"
-import { isJsonMediaType, mediaType } from "../http/internal/contentType.js"
+import { isJsonMediaType, mediaType } from "../http/MediaType.js"
 
 /**
  * What a fetch-style handler (Next.js route handlers, Hono, anything built on the web `Request` and

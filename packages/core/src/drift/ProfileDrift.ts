@@ -1,5 +1,5 @@
+import { compareCodePoints } from "../profile/CodePointOrder.js"
 import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
-import { compareCodePoints } from "../profile/internal/CodePointOrder.js"
 import { type ColumnDrift, compareColumn } from "./ColumnDrift.js"
 import { type DriftOptions, resolveDriftOptions } from "./DriftOptions.js"
 import { type DriftThresholds, type DriftVerdict, worseVerdict } from "./DriftThresholds.js"

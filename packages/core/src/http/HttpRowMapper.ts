@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import { segmentText } from "../profile/index.js"
+import { type ColumnRowsBuilder, type FieldSink, RowSink } from "./ColumnRowsBuilder.js"
 import { HttpColumn } from "./HttpColumns.js"
 import type { HttpExchange } from "./HttpExchange.js"
 import { HttpOptionsError } from "./HttpOptionsError.js"
@@ -7,7 +8,6 @@ import type { HttpRow, HttpRowResult, HttpRowSkipped, HttpRowValue } from "./Htt
 import type { HttpRowOptions } from "./HttpRowOptions.js"
 import { BodyWalk } from "./internal/bodyWalk.js"
 import { boundedString } from "./internal/boundedString.js"
-import { type ColumnRowsBuilder, type FieldSink, RowSink } from "./internal/ColumnRowsBuilder.js"
 import {
   type CompiledOptions,
   compileOptions,

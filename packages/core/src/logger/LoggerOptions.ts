@@ -1,10 +1,10 @@
 import type { Duration } from "effect"
 import type { ColumnType } from "../profile/ColumnType.js"
 import type { EmbeddingOptions } from "../profile/metrics/EmbeddingOptions.js"
+import type { TimeGranularity } from "../profile/TimeBucket.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import type { WriteRetryPolicy } from "../writers/WriteRetry.js"
 import type { Writer } from "../writers/Writer.js"
-import type { TimeGranularity } from "./TimeBucket.js"
 import type { WriteSchedule } from "./WriteSchedule.js"
 
 /** What happens to rows when the queue is full. */

@@ -1,4 +1,4 @@
-import type { WriterStatus } from "../writers/internal/WriterPipeline.js"
+import type { WriterStatus } from "../writers/WriteOutcome.js"
 
 /**
  * Why rows were not profiled (or, for `write-failed`, why profiled rows were not stored):

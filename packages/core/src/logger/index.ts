@@ -21,12 +21,4 @@ export type { BucketStatus, DropReason, LoggerStatus, LoggerWriterStatus } from 
 export { RollingLogger } from "./RollingLogger.js"
 export { createRollingLogger, RollingLoggerHandle } from "./RollingLoggerHandle.js"
 export type { LogError, LogOptions, LogRequestInput, RollingLoggerService } from "./RollingLoggerService.js"
-export {
-  bucketStart,
-  MAX_TIMESTAMP,
-  nextBucketStart,
-  TimeBucket,
-  type TimeGranularity,
-  timeGranularities,
-} from "./TimeBucket.js"
 export { nextWriteTime, schedulePeriod, type WriteCadence, type WriteSchedule } from "./WriteSchedule.js"

@@ -1,13 +1,13 @@
 import { readFile, writeFile } from "node:fs/promises"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect } from "effect"
+import { compareCodePoints } from "./CodePointOrder.js"
 import {
   type ColumnProfileView,
   type ColumnSummary,
   jsonSafe,
   type SummaryValue,
 } from "./ColumnProfileView.js"
-import { compareCodePoints } from "./internal/CodePointOrder.js"
 import { ProfileTotal } from "./internal/ProfileTotal.js"
 import { decodeProfile } from "./internal/wire/ProfileReader.js"
 import { encodeProfile } from "./internal/wire/ProfileWriter.js"

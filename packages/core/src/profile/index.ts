@@ -51,3 +51,11 @@ export {
   type SegmentedDatasetProfileOptions,
   segmentText,
 } from "./SegmentedDatasetProfile.js"
+export {
+  bucketStart,
+  MAX_TIMESTAMP,
+  nextBucketStart,
+  TimeBucket,
+  type TimeGranularity,
+  timeGranularities,
+} from "./TimeBucket.js"

@@ -1,5 +1,6 @@
 import { join } from "node:path"
 import { isDeferredExchange, type RecordedExchange } from "../capture/DeferredExchange.js"
+import { ColumnRowsBuilder } from "../http/ColumnRowsBuilder.js"
 import { HttpColumn, type HttpColumnName, SegmentableColumns } from "../http/HttpColumns.js"
 import type { HttpExchange } from "../http/HttpExchange.js"
 import { HttpOptionsError } from "../http/HttpOptionsError.js"
@@ -10,7 +11,6 @@ import {
   createHttpRowMapper,
 } from "../http/HttpRowMapper.js"
 import { type HttpRowOptions, httpRowOptionNames } from "../http/HttpRowOptions.js"
-import { ColumnRowsBuilder } from "../http/internal/ColumnRowsBuilder.js"
 import { LoggerClosedError } from "../logger/LoggerError.js"
 import type { LoggerStatus } from "../logger/LoggerStatus.js"
 import { createRollingLogger, type RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
-import type { TimeBucket } from "../logger/TimeBucket.js"
 import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import type { ProfileSegment } from "../profile/Segment.js"
+import type { TimeBucket } from "../profile/TimeBucket.js"
 import { WriterError } from "./WriterError.js"
 
 /**

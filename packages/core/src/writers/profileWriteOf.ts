@@ -1,4 +1,4 @@
-import { TimeBucket, type TimeGranularity } from "../logger/TimeBucket.js"
+import { TimeBucket, type TimeGranularity } from "../profile/TimeBucket.js"
 import { DatasetProfile } from "../profile/DatasetProfile.js"
 import { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import { ProfileSegment } from "../profile/Segment.js"

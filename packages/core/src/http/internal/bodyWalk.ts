@@ -1,6 +1,6 @@
+import type { FieldSink } from "../ColumnRowsBuilder.js"
 import type { HttpRowValue } from "../HttpRow.js"
 import { boundedString } from "./boundedString.js"
-import type { FieldSink } from "./ColumnRowsBuilder.js"
 import type { FieldNode, FieldTree } from "./fieldTree.js"
 
 /** The walk limits, validated. */

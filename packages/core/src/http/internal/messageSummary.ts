@@ -1,6 +1,6 @@
 import type { HttpMessage } from "../HttpExchange.js"
+import { isJsonMediaType, mediaType } from "../MediaType.js"
 import { isStreamLike } from "./bodyWalk.js"
-import { isJsonMediaType, mediaType } from "./contentType.js"
 import { HeaderScan } from "./headerScan.js"
 
 const DIGITS = /^\d{1,15}$/

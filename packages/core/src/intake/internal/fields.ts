@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { MAX_TIMESTAMP } from "../../logger/TimeBucket.js"
+import { MAX_TIMESTAMP } from "../../profile/TimeBucket.js"
 
 /** Dataset ids longer than this are refused: they name folders and platform resources. */
 export const MAX_DATASET_ID_LENGTH = 256

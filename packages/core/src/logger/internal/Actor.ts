@@ -1,5 +1,5 @@
 import { Clock, Deferred, Duration, Effect, FiberSet, Queue, type Scope } from "effect"
-import type { WriteSettlement } from "../../writers/internal/WriterPipeline.js"
+import type { WriteSettlement } from "../../writers/WriteOutcome.js"
 import type { ProfileWrite } from "../../writers/Writer.js"
 import type { FlushResult, WriteFailure } from "../FlushResult.js"
 import { RowsDroppedError, WriteFailedError } from "../LoggerError.js"

@@ -2,9 +2,9 @@ import { columnTypes } from "../../profile/ColumnType.js"
 import { DatasetProfile } from "../../profile/DatasetProfile.js"
 import type { EmbeddingOptions } from "../../profile/metrics/EmbeddingOptions.js"
 import { ProfileArgumentError } from "../../profile/ProfileError.js"
+import { type TimeGranularity, timeGranularities } from "../../profile/TimeBucket.js"
 import { LoggerOptionsError } from "../LoggerError.js"
 import { type DatasetOptions, LoggerDefaults } from "../LoggerOptions.js"
-import { type TimeGranularity, timeGranularities } from "../TimeBucket.js"
 import { checkSchedule, scheduleKey, type WriteSchedule } from "../WriteSchedule.js"
 
 /** A dataset's options with every default applied, validated. Plain data (it crosses to the worker). */

@@ -1,5 +1,5 @@
+import { compareCodePoints } from "../CodePointOrder.js"
 import type { ColumnProfileView, SummaryValue } from "../ColumnProfileView.js"
-import { compareCodePoints } from "../internal/CodePointOrder.js"
 import { ProfileArgumentError } from "../ProfileError.js"
 import type { DistributionMetric } from "./DistributionMetric.js"
 import type { EmbeddingDistance } from "./EmbeddingOptions.js"

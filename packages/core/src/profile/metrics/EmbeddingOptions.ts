@@ -1,4 +1,4 @@
-import { compareCodePoints } from "../internal/CodePointOrder.js"
+import { compareCodePoints } from "../CodePointOrder.js"
 import { ProfileArgumentError } from "../ProfileError.js"
 
 /** How far a vector is from a reference: whylogs' `DistanceFunction` (scikit-learn's pairwise distances). */

@@ -1,5 +1,5 @@
+import type { TimeGranularity } from "../../../profile/TimeBucket.js"
 import type { DropReason } from "../../LoggerStatus.js"
-import type { TimeGranularity } from "../../TimeBucket.js"
 import type { DatasetConfig } from "../DatasetConfig.js"
 import type { ActorStatus } from "../Mail.js"
 

@@ -5,7 +5,7 @@
  */
 import { parentPort } from "node:worker_threads"
 import { Deferred, Duration, Effect, Exit, Queue, Scope } from "effect"
-import type { WriteSettlement } from "../../../writers/internal/WriterPipeline.js"
+import type { WriteSettlement } from "../../../writers/WriteOutcome.js"
 import { Close, Flush, LogBatch, LogRequest, Settle, Status } from "../../LoggerMessage.js"
 import { type ActorSink, startActor } from "../Actor.js"
 import type { DatasetConfig } from "../DatasetConfig.js"

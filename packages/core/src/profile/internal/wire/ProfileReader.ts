@@ -1,9 +1,9 @@
 import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf"
 import { sizeDelimitedPeek } from "@bufbuild/protobuf/wire"
+import { compareCodePoints } from "../../CodePointOrder.js"
 import type { ColumnProfileView } from "../../ColumnProfileView.js"
 import { ProfileFormatError } from "../../ProfileError.js"
 import { ProfileSegment, SEGMENT_TAG_PREFIX } from "../../Segment.js"
-import { compareCodePoints } from "../CodePointOrder.js"
 import {
   ChunkHeader_ChunkType,
   DatasetProfileHeaderSchema,

@@ -1,8 +1,8 @@
 import { create, toBinary } from "@bufbuild/protobuf"
 import { sizeDelimitedEncode } from "@bufbuild/protobuf/wire"
+import { compareCodePoints } from "../../CodePointOrder.js"
 import type { ColumnProfileView } from "../../ColumnProfileView.js"
 import type { ProfileSegment } from "../../Segment.js"
-import { compareCodePoints } from "../CodePointOrder.js"
 import {
   ChunkHeader_ChunkType,
   ChunkHeaderSchema,

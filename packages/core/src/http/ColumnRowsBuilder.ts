@@ -1,5 +1,5 @@
-import type { HttpRowValue } from "../HttpRow.js"
-import type { FieldNode } from "./fieldTree.js"
+import type { HttpRowValue } from "./HttpRow.js"
+import type { FieldNode } from "./internal/fieldTree.js"
 
 /** Where the cells of a body walk go: a row object, or column buffers. */
 export interface FieldSink {
