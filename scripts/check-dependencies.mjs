@@ -3,7 +3,8 @@
 // - core's areas (the folders under packages/core/src: profile, session, logger, …) import each other
 //   without cycles, so each can be read, tested and changed from the bottom up;
 // - no file imports another area's `internal/` (an area's machinery is reached through its public
-//   files only), and no package reaches into another package's files by a relative path.
+//   files only; core's src/internal/ is shared by all), and no package reaches into another
+//   package's files by a relative path.
 // Prints the area graph (who depends on whom) and every broken rule with the imports behind it.
 // Exits 1 when a rule is broken. Usage: node scripts/check-dependencies.mjs
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
@@ -54,12 +55,16 @@ const coreArea = (file) => {
   return inSrc.length === 1 ? "(entry)" : inSrc[0]
 }
 
-/** The area whose `internal/` a path is inside, if any (`logger` for src/logger/internal/x.ts). */
+/**
+ * The area whose `internal/` a path is inside, if any (`logger` for src/logger/internal/x.ts). Core's
+ * own src/internal/ is the package's shared machinery (as in Effect's packages): every area may use it.
+ */
 const internalOwner = (packageDir, file) => {
   const parts = relative(join(root, packageDir, "src"), file).split(sep)
   const at = parts.indexOf("internal")
   if (at === -1) return undefined
-  return packageDir === CORE ? (at === 0 ? "(entry)" : parts[0]) : packageDir
+  if (packageDir !== CORE) return packageDir
+  return at === 0 ? undefined : parts[0]
 }
 
 const problems = []
