@@ -1,4 +1,5 @@
 import { Either, type Redacted } from "effect"
+import { causeText } from "../internal/causeText.js"
 import { LoggerClosedError } from "../logger/LoggerError.js"
 import type { LogRequest } from "../logger/LoggerMessage.js"
 import { BearerToken } from "./BearerToken.js"
@@ -132,9 +133,7 @@ export const createIntake = (options: IntakeOptions): Intake => {
       reason: `must be a positive integer, got ${maxBodyBytes}`,
     })
   const onError =
-    options.onError ??
-    ((error: unknown) =>
-      process.stderr.write(`sketchlog intake: ${error instanceof Error ? error.message : String(error)}\n`))
+    options.onError ?? ((error: unknown) => process.stderr.write(`sketchlog intake: ${causeText(error)}\n`))
 
   const coalescer = options.coalesce === false ? undefined : new RequestCoalescer((r) => logger.logRequest(r))
   const send = (request: LogRequest): Promise<unknown> =>

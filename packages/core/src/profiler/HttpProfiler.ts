@@ -11,6 +11,7 @@ import {
   createHttpRowMapper,
 } from "../http/HttpRowMapper.js"
 import { type HttpRowOptions, httpRowOptionNames } from "../http/HttpRowOptions.js"
+import { causeText } from "../internal/causeText.js"
 import { LoggerClosedError } from "../logger/LoggerError.js"
 import type { LoggerStatus } from "../logger/LoggerStatus.js"
 import { createRollingLogger, type RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"
@@ -367,7 +368,7 @@ class Profiler implements HttpProfiler {
         timestamp: options.timestamp ?? Date.now(),
       })
     } catch (cause) {
-      throw new HttpProfilerError({ reason: `the logger refused the row: ${messageOf(cause)}`, cause })
+      throw new HttpProfilerError({ reason: `the logger refused the row: ${causeText(cause)}`, cause })
     }
   }
 
@@ -419,7 +420,7 @@ class Profiler implements HttpProfiler {
     try {
       await this.#logger?.close()
     } catch (cause) {
-      this.#lastError = `closing the logger failed: ${messageOf(cause)}`
+      this.#lastError = `closing the logger failed: ${causeText(cause)}`
     }
     this.#state = "closed"
     live.delete(this)
@@ -493,7 +494,7 @@ class Profiler implements HttpProfiler {
       const error =
         cause instanceof HttpProfilerError
           ? cause
-          : new HttpProfilerError({ reason: `profiling could not start: ${messageOf(cause)}`, cause })
+          : new HttpProfilerError({ reason: `profiling could not start: ${causeText(cause)}`, cause })
       this.#state = "failed"
       this.#lastError = error.reason
       const waiting = this.#backlog.length
@@ -626,7 +627,7 @@ class Profiler implements HttpProfiler {
     this.#profiled -= rows
     const reason = cause instanceof LoggerClosedError ? "closed" : "logger-refused"
     this.#dropped[reason] = (this.#dropped[reason] ?? 0) + rows
-    if (reason === "logger-refused") this.#lastError = `the logger refused rows: ${messageOf(cause)}`
+    if (reason === "logger-refused") this.#lastError = `the logger refused rows: ${causeText(cause)}`
   }
 
   #noteSkipped(result: HttpRowSkipped): void {
@@ -635,7 +636,7 @@ class Profiler implements HttpProfiler {
       this.#report(
         "callback",
         new HttpProfilerError({
-          reason: `a profiling callback failed: ${messageOf(result.cause)}`,
+          reason: `a profiling callback failed: ${causeText(result.cause)}`,
           cause: result.cause,
         }),
       )
@@ -732,9 +733,6 @@ class Profiler implements HttpProfiler {
     }
   }
 }
-
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : typeof error === "string" ? error : String(error)
 
 /**
  * A new profiler, not shared (see `sharedHttpProfiler` for the one-per-configuration form adapters

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto"
 import { Effect } from "effect"
+import { causeText } from "../internal/causeText.js"
 import type { ProfileWrite, WriteReceipt, Writer } from "../writers/Writer.js"
 import { WriterError } from "../writers/WriterError.js"
 import { displayUrl, openStore, type StoreOptions } from "./openStore.js"
@@ -112,7 +113,7 @@ export class StoreWriter implements Writer {
         catch: (error) =>
           new WriterError({
             writer: this.name,
-            reason: `cannot name the object of ${profile.datasetId}: ${error instanceof Error ? error.message : String(error)}`,
+            reason: `cannot name the object of ${profile.datasetId}: ${causeText(error)}`,
             retryable: false,
             cause: error,
           }),

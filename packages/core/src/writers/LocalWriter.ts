@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto"
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { Effect } from "effect"
+import { causeText } from "../internal/causeText.js"
 import { errorCode, RETRYABLE_FILE_ERRORS } from "../internal/fileErrors.js"
 import { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import { safeName, segmentName } from "./internal/fileNames.js"
@@ -71,7 +72,7 @@ export class LocalWriter implements Writer {
         const code = errorCode(error)
         return new WriterError({
           writer: this.name,
-          reason: `cannot write ${this.pathOf(profile)}: ${error instanceof Error ? error.message : String(error)}`,
+          reason: `cannot write ${this.pathOf(profile)}: ${causeText(error)}`,
           retryable: code === undefined || RETRYABLE_FILE_ERRORS.has(code),
           cause: error,
         })

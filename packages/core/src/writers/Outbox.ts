@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto"
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { Data, Effect } from "effect"
+import { causeText } from "../internal/causeText.js"
 import { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import { ProfileSegment } from "../profile/Segment.js"
 import { TimeBucket, type TimeGranularity, timeGranularities } from "../profile/TimeBucket.js"
@@ -36,8 +37,6 @@ export class OutboxError extends Data.TaggedError("OutboxError")<{
     return `outbox: cannot ${this.operation} ${this.path}: ${this.reason}`
   }
 }
-
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 const codeOf = (error: unknown): string | undefined =>
   typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined
@@ -191,7 +190,7 @@ export class Outbox {
   #attempt<A>(operation: string, path: string, run: () => Promise<A>): Effect.Effect<A, OutboxError> {
     return Effect.tryPromise({
       try: run,
-      catch: (error) => new OutboxError({ operation, path, reason: reasonOf(error) }),
+      catch: (error) => new OutboxError({ operation, path, reason: causeText(error) }),
     })
   }
 }

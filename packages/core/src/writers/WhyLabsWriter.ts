@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { causeText } from "../internal/causeText.js"
 import type { RetryPolicy } from "../platform/RetryPolicy.js"
 import type { UploadError } from "../session/ProfileUpload.js"
 import { Session } from "../session/Session.js"
@@ -97,7 +98,7 @@ export class WhyLabsWriter implements Writer {
       catch: (error) =>
         new WriterError({
           writer: this.name,
-          reason: `no session to upload with: ${error instanceof Error ? error.message : String(error)}`,
+          reason: `no session to upload with: ${causeText(error)}`,
           retryable: false,
           cause: error,
         }),

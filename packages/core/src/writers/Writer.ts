@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { causeText } from "../internal/causeText.js"
 import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import type { ProfileSegment } from "../profile/Segment.js"
 import type { TimeBucket } from "../profile/TimeBucket.js"
@@ -87,7 +88,7 @@ export const promiseWriter = (
           ? error
           : new WriterError({
               writer: name,
-              reason: error instanceof Error ? error.message : String(error),
+              reason: causeText(error),
               retryable: options.retryable?.(error) ?? true,
               cause: error,
             }),

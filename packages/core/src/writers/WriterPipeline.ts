@@ -1,4 +1,5 @@
 import { Cause, Deferred, Duration, Effect, Exit, Fiber, Option, Queue, Schedule, type Scope } from "effect"
+import { causeText } from "../internal/causeText.js"
 import { ProfileWritten, RowsDropped, type SessionEvent, WriteFailed } from "../session/SessionEvent.js"
 import type { Outbox, OutboxEntry } from "./Outbox.js"
 import { WriteRetry, type WriteRetryPolicy } from "./WriteRetry.js"
@@ -33,8 +34,6 @@ export interface WriterPipelineConfig {
   readonly retry: WriteRetryPolicy
   readonly publish: (event: SessionEvent) => Effect.Effect<void>
 }
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /**
  * Runs writes: one lane per writer with `writer.concurrency` fibers taking jobs from an unbounded
@@ -241,7 +240,7 @@ export class WriterPipeline {
       // A writer that dies (throws inside its Effect) is a failed write, retried like any other.
       Effect.catchAllDefect((defect) =>
         Effect.fail(
-          new WriterError({ writer: writer.name, reason: describe(defect), retryable: true, cause: defect }),
+          new WriterError({ writer: writer.name, reason: causeText(defect), retryable: true, cause: defect }),
         ),
       ),
       Effect.tapError((error) =>

@@ -1,5 +1,6 @@
 import { join } from "node:path"
 import { Clock, Deferred, Duration, Effect, ExecutionStrategy, Option, Scope } from "effect"
+import { causeText } from "../../internal/causeText.js"
 import { printLine } from "../../node/promiseRuntime.js"
 import { RowsDropped } from "../../session/SessionEvent.js"
 import type { SessionService } from "../../session/SessionService.js"
@@ -215,7 +216,7 @@ const build = (
               options.writerFactory(datasetId),
             )
           } catch (error) {
-            printLine("error", `${describe(error)}; ${datasetId} uses the logger's writers`)
+            printLine("error", `${causeText(error)}; ${datasetId} uses the logger's writers`)
           }
         }
         writersByDataset.set(datasetId, writers)
@@ -233,7 +234,7 @@ const build = (
           `loggerOptions(${JSON.stringify(datasetId)})`,
         )
       } catch (error) {
-        printLine("error", `${describe(error)}; ${datasetId} uses the logger's options`)
+        printLine("error", `${causeText(error)}; ${datasetId} uses the logger's options`)
         return settings.base
       }
     }
@@ -628,5 +629,3 @@ const build = (
 
     return { service, fast }
   })
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))

@@ -3,6 +3,7 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
 import { Clock, type Duration, Effect, Either, Option, Redacted } from "effect"
+import { causeText } from "../../internal/causeText.js"
 import { makeOAuthClient, type OAuthClient, type TokenSet } from "../../platform/OAuthClient.js"
 import type { PlatformClientConfig } from "../../platform/PlatformClient.js"
 import { checkEndpoint, DEFAULT_API_ENDPOINT } from "../../platform/PlatformEndpoint.js"
@@ -169,8 +170,7 @@ const store = (
 const callUser = <A>(what: string, call: () => A | Promise<A>) =>
   Effect.tryPromise({
     try: async () => await call(),
-    catch: (error) =>
-      new AuthError({ reason: `${what} failed: ${error instanceof Error ? error.message : String(error)}` }),
+    catch: (error) => new AuthError({ reason: `${what} failed: ${causeText(error)}` }),
   })
 
 const browserCode = (oauth: OAuthClient, options: BrowserLogin, clientId: string, challenge: string) =>

@@ -1,5 +1,6 @@
 import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf"
 import { sizeDelimitedPeek } from "@bufbuild/protobuf/wire"
+import { causeText } from "../../../internal/causeText.js"
 import { compareCodePoints } from "../../CodePointOrder.js"
 import type { ColumnProfileView } from "../../ColumnProfileView.js"
 import { ProfileFormatError } from "../../ProfileError.js"
@@ -172,6 +173,5 @@ const readDelimited = <M>(
 }
 
 const protobufError = (error: unknown, offset: number, field: string): ProfileFormatError => {
-  const reason = error instanceof Error ? error.message : String(error)
-  return new ProfileFormatError({ offset, field, reason: `protobuf: ${reason}` })
+  return new ProfileFormatError({ offset, field, reason: `protobuf: ${causeText(error)}` })
 }
