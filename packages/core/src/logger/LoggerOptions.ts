@@ -1,9 +1,9 @@
 import type { Duration } from "effect"
+import type { RetryPolicy } from "../platform/RetryPolicy.js"
 import type { ColumnType } from "../profile/ColumnType.js"
 import type { EmbeddingOptions } from "../profile/metrics/EmbeddingOptions.js"
 import type { TimeGranularity } from "../profile/TimeBucket.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
-import type { WriteRetryPolicy } from "../writers/WriteRetry.js"
 import type { Writer } from "../writers/Writer.js"
 import type { WriteSchedule } from "./WriteSchedule.js"
 
@@ -82,8 +82,8 @@ export interface RollingLoggerOptions extends DatasetOptions {
   readonly mode?: LoggerMode | undefined
   /** Worker thread settings (worker mode). */
   readonly worker?: WorkerOptions | undefined
-  /** Write retries before the outbox (default `WriteRetry.default`). */
-  readonly retry?: Partial<WriteRetryPolicy> | undefined
+  /** Write retries before the outbox (default `RetryPolicy.writes`). */
+  readonly retry?: Partial<RetryPolicy> | undefined
   /**
    * The outbox folder (default `<first LocalWriter's dir>/.outbox`, else `./profiles/.outbox`);
    * `false` disables it: a profile that fails after its retries is then reported lost

@@ -27,6 +27,11 @@ export class TimeoutError extends Data.TaggedError("TimeoutError")<{
   readonly operation: string
   readonly timeoutMillis: number
 }> {
+  /** A timed-out call is always worth another attempt (the retry policy's view of it). */
+  get retryable(): true {
+    return true
+  }
+
   override get message(): string {
     return `${this.operation} timed out after ${this.timeoutMillis} ms`
   }

@@ -27,4 +27,10 @@ export {
 } from "./PlatformClient.js"
 export { checkEndpoint, DEFAULT_API_ENDPOINT, describeUrl, isLoopbackHost } from "./PlatformEndpoint.js"
 export { AuthError, PlatformError, TimeoutError } from "./PlatformError.js"
-export { isRetryableStatus, parseRetryAfter, RetryPolicy } from "./RetryPolicy.js"
+export {
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryableFailure,
+  RetryPolicy,
+  type RetryStep,
+} from "./RetryPolicy.js"

@@ -1,19 +1,17 @@
-import { Duration, Effect, Schedule } from "effect"
+import { Effect } from "effect"
+import { RetryPolicy } from "../platform/RetryPolicy.js"
 import type { StoreError } from "./StoreError.js"
 
-/** Backoff from 200 ms (jittered, at most 10 s) or the store's `Retry-After`, 5 retries, retryable errors only. */
-const schedule = Schedule.intersect(
-  Schedule.exponential("200 millis").pipe(Schedule.jittered),
-  Schedule.identity<StoreError>(),
-).pipe(
-  Schedule.whileInput((error: StoreError) => error.retryable),
-  Schedule.modifyDelay(([, error], delay) =>
-    error.retryAfterMillis !== undefined
-      ? Duration.millis(error.retryAfterMillis)
-      : Duration.min(delay, Duration.seconds(10)),
-  ),
-  Schedule.intersect(Schedule.recurs(5)),
-)
+/**
+ * How readers and the compactor retry a store: 5 retries from 200 ms doubling up to 10 s, with
+ * jitter, or after the store's `Retry-After` (up to 5 minutes); retryable errors only.
+ */
+const STORE_RETRY: RetryPolicy = {
+  ...RetryPolicy.default,
+  maxRetries: 5,
+  baseDelay: "200 millis",
+  maxDelay: "10 seconds",
+}
 
 /**
  * Retries a store operation that failed with a retryable `StoreError` (a connection reset — a pooled
@@ -21,4 +19,4 @@ const schedule = Schedule.intersect(
  * and the compactor use it; writers have the logger's retries and outbox instead.
  */
 export const retryStore = <A>(operation: Effect.Effect<A, StoreError>): Effect.Effect<A, StoreError> =>
-  Effect.retry(operation, schedule)
+  Effect.retry(operation, RetryPolicy.schedule<StoreError>(STORE_RETRY))

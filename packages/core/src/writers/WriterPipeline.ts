@@ -1,10 +1,21 @@
-import { Cause, Deferred, Duration, Effect, Exit, Fiber, Option, Queue, Schedule, type Scope } from "effect"
+import {
+  Cause,
+  Deferred,
+  Duration,
+  Effect,
+  Exit,
+  Fiber,
+  Option,
+  Queue,
+  type Schedule,
+  type Scope,
+} from "effect"
 import { causeText } from "../internal/causeText.js"
+import { RetryPolicy, type RetryStep } from "../platform/RetryPolicy.js"
 import { ProfileWritten, RowsDropped, type SessionEvent, WriteFailed } from "../session/SessionEvent.js"
 import type { Outbox, OutboxEntry } from "./Outbox.js"
-import { WriteRetry, type WriteRetryPolicy } from "./WriteRetry.js"
-import type { ProfileWrite, Writer } from "./Writer.js"
 import type { JobOutcome, WriterStatus, WriteSettlement } from "./WriteOutcome.js"
+import type { ProfileWrite, Writer } from "./Writer.js"
 import { WriterError } from "./WriterError.js"
 
 interface Job {
@@ -31,7 +42,7 @@ interface Lane {
 /** What the pipeline needs from its owner. */
 export interface WriterPipelineConfig {
   readonly outbox: Outbox | undefined
-  readonly retry: WriteRetryPolicy
+  readonly retry: RetryPolicy
   readonly publish: (event: SessionEvent) => Effect.Effect<void>
 }
 
@@ -57,13 +68,13 @@ export class WriterPipeline {
   readonly #abandon: Deferred.Deferred<void>
   /** One outbox listing at a time, so a replay's wait always covers entries an earlier one is reading. */
   readonly #listing = Effect.unsafeMakeSemaphore(1)
-  readonly #schedule: Schedule.Schedule<unknown, WriterError>
+  readonly #schedule: Schedule.Schedule<RetryStep<WriterError>, WriterError>
 
   private constructor(config: WriterPipelineConfig, scope: Scope.Scope, abandon: Deferred.Deferred<void>) {
     this.#config = config
     this.#scope = scope
     this.#abandon = abandon
-    this.#schedule = WriteRetry.schedule(config.retry)
+    this.#schedule = RetryPolicy.schedule<WriterError>(config.retry)
   }
 
   /** A pipeline whose lanes live in the current scope. */
@@ -244,24 +255,25 @@ export class WriterPipeline {
         ),
       ),
       Effect.tapError((error) =>
-        Effect.suspend(() => {
+        Effect.sync(() => {
           attempts++
           lane.status.lastError = { message: error.message, at: new Date().toISOString() }
-          const retryIn = entry === undefined ? this.#retryDelay(error, attempts) : undefined
-          // The last failure is reported by #failed, once it is known whether the outbox kept it.
-          return retryIn === undefined
-            ? Effect.void
-            : this.#config.publish(writeFailed(writer, write, error, attempts, retryIn, false))
         }),
       ),
     )
+    // Each retry is counted and reported with the delay the schedule chose; the last failure is
+    // reported by #failed, once it is known whether the outbox kept it.
     const withRetries =
       entry === undefined
         ? attempt.pipe(
             Effect.retry(
-              Schedule.tapInput(this.#schedule, () =>
-                Effect.sync(() => {
+              RetryPolicy.tapRetries(this.#schedule, (step) =>
+                Effect.suspend(() => {
                   lane.status.retries++
+                  const retryIn = Duration.toMillis(step.delay)
+                  return this.#config.publish(
+                    writeFailed(writer, write, step.error, step.retry, retryIn, false),
+                  )
                 }),
               ),
             ),
@@ -297,22 +309,6 @@ export class WriterPipeline {
         Effect.asVoid,
       ),
     )
-  }
-
-  /**
-   * Whether the retry schedule tries again after the `attempts`-th failure, and after how long at
-   * most (the backoff's upper bound, or the destination's `Retry-After`); undefined when it does not.
-   */
-  #retryDelay(error: WriterError, attempts: number): number | undefined {
-    const policy = this.#config.retry
-    if (!error.retryable || attempts > policy.maxRetries) return undefined
-    if (error.retryAfterMillis !== undefined) {
-      return error.retryAfterMillis <= Duration.toMillis(policy.maxRetryAfter)
-        ? error.retryAfterMillis
-        : undefined
-    }
-    const backoff = Duration.toMillis(policy.baseDelay) * policy.factor ** (attempts - 1)
-    return Math.min(backoff, Duration.toMillis(policy.maxDelay))
   }
 
   #stored(lane: Lane, job: Job, destination: string): Effect.Effect<JobOutcome> {

@@ -1,12 +1,11 @@
 /**
  * Writers store the profiles the rolling logger produces: `LocalWriter` (files), `WhyLabsWriter`
  * (uploads through the session), `promiseWriter` (your own async function). Failed writes are retried
- * (`WriteRetry`) and then kept in the on-disk `Outbox` until they succeed.
+ * (`RetryPolicy.writes`, from `@sketchlog/core/platform`) and then kept in the on-disk `Outbox` until they succeed.
  */
 export { LocalWriter, type LocalWriterOptions } from "./LocalWriter.js"
 export { Outbox, type OutboxEntry, OutboxError } from "./Outbox.js"
 export { WhyLabsWriter, type WhyLabsWriterOptions } from "./WhyLabsWriter.js"
-export { WriteRetry, type WriteRetryPolicy } from "./WriteRetry.js"
 export {
   type ProfileWrite,
   type PromiseWriterOptions,

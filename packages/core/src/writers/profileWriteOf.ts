@@ -1,7 +1,7 @@
-import { TimeBucket, type TimeGranularity } from "../profile/TimeBucket.js"
 import { DatasetProfile } from "../profile/DatasetProfile.js"
 import { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import { ProfileSegment } from "../profile/Segment.js"
+import { TimeBucket, type TimeGranularity } from "../profile/TimeBucket.js"
 import type { ProfileWrite } from "./Writer.js"
 
 /** Where `profileWriteOf`'s profile belongs. */

@@ -1,6 +1,7 @@
 import { join } from "node:path"
 import { Clock, Deferred, Duration, Effect, ExecutionStrategy, Option, Scope } from "effect"
 import { causeText } from "../../internal/causeText.js"
+import { RetryPolicy } from "../../platform/RetryPolicy.js"
 import { printLine } from "../../node/promiseRuntime.js"
 import { RowsDropped } from "../../session/SessionEvent.js"
 import type { SessionService } from "../../session/SessionService.js"
@@ -10,7 +11,6 @@ import { LocalWriter } from "../../writers/LocalWriter.js"
 import { Outbox } from "../../writers/Outbox.js"
 import { WhyLabsWriter } from "../../writers/WhyLabsWriter.js"
 import type { WriteSettlement } from "../../writers/WriteOutcome.js"
-import { WriteRetry } from "../../writers/WriteRetry.js"
 import type { ProfileWrite, Writer } from "../../writers/Writer.js"
 import { WriterPipeline } from "../../writers/WriterPipeline.js"
 import type { FlushResult } from "../FlushResult.js"
@@ -190,7 +190,7 @@ const build = (
           batchSize: positiveInteger("batchSize", options.batchSize, LoggerDefaults.batchSize),
           batchWindow: duration("batchWindow", options.batchWindow, LoggerDefaults.batchWindow),
           closeTimeout: duration("closeTimeout", options.closeTimeout, LoggerDefaults.closeTimeout),
-          retry: WriteRetry.merge(WriteRetry.default, options.retry),
+          retry: RetryPolicy.merge(RetryPolicy.writes, options.retry),
           defaultDatasetId: options.datasetId ?? session.defaultDatasetId,
         }
       },

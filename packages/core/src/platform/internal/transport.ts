@@ -2,19 +2,15 @@ import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { Clock, Duration, Effect, Either, Random } from "effect"
+import { Clock, Duration, Effect, Either } from "effect"
 import { checkEndpoint } from "../PlatformEndpoint.js"
 import { PlatformError, TimeoutError } from "../PlatformError.js"
-import { parseRetryAfter, RetryPolicy } from "../RetryPolicy.js"
+import { parseRetryAfter, RetryPolicy, type RetryStep } from "../RetryPolicy.js"
 import { USER_AGENT } from "./version.js"
 
 /** A retry about to happen, for progress events and logs. */
-export interface RetryNotice {
+export interface RetryNotice extends RetryStep<PlatformError | TimeoutError> {
   readonly operation: string
-  /** 1 for the first retry. */
-  readonly retry: number
-  readonly delay: Duration.Duration
-  readonly error: PlatformError | TimeoutError
 }
 
 /** Per-call overrides of the transport's defaults. */
@@ -138,25 +134,14 @@ export const makeTransport = (
           ),
         )
 
-      const loop = (retry: number): Effect.Effect<PlatformReply, PlatformError | TimeoutError> =>
-        Effect.catchAll(attempt, (error) => {
-          const retryable = error._tag === "TimeoutError" || error.retryable
-          if (!retryable || retry > policy.maxRetries) return Effect.fail(error)
-          const retryAfter = error._tag === "PlatformError" ? error.retryAfterMillis : undefined
-          if (retryAfter !== undefined && retryAfter > Duration.toMillis(policy.maxRetryAfter)) {
-            return Effect.fail(error)
-          }
-          return Effect.flatMap(Random.next, (draw) => {
-            const delay =
-              retryAfter !== undefined
-                ? Duration.millis(retryAfter)
-                : RetryPolicy.backoff(policy, retry, draw)
-            const notify = options.onRetry?.({ operation, retry, delay, error }) ?? Effect.void
-            return notify.pipe(Effect.zipRight(Effect.sleep(delay)), Effect.zipRight(loop(retry + 1)))
-          })
-        })
-
-      return loop(1)
+      const retries = RetryPolicy.schedule<PlatformError | TimeoutError>(policy)
+      const onRetry = options.onRetry
+      return Effect.retry(
+        attempt,
+        onRetry === undefined
+          ? retries
+          : RetryPolicy.tapRetries(retries, (step) => onRetry({ operation, ...step })),
+      )
     }
     return { send }
   })
