@@ -1,4 +1,7 @@
-import type { HttpRowOptions } from "../http/HttpRowOptions.js"
+import { HttpColumn, type HttpColumnName, SegmentableColumns } from "../http/HttpColumns.js"
+import { HttpOptionsError } from "../http/HttpOptionsError.js"
+import { createHttpRowMapper } from "../http/HttpRowMapper.js"
+import { type HttpRowOptions, httpRowOptionNames } from "../http/HttpRowOptions.js"
 import type { CreateRollingLoggerOptions } from "../logger/LoggerOptions.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import type { SessionOptions } from "../session/SessionOptions.js"
@@ -48,3 +51,69 @@ export interface HttpProfilerOptions extends HttpRowOptions {
    */
   readonly onError?: ((error: HttpProfilerError) => void) | undefined
 }
+
+const profilerOptionNames = new Set<string>([
+  ...httpRowOptionNames,
+  "session",
+  "sessionOptions",
+  "profileDir",
+  "store",
+  "logger",
+  "onError",
+])
+
+const kindOf = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "array" : typeof value
+
+const check = (option: string, ok: boolean, expected: string, value: unknown): void => {
+  if (!ok) throw new HttpOptionsError({ option, message: `expected ${expected}, got ${kindOf(value)}` })
+}
+
+/**
+ * Checks a profiler's options: its own, then every mapping option (sampling included), so a typo
+ * fails where the middleware is mounted. Throws `HttpOptionsError`.
+ */
+export const checkProfilerOptions = (options: HttpProfilerOptions): void => {
+  if (typeof options !== "object" || options === null) {
+    throw new HttpOptionsError({ option: "options", message: `expected an object, got ${kindOf(options)}` })
+  }
+  for (const key of Object.keys(options)) {
+    if (!profilerOptionNames.has(key)) throw new HttpOptionsError({ option: key, message: "unknown option" })
+  }
+  const { session, sessionOptions, profileDir, store, logger, onError } = options
+  const isObject = (value: unknown) => typeof value === "object" && value !== null
+  if (session !== undefined) check("session", isObject(session), "a session or a promise of one", session)
+  if (sessionOptions !== undefined)
+    check("sessionOptions", isObject(sessionOptions), "an object", sessionOptions)
+  if (profileDir !== undefined) {
+    check("profileDir", typeof profileDir === "string" && profileDir !== "", "a non-empty string", profileDir)
+  }
+  if (store !== undefined) {
+    const named = typeof store === "string" && store.trim() !== ""
+    check("store", named, "a directory or an s3://bucket/prefix URL", store)
+  }
+  if (logger !== undefined) check("logger", isObject(logger), "an object", logger)
+  if (onError !== undefined) check("onError", typeof onError === "function", "a function", onError)
+  createHttpRowMapper(rowOptionsOf(options, true))
+}
+
+/**
+ * The mapping options among the profiler's. Without `sampling`, `sampleRate` and `random` are left
+ * out: `admit()` draws the lot when a request arrives, so the mapper must not draw again.
+ */
+export const rowOptionsOf = (options: HttpProfilerOptions, sampling: boolean): HttpRowOptions => {
+  const picked: Record<string, unknown> = {}
+  for (const name of httpRowOptionNames) {
+    if (!sampling && (name === "sampleRate" || name === "random")) continue
+    if (options[name] !== undefined) picked[name] = options[name]
+  }
+  return picked as HttpRowOptions
+}
+
+/** The segment columns as the rows spell them (`route` → `http.route`). */
+export const segmentColumnsOf = (
+  segmentOn: ReadonlyArray<string> | undefined,
+): ReadonlyArray<HttpColumnName> =>
+  segmentOn === undefined
+    ? [HttpColumn.route, HttpColumn.method]
+    : segmentOn.map((c) => SegmentableColumns[c]!)

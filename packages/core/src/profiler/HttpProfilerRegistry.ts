@@ -1,7 +1,18 @@
+import { Effect, Exit, RcMap, Scope } from "effect"
 import type { HttpProfiler } from "./HttpProfiler.js"
 import { makeRegisteredProfiler } from "./HttpProfiler.js"
 import type { HttpProfilerOptions } from "./HttpProfilerOptions.js"
 import { configurationKey } from "./internal/configurationKey.js"
+
+/** The profilers running, by configuration, and the holds on them. */
+interface Registry {
+  readonly profilers: Map<string, HttpProfiler>
+  /**
+   * Holds on shared profilers, reference-counted by Effect: a hold is a reference in a scope of its
+   * own, and when the last one goes the profiler is closed (every profile written).
+   */
+  readonly holds: RcMap.RcMap<HttpProfiler, HttpProfiler>
+}
 
 /**
  * The process-wide registry, on `globalThis` so that a module evaluated twice (Next's dev server
@@ -9,9 +20,17 @@ import { configurationKey } from "./internal/configurationKey.js"
  */
 const REGISTRY = Symbol.for("sketchlog.core.httpProfilers")
 
-const registry = (): Map<string, HttpProfiler> => {
-  const global = globalThis as { [REGISTRY]?: Map<string, HttpProfiler> }
-  global[REGISTRY] ??= new Map()
+const registry = (): Registry => {
+  const global = globalThis as { [REGISTRY]?: Registry }
+  global[REGISTRY] ??= {
+    profilers: new Map(),
+    holds: Effect.runSync(
+      RcMap.make({
+        lookup: (profiler: HttpProfiler) =>
+          Effect.acquireRelease(Effect.succeed(profiler), (held) => Effect.promise(() => held.close())),
+      }).pipe(Scope.extend(Effect.runSync(Scope.make()))),
+    ),
+  }
   return global[REGISTRY]
 }
 
@@ -25,7 +44,7 @@ const registry = (): Map<string, HttpProfiler> => {
  */
 export const sharedHttpProfiler = (options: HttpProfilerOptions = {}): HttpProfiler => {
   const key = configurationKey(options)
-  const profilers = registry()
+  const { profilers } = registry()
   const existing = profilers.get(key)
   if (existing !== undefined) return existing
   const profiler = makeRegisteredProfiler(options, (closed) => {
@@ -46,15 +65,6 @@ export interface HttpProfilerHold {
   release(): Promise<void>
 }
 
-const HOLDS = Symbol.for("sketchlog.core.httpProfilerHolds")
-
-/** Holds per profiler, on `globalThis` like the registry (a module evaluated twice shares them). */
-const holdCounts = (): WeakMap<HttpProfiler, number> => {
-  const global = globalThis as { [HOLDS]?: WeakMap<HttpProfiler, number> }
-  global[HOLDS] ??= new WeakMap()
-  return global[HOLDS]
-}
-
 /**
  * The shared profiler for this configuration, held: it stays open until every hold on it is released
  * (or it is closed directly, e.g. by `closeSharedHttpProfilers()`). Adapters hold the profiler of each
@@ -63,28 +73,21 @@ const holdCounts = (): WeakMap<HttpProfiler, number> => {
  */
 export const holdSharedHttpProfiler = (options: HttpProfilerOptions = {}): HttpProfilerHold => {
   const profiler = sharedHttpProfiler(options)
-  const counts = holdCounts()
-  counts.set(profiler, (counts.get(profiler) ?? 0) + 1)
+  const scope = Effect.runSync(Scope.make())
+  // Taken at once (the lookup is synchronous), so holds taken one after the other count in order.
+  Effect.runSync(RcMap.get(registry().holds, profiler).pipe(Scope.extend(scope)))
   let released: Promise<void> | undefined
   return {
     profiler,
     release: () => {
-      released ??= (async () => {
-        const left = (counts.get(profiler) ?? 1) - 1
-        if (left > 0) {
-          counts.set(profiler, left)
-          return
-        }
-        counts.delete(profiler)
-        await profiler.close()
-      })()
+      released ??= Effect.runPromise(Scope.close(scope, Exit.void))
       return released
     },
   }
 }
 
 /** Every profiler the registry holds (not yet closed). */
-export const sharedHttpProfilers = (): ReadonlyArray<HttpProfiler> => [...registry().values()]
+export const sharedHttpProfilers = (): ReadonlyArray<HttpProfiler> => [...registry().profilers.values()]
 
 /** Closes every shared profiler (for shutdown hooks); each writes all its profiles first. */
 export const closeSharedHttpProfilers = async (): Promise<void> => {

@@ -1,0 +1,76 @@
+import { isDeferredExchange, type RecordedExchange } from "../capture/DeferredExchange.js"
+import type { HttpExchange } from "../http/HttpExchange.js"
+import type { HttpRowSkipped } from "../http/HttpRow.js"
+import { causeText } from "../internal/causeText.js"
+import type { RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"
+import type { FailureReport } from "./FailureReport.js"
+import { HttpProfilerError } from "./HttpProfilerError.js"
+import type { ProfilerCounters } from "./ProfilerCounters.js"
+
+/** What a gathering tells its profiler about. */
+export interface GatheringNotes {
+  readonly counters: ProfilerCounters
+  readonly failures: FailureReport
+}
+
+/**
+ * Maps a batch of recorded exchanges and hands the result to the logger, off the response path.
+ * The two ways (by column, `ColumnGathering`; by row, `RowGathering`) share what is said here: how an
+ * exchange is built, how a skipped one is counted, how rows the logger refuses are counted.
+ */
+export abstract class ExchangeGathering {
+  protected readonly logger: RollingLoggerHandle
+  protected readonly notes: GatheringNotes
+
+  constructor(logger: RollingLoggerHandle, notes: GatheringNotes) {
+    this.logger = logger
+    this.notes = notes
+  }
+
+  /** Maps `exchanges` (each to `datasets[i]` when set) and hands them to the logger. */
+  abstract gather(
+    exchanges: ReadonlyArray<RecordedExchange>,
+    datasets: ReadonlyArray<string | undefined>,
+  ): void
+
+  /** The exchange a recording stands for, or `undefined` (counted skipped) when building it threw. */
+  protected exchangeOf(recorded: RecordedExchange): HttpExchange | undefined {
+    try {
+      return isDeferredExchange(recorded) ? recorded.toExchange() : recorded
+    } catch {
+      this.notes.counters.skip("unreadable-exchange")
+      return undefined
+    }
+  }
+
+  /** Counts a skipped exchange; a failing callback is also reported. */
+  protected skipped(result: HttpRowSkipped): void {
+    this.notes.counters.skip(result.reason)
+    if (result.reason !== "callback-failed") return
+    this.notes.failures.report(
+      "callback",
+      new HttpProfilerError({
+        reason: `a profiling callback failed: ${causeText(result.cause)}`,
+        cause: result.cause,
+      }),
+    )
+  }
+
+  /**
+   * Counts `rows` as profiled and runs `give`, which hands them to the logger (a promise only when
+   * a block-mode queue is full): rows it refuses, now or later, are counted dropped instead.
+   */
+  protected handOver(rows: number, give: () => Promise<void> | undefined): void {
+    this.notes.counters.profiled += rows
+    const refused = (cause: unknown) => {
+      if (this.notes.counters.refused(cause, rows) === "logger-refused") {
+        this.notes.failures.lastError = `the logger refused rows: ${causeText(cause)}`
+      }
+    }
+    try {
+      give()?.catch(refused)
+    } catch (cause) {
+      refused(cause)
+    }
+  }
+}
