@@ -37,7 +37,7 @@ export class ProfilingInterceptor implements NestInterceptor {
     const profile = this.#profiles.of(context.getClass(), context.getHandler())
     capture.handler = profile
     if (profile.skip) return next.handle()
-    capture.route = platformRoute(request) ?? profile.metadataRoute
+    capture.routeTemplate = platformRoute(request) ?? profile.metadataRoute
     capture.platformRequest = request
     capture.platformResponse = http.getResponse<unknown>()
     return next.handle().pipe(

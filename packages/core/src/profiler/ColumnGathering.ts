@@ -1,8 +1,7 @@
 import type { RecordedExchange } from "../capture/DeferredExchange.js"
 import { ColumnRowsBuilder } from "../http/ColumnRowsBuilder.js"
 import type { ColumnarHttpRowMapper } from "../http/HttpRowMapper.js"
-import type { RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"
-import { ExchangeGathering, type GatheringNotes } from "./ExchangeGathering.js"
+import { ExchangeGathering } from "./ExchangeGathering.js"
 
 /** Exchanges of one dataset, segment and second being gathered by column. */
 interface Gathering {
@@ -18,25 +17,12 @@ interface Gathering {
  * Maps exchanges straight into column buffers, one per dataset, segment and second, and hands each
  * to the logger as one batch: no row object per exchange, no per-row work in the logger.
  */
-export class ColumnGathering extends ExchangeGathering {
-  readonly #mapper: ColumnarHttpRowMapper
-  readonly #defaultDatasetId: string
+export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
   /** The builders of the batch under way, by dataset and segment. */
   readonly #builders = new Map<string, Gathering>()
 
-  constructor(
-    mapper: ColumnarHttpRowMapper,
-    logger: RollingLoggerHandle,
-    defaultDatasetId: string,
-    notes: GatheringNotes,
-  ) {
-    super(logger, notes)
-    this.#mapper = mapper
-    this.#defaultDatasetId = defaultDatasetId
-  }
-
   gather(exchanges: ReadonlyArray<RecordedExchange>, datasets: ReadonlyArray<string | undefined>): void {
-    const mapper = this.#mapper
+    const mapper = this.mapper
     for (let i = 0; i < exchanges.length; i++) {
       const exchange = this.exchangeOf(exchanges[i]!)
       if (exchange === undefined) continue
@@ -53,7 +39,7 @@ export class ColumnGathering extends ExchangeGathering {
     segment: ReadonlyArray<string>,
     timestamp: number,
   ): ColumnRowsBuilder => {
-    const datasetId = datasetOption ?? this.#defaultDatasetId
+    const datasetId = datasetOption ?? this.defaultDatasetId
     const key = segment.length === 0 ? datasetId : `${datasetId}\u0000${segment.join("\u0000")}`
     const second = Math.floor(timestamp / 1000)
     let gathering = this.#builders.get(key)
@@ -63,7 +49,7 @@ export class ColumnGathering extends ExchangeGathering {
     }
     if (gathering === undefined) {
       gathering = {
-        builder: new ColumnRowsBuilder(this.#mapper.fixedColumns),
+        builder: new ColumnRowsBuilder(this.mapper.fixedColumns),
         datasetId,
         second,
         timestamp,
@@ -85,7 +71,7 @@ export class ColumnGathering extends ExchangeGathering {
         count: builder.count,
         keys: builder.keys,
         columns: builder.columns,
-        segmentOn: this.#mapper.segmentOn,
+        segmentOn: this.mapper.segmentOn,
         segment: gathering.segment,
       }),
     )

@@ -1,6 +1,7 @@
 import { isDeferredExchange, type RecordedExchange } from "../capture/DeferredExchange.js"
 import type { HttpExchange } from "../http/HttpExchange.js"
 import type { HttpRowSkipped } from "../http/HttpRow.js"
+import type { HttpRowMapper } from "../http/HttpRowMapper.js"
 import { causeText } from "../internal/causeText.js"
 import type { RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"
 import type { FailureReport } from "./FailureReport.js"
@@ -18,12 +19,17 @@ export interface GatheringNotes {
  * The two ways (by column, `ColumnGathering`; by row, `RowGathering`) share what is said here: how an
  * exchange is built, how a skipped one is counted, how rows the logger refuses are counted.
  */
-export abstract class ExchangeGathering {
+export abstract class ExchangeGathering<Mapper extends HttpRowMapper> {
+  protected readonly mapper: Mapper
   protected readonly logger: RollingLoggerHandle
+  /** The dataset of exchanges nothing else places. */
+  protected readonly defaultDatasetId: string
   protected readonly notes: GatheringNotes
 
-  constructor(logger: RollingLoggerHandle, notes: GatheringNotes) {
+  constructor(mapper: Mapper, logger: RollingLoggerHandle, defaultDatasetId: string, notes: GatheringNotes) {
+    this.mapper = mapper
     this.logger = logger
+    this.defaultDatasetId = defaultDatasetId
     this.notes = notes
   }
 

@@ -1,29 +1,14 @@
 import type { RecordedExchange } from "../capture/DeferredExchange.js"
 import type { HttpRowMapper } from "../http/HttpRowMapper.js"
-import type { RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"
 import type { Row } from "../profile/DatasetProfile.js"
-import { ExchangeGathering, type GatheringNotes } from "./ExchangeGathering.js"
+import { ExchangeGathering } from "./ExchangeGathering.js"
 
 /**
  * Maps exchanges to row objects and hands them over in batches of one dataset and second: the way
  * when the logger has per-dataset options, since a dataset could then segment on other columns than
  * the mapper files exchanges by.
  */
-export class RowGathering extends ExchangeGathering {
-  readonly #mapper: HttpRowMapper
-  readonly #defaultDatasetId: string
-
-  constructor(
-    mapper: HttpRowMapper,
-    logger: RollingLoggerHandle,
-    defaultDatasetId: string,
-    notes: GatheringNotes,
-  ) {
-    super(logger, notes)
-    this.#mapper = mapper
-    this.#defaultDatasetId = defaultDatasetId
-  }
-
+export class RowGathering extends ExchangeGathering<HttpRowMapper> {
   gather(exchanges: ReadonlyArray<RecordedExchange>, datasets: ReadonlyArray<string | undefined>): void {
     // Consecutive rows of one dataset and one second go to the logger as one batch: they share any
     // time bucket (every granularity is a whole number of seconds), so one timestamp serves them all.
@@ -34,12 +19,12 @@ export class RowGathering extends ExchangeGathering {
     for (let i = 0; i < exchanges.length; i++) {
       const exchange = this.exchangeOf(exchanges[i]!)
       if (exchange === undefined) continue
-      const result = this.#mapper.map(exchange)
+      const result = this.mapper.map(exchange)
       if (result._tag === "Skipped") {
         this.skipped(result)
         continue
       }
-      const datasetId = datasets[i] ?? result.datasetId ?? this.#defaultDatasetId
+      const datasetId = datasets[i] ?? result.datasetId ?? this.defaultDatasetId
       const second = Math.floor(result.timestamp / 1000)
       if (datasetId !== groupDataset || second !== groupSecond) {
         if (group.length > 0) this.#give(group, groupDataset, groupTimestamp)

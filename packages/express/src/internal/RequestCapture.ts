@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { Row, SessionHandle } from "@sketchlog/core"
-import type { DeferredExchange, HttpProfiler } from "@sketchlog/core/adapter"
-import type { HttpExchange } from "@sketchlog/core/http"
+import { type HttpProfiler, NodeExchangeCapture } from "@sketchlog/core/adapter"
+import type { HttpQuery } from "@sketchlog/core/http"
 import type { RequestSketchlog } from "../RequestSketchlog.js"
 import { byteLength, hookResponses, type ResponseSink } from "./responseHooks.js"
 import { routeTemplate } from "./routeTemplate.js"
@@ -36,14 +36,11 @@ function onResponseClose(this: ServerResponse): void {
 
 /**
  * What one request leaves for profiling, gathered on the response path with a few field reads and
- * turned into an `HttpExchange` only after the response is out (`toExchange`). It is also the
- * request's `req.sketchlog`, so a request costs one object for both.
+ * turned into an `HttpExchange` only after the response is out (core's `NodeExchangeCapture`). It is
+ * also the request's `req.sketchlog`, so a request costs one object for both.
  */
-export class RequestCapture implements RequestSketchlog, DeferredExchange, ResponseSink {
-  readonly startedAt = Date.now()
-  readonly #start = performance.now()
-  readonly #req: ExpressRequest
-  readonly #res: ServerResponse
+export class RequestCapture extends NodeExchangeCapture implements RequestSketchlog, ResponseSink {
+  declare protected readonly request: ExpressRequest
   /** The first middleware's profiler: the one `req.sketchlog` speaks for. */
   readonly primary: HttpProfiler
   /** Whether the primary profiler's `admit()` took this request. */
@@ -55,25 +52,18 @@ export class RequestCapture implements RequestSketchlog, DeferredExchange, Respo
   others: Array<HttpProfiler> | undefined = undefined
   /** Whether the response is being watched (its hooks report here; the `close` listener is on). */
   watching = false
-  /** The value given to `res.json` / `res.send(object)`. */
-  responseBody: unknown = undefined
   /** Bytes passed to `res.write`, for streamed bodies without a `content-length`. */
   written = 0
   /** The last chunk given to `res.end`, measured only if nothing says the size. */
   endChunk: unknown = undefined
   endEncoding: unknown = undefined
-  /** What the request's handlers threw, as seen by `errorHandler()`. */
-  error: unknown = undefined
-  durationMs = 0
-  aborted = false
-  route: unknown = undefined
-  baseUrl: unknown = undefined
-  app: unknown = undefined
-  finished = false
+  /** Express's route and mount path as they were when the response ended (it resets them later). */
+  finishedRoute: unknown = undefined
+  finishedBaseUrl: unknown = undefined
+  finishedApp: unknown = undefined
 
   constructor(req: IncomingMessage, res: ServerResponse, primary: HttpProfiler) {
-    this.#req = req as ExpressRequest
-    this.#res = res
+    super(req, res)
     this.primary = primary
   }
 
@@ -91,36 +81,46 @@ export class RequestCapture implements RequestSketchlog, DeferredExchange, Respo
     // The response hooks (on Express's response prototype) report to this capture from now on, and
     // `close` comes after `finish`, or when the client went away.
     this.watching = true
-    hookResponses(this.#res)
-    this.#res.on("close", onResponseClose)
+    hookResponses(this.response)
+    this.response.on("close", onResponseClose)
   }
 
-  /** Called once, on the response's `close`: freeze what can change later, then hand over. */
-  finish(): void {
-    if (this.finished) return
-    this.finished = true
-    const req = this.#req
-    this.durationMs = performance.now() - this.#start
-    // The client went away: before the response was handed over, or before its own request body
-    // arrived whole (a response written afterwards, like body-parser's 400 for the aborted body,
-    // counts as "finished" although it went nowhere).
-    this.aborted = !this.#res.writableFinished || req.readableAborted === true
+  protected override onFinish(): void {
+    const req = this.request
     // The route and mount path as they are when the response ends (Express resets them once a
     // router is left), read now and resolved to a template later, off the response path.
-    this.route = req.route
-    this.baseUrl = req.baseUrl
-    this.app = req.app
+    this.finishedRoute = req.route
+    this.finishedBaseUrl = req.baseUrl
+    this.finishedApp = req.app
     if (this.primaryRecords) this.primary.record(this)
     const others = this.others
     if (others !== undefined) for (let i = 0; i < others.length; i++) others[i]!.record(this)
   }
 
-  /** The exchange, built after the response is out. Reads only; never throws on odd values. */
-  toExchange(): HttpExchange {
-    const req = this.#req
-    const res = this.#res
-    const url = typeof req.originalUrl === "string" ? req.originalUrl : req.url
-    const q = url?.indexOf("?") ?? -1
+  /**
+   * The client went away: before the response was handed over, or before its own request body
+   * arrived whole (a response written afterwards, like body-parser's 400 for the aborted body,
+   * counts as "finished" although it went nowhere).
+   */
+  protected override wasAborted(): boolean {
+    return super.wasAborted() || this.request.readableAborted === true
+  }
+
+  protected override url(): string | undefined {
+    const req = this.request
+    return typeof req.originalUrl === "string" ? req.originalUrl : req.url
+  }
+
+  protected override route(): string | undefined {
+    // Before the response ends (`req.sketchlog.datasetId` in a handler) the live values are read.
+    const req = this.request
+    return this.finished
+      ? routeTemplate(this.finishedRoute, this.finishedBaseUrl, this.finishedApp)
+      : routeTemplate(req.route, req.baseUrl, req.app)
+  }
+
+  protected override query(_url: string | undefined, q: number): HttpQuery | undefined {
+    const req = this.request
     let query: unknown
     if (q === -1 && !Object.hasOwn(req, "query")) {
       // No query string: Express would parse "" into {} (Express 5 parses on every read of its
@@ -133,32 +133,14 @@ export class RequestCapture implements RequestSketchlog, DeferredExchange, Respo
         query = undefined
       }
     }
-    return {
-      method: req.method ?? "",
-      // Before the response ends (`req.sketchlog.datasetId` in a handler) the live values are read.
-      route: this.finished
-        ? routeTemplate(this.route, this.baseUrl, this.app)
-        : routeTemplate(req.route, req.baseUrl, req.app),
-      path: q === -1 ? url : url!.slice(0, q),
-      status: res.statusCode,
-      durationMs: this.durationMs,
-      timestamp: this.startedAt,
-      request: { headers: req.headers, body: req.body },
-      response: {
-        headers: res.getHeaders(),
-        body: this.responseBody,
-        size: this.responseSize(),
-      },
-      query: typeof query === "object" && query !== null ? (query as Record<string, unknown>) : undefined,
-      error: this.error,
-      aborted: this.aborted,
-    }
+    return typeof query === "object" && query !== null ? (query as Record<string, unknown>) : undefined
   }
 
   /** Bytes of a streamed body; undefined when `content-length` says it (core reads that itself). */
-  private responseSize(): number | undefined {
-    if (this.#res.getHeader("content-length") !== undefined) return undefined
-    if (!this.#res.headersSent) return undefined
+  protected override responseSize(): number | undefined {
+    const res = this.response
+    if (res.getHeader("content-length") !== undefined) return undefined
+    if (!res.headersSent) return undefined
     return this.written + byteLength(this.endChunk, this.endEncoding)
   }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { HttpException } from "@nestjs/common"
-import type { DeferredExchange, HttpProfiler } from "@sketchlog/core/adapter"
-import type { HttpExchange, HttpHeaderRecord } from "@sketchlog/core/http"
+import { type HttpProfiler, NodeExchangeCapture } from "@sketchlog/core/adapter"
+import type { HttpHeaderRecord } from "@sketchlog/core/http"
 import type { HandlerProfile } from "./HandlerProfile.js"
 import { platformRoute } from "./routeTemplate.js"
 
@@ -59,85 +59,64 @@ function finishOnClose(this: ServerResponse): void {
 }
 
 /**
- * What one request leaves for profiling. The response path only stores references (the handler's
- * profile, the platform's objects, the body sent, what was thrown); the `HttpExchange` is built by
- * `toExchange` when the profiler maps it, after the response is out.
+ * What one request leaves for profiling (core's `NodeExchangeCapture`). The response path only
+ * stores references (the handler's profile, the platform's objects, the body sent, what was thrown);
+ * the `HttpExchange` is built when the profiler maps it, after the response is out.
  */
-export class RequestCapture implements DeferredExchange {
-  readonly startedAt = Date.now()
-  readonly #start = performance.now()
-  readonly #req: NodeRequest
-  readonly #res: ServerResponse
+export class RequestCapture extends NodeExchangeCapture {
   readonly #profiler: HttpProfiler
   /** Set by the interceptor when the request reaches a handler. */
   handler: HandlerProfile | undefined = undefined
   /** The template the interceptor found (platform's, else from metadata). */
-  route: string | undefined = undefined
+  routeTemplate: string | undefined = undefined
   /**
    * The platform's own request and response objects when they wrap the Node ones (Fastify's hold
    * the route, the parsed body and the response headers), set by the interceptor or a platform hook.
    */
   platformRequest: unknown = undefined
   platformResponse: unknown = undefined
-  /** The body Nest sent (`HttpAdapter.reply`), after every interceptor: what the client got. */
-  responseBody: unknown = undefined
-  /** What the handler, a pipe or an inner interceptor threw. */
-  error: unknown = undefined
-  #durationMs = 0
-  #aborted = false
-  #finished = false
 
   constructor(req: NodeRequest, res: ServerResponse, profiler: HttpProfiler) {
-    this.#req = req
-    this.#res = res
+    super(req, res)
     this.#profiler = profiler
   }
 
-  /** On the response's `close`: freeze the timing, then hand over (`@SkipProfiling`: counted excluded). */
-  finish(): void {
-    if (this.#finished) return
-    this.#finished = true
-    this.#durationMs = performance.now() - this.#start
-    this.#aborted = !this.#res.writableFinished
+  /** Hands over (`@SkipProfiling`: counted excluded). */
+  protected override onFinish(): void {
     const handler = this.handler
     if (handler?.skip === true) this.#profiler.exclude()
     else this.#profiler.record(this, handler?.recordOptions)
   }
 
-  /** The exchange, built off the response path. Reads only. */
-  toExchange(): HttpExchange {
-    const req = this.#req
-    const res = this.#res
-    const request = (this.platformRequest ?? req) as { readonly body?: unknown }
+  protected override url(): string {
+    return this.request.url ?? ""
+  }
+
+  protected override route(): string | undefined {
+    return this.routeTemplate ?? platformRoute(this.#platformRequest())
+  }
+
+  protected override requestBody(): unknown {
+    return this.#platformRequest().body
+  }
+
+  /** Fastify passes its headers to `writeHead`, where the Node response does not keep them. */
+  protected override responseHeaders(): HttpHeaderRecord {
     const response = this.platformResponse as { getHeaders?: () => HttpHeaderRecord } | undefined
-    const url = req.url ?? ""
-    const q = url.indexOf("?")
-    return {
-      method: req.method ?? "",
-      route: this.route ?? platformRoute(request),
-      path: q === -1 ? url : url.slice(0, q),
-      status: this.#status(),
-      durationMs: this.#durationMs,
-      timestamp: this.startedAt,
-      request: { headers: req.headers, body: request.body },
-      // Fastify passes its headers to `writeHead`, where the Node response does not keep them.
-      response: {
-        headers: typeof response?.getHeaders === "function" ? response.getHeaders() : res.getHeaders(),
-        body: this.responseBody,
-      },
-      query: q === -1 ? undefined : new URLSearchParams(url.slice(q + 1)),
-      error: this.error,
-      aborted: this.#aborted,
-    }
+    return typeof response?.getHeaders === "function" ? response.getHeaders() : this.response.getHeaders()
   }
 
   /**
    * The status sent; when nothing was sent (the client left first), the one the exception would have
    * given: `HttpException.getStatus()`, else 500.
    */
-  #status(): number {
-    const res = this.#res
+  protected override status(): number {
+    const res = this.response
     if (res.headersSent || this.error === undefined) return res.statusCode
     return this.error instanceof HttpException ? this.error.getStatus() : 500
+  }
+
+  #platformRequest(): { readonly body?: unknown } {
+    return (this.platformRequest ?? this.request) as { readonly body?: unknown }
   }
 }
