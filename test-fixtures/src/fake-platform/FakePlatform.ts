@@ -1,34 +1,25 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
+import { authenticate } from "./authenticate.js"
 import { FakeFaults } from "./FakeFaults.js"
-import { FakeOAuth, type OAuthReply } from "./FakeOAuth.js"
+import { FakeOAuth } from "./FakeOAuth.js"
+import { FakeUploads } from "./FakeUploads.js"
+import { errorReply, parseJson, type Reply, readBody, routeOf, segmentTagsOf, sendReply } from "./replies.js"
 import type {
-  FakeAuthKind,
   FakeOAuthClient,
   FakePlatformOptions,
-  FakeSegmentTag,
   FakeUploadKind,
-  FaultRoute,
   ReceivedProfile,
   RecordedRequest,
   TokenGrant,
 } from "./types.js"
-
-/** An announced upload waiting for its bytes: the profile it becomes, but for what the PUT brings. */
-interface PendingUpload extends Omit<ReceivedProfile, "bytes" | "contentType" | "receivedAt"> {
-  readonly signature: string
-}
 
 interface RequestWaiter {
   readonly count: number
   readonly match: (request: RecordedRequest) => boolean
   readonly resolve: (requests: ReadonlyArray<RecordedRequest>) => void
 }
-
-type Reply =
-  | { readonly status: number; readonly json: unknown; readonly headers?: Record<string, string> }
-  | OAuthReply
 
 /** Load and concurrency figures of the platform since start (or the last `reset()`). */
 export interface FakePlatformStats {
@@ -37,41 +28,6 @@ export interface FakePlatformStats {
   /** The highest number of requests that were being handled at the same time. */
   readonly maxInFlight: number
 }
-
-const API_KEY_PATTERN = /^[^.:]{10}\.[^:]+(?::(org-[A-Za-z0-9_-]+))?$/
-
-const routeOf = (path: string): FaultRoute =>
-  path.startsWith("/v0/")
-    ? "api"
-    : path.startsWith("/upload/")
-      ? "upload"
-      : path.startsWith("/oauth/")
-        ? "oauth"
-        : "other"
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on("data", (chunk: Buffer) => chunks.push(chunk))
-    req.on("end", () => resolve(Buffer.concat(chunks)))
-    req.on("error", reject)
-  })
-
-const segmentTagsOf = (value: unknown): ReadonlyArray<FakeSegmentTag> | undefined => {
-  if (value === undefined) return []
-  if (!Array.isArray(value)) return undefined
-  const tags: FakeSegmentTag[] = []
-  for (const tag of value) {
-    if (typeof tag !== "object" || tag === null) return undefined
-    const { key, value: tagValue } = tag as { key?: unknown; value?: unknown }
-    if (typeof key !== "string" || typeof tagValue !== "string") return undefined
-    tags.push({ key, value: tagValue })
-  }
-  return tags
-}
-
-const errorReply = (status: number, message: string, headers?: Record<string, string>): Reply =>
-  headers === undefined ? { status, json: { message } } : { status, json: { message }, headers }
 
 /**
  * A WhyLabs-compatible platform for tests: a real HTTP server on 127.0.0.1 (ephemeral port) that
@@ -102,10 +58,9 @@ export class FakePlatform {
   readonly faults: FakeFaults
   /** The OAuth state: granted and revoked tokens. */
   readonly oauth: FakeOAuth
+  private readonly uploads: FakeUploads
 
-  private readonly received: ReceivedProfile[] = []
   private readonly recorded: RecordedRequest[] = []
-  private readonly pendingUploads = new Map<string, PendingUpload>()
   private readonly sessions = new Map<string, { readonly userId: string }>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly sockets = new Set<Socket>()
@@ -137,6 +92,7 @@ export class FakePlatform {
     }
     this.publicClientId = clients.find((c) => c.clientSecret === undefined)?.clientId ?? "sketchlog-cli"
     this.faults = new FakeFaults(options.seed ?? 1)
+    this.uploads = new FakeUploads(url)
     this.oauth = new FakeOAuth(clients, this.orgId, options.tokenTtlSeconds ?? 3600, this.faults)
   }
 
@@ -152,7 +108,7 @@ export class FakePlatform {
     server.on("connection", (socket) => platform.onConnection(socket))
     server.on("request", (req, res) => {
       platform.onRequest(req, res).catch((error: unknown) => {
-        if (!res.headersSent) platform.send(res, errorReply(500, `fake platform bug: ${String(error)}`))
+        if (!res.headersSent) sendReply(res, errorReply(500, `fake platform bug: ${String(error)}`))
       })
     })
     return platform
@@ -160,11 +116,7 @@ export class FakePlatform {
 
   /** Profiles received so far (complete uploads only: announced and then PUT), oldest first. */
   profiles(filter: { datasetId?: string; kind?: FakeUploadKind } = {}): ReadonlyArray<ReceivedProfile> {
-    return this.received.filter(
-      (p) =>
-        (filter.datasetId === undefined || p.datasetId === filter.datasetId) &&
-        (filter.kind === undefined || p.kind === filter.kind),
-    )
+    return this.uploads.profiles(filter)
   }
 
   /** Requests seen so far, oldest first, optionally only those whose path matches. */
@@ -217,9 +169,8 @@ export class FakePlatform {
   /** Forgets profiles, requests, pending uploads, OAuth tokens and grants and figures; clears every fault. */
   reset(): void {
     this.oauth.reset()
-    this.received.length = 0
     this.recorded.length = 0
-    this.pendingUploads.clear()
+    this.uploads.reset()
     this.maxInFlight = this.inFlight
     this.faults.clear()
   }
@@ -298,10 +249,10 @@ export class FakePlatform {
     if (fault?.type === "status") {
       const extra: Record<string, string> = {}
       if (fault.retryAfter !== undefined) extra["retry-after"] = String(fault.retryAfter)
-      this.send(res, errorReply(fault.status, `injected fault: ${fault.status}`, extra))
+      sendReply(res, errorReply(fault.status, `injected fault: ${fault.status}`, extra))
       return
     }
-    this.send(res, this.handle(method, path, url.searchParams, headers, body))
+    sendReply(res, this.handle(method, path, url.searchParams, headers, body))
   }
 
   private notifyWaiters(): void {
@@ -332,14 +283,14 @@ export class FakePlatform {
       return this.oauth.revoke(new URLSearchParams(body.toString("utf8")))
     }
     if (method === "PUT" && parts[0] === "upload" && parts.length === 2) {
-      return this.receiveBytes(parts[1] ?? "", query, headers, body)
+      return this.uploads.receiveBytes(parts[1] ?? "", query, headers, body)
     }
     // GET /v0/organizations/{org}/api-key/{keyId}: a key's metadata (WhyLabs' ApiKeyApi.get_api_key),
     // which `sketchlog login --api-key` calls to check a key without side effects.
     if (method === "GET" && parts[0] === "v0" && parts[1] === "organizations" && parts[3] === "api-key") {
       if (parts.length !== 5) return errorReply(404, `no route for ${method} ${path}`)
       const orgId = parts[2] ?? ""
-      const auth = this.authenticate(headers, orgId)
+      const auth = authenticate(headers, orgId, this)
       if ("status" in auth) return auth
       const keyId = parts[4] ?? ""
       if (!this.apiKeys.some((k) => k.startsWith(`${keyId}.`))) return errorReply(404, "no such API key")
@@ -352,7 +303,7 @@ export class FakePlatform {
     // /v0/organizations/{org}/log/{async|reference}/{dataset}
     if (parts[1] === "organizations" && parts[3] === "log" && parts.length === 6) {
       const orgId = parts[2] ?? ""
-      const auth = this.authenticate(headers, orgId)
+      const auth = authenticate(headers, orgId, this)
       if ("status" in auth) return auth
       const datasetId = parts[5] ?? ""
       const datasetTimestamp = json.datasetTimestamp
@@ -360,7 +311,7 @@ export class FakePlatform {
       if (parts[4] === "async") {
         const segmentTags = segmentTagsOf(json.segmentTags)
         if (segmentTags === undefined) return errorReply(400, "segmentTags must be [{ key, value }]")
-        return this.announce({
+        return this.uploads.announce({
           kind: "profile",
           orgId,
           datasetId,
@@ -373,7 +324,7 @@ export class FakePlatform {
       }
       if (parts[4] === "reference") {
         if (typeof json.alias !== "string") return errorReply(400, "alias must be a string")
-        return this.announce({
+        return this.uploads.announce({
           kind: "reference",
           orgId,
           datasetId,
@@ -400,7 +351,7 @@ export class FakePlatform {
       if (typeof json.datasetTimestamp !== "number")
         return errorReply(400, "datasetTimestamp must be a number")
       const datasetId = typeof json.dataset === "string" ? json.dataset : "default"
-      const reply = this.announce({
+      const reply = this.uploads.announce({
         kind: "anonymous",
         orgId: undefined,
         datasetId,
@@ -417,109 +368,5 @@ export class FakePlatform {
       }
     }
     return errorReply(404, `no route for ${method} ${path}`)
-  }
-
-  private authenticate(
-    headers: Record<string, string>,
-    orgId: string,
-  ): { readonly kind: FakeAuthKind } | (Reply & { readonly status: number }) {
-    const key = headers["x-api-key"]
-    if (key !== undefined) {
-      const accepted = this.apiKeys.find((k) => k === key || k.split(":")[0] === key)
-      if (accepted === undefined) return errorReply(401, "unknown API key") as Reply & { status: number }
-      const keyOrg = API_KEY_PATTERN.exec(accepted)?.[1] ?? this.orgId
-      if (keyOrg !== orgId)
-        return errorReply(403, "the key belongs to another org") as Reply & { status: number }
-      return { kind: "api-key" }
-    }
-    const authorization = headers.authorization
-    if (authorization?.startsWith("Bearer ")) {
-      const check = this.oauth.checkBearer(authorization.slice(7))
-      if (!check.ok) {
-        return errorReply(401, "invalid or expired token", {
-          "www-authenticate": 'Bearer error="invalid_token"',
-        }) as Reply & { status: number }
-      }
-      if (check.orgId !== orgId)
-        return errorReply(403, "the token acts for another org") as Reply & { status: number }
-      return { kind: "bearer" }
-    }
-    return errorReply(401, "credentials required") as Reply & { status: number }
-  }
-
-  private announce(upload: Omit<PendingUpload, "id" | "signature">): Reply {
-    const prefix = upload.kind === "reference" ? "ref" : upload.kind === "anonymous" ? "anon" : "log"
-    const id = `${prefix}-${randomBytes(6).toString("hex")}`
-    const uploadToken = randomBytes(12).toString("hex")
-    const signature = randomBytes(16).toString("hex")
-    this.pendingUploads.set(uploadToken, { ...upload, id, signature })
-    return {
-      status: 200,
-      json: { id, uploadUrl: `${this.url}/upload/${uploadToken}?X-Fake-Signature=${signature}` },
-    }
-  }
-
-  private receiveBytes(
-    uploadToken: string,
-    query: URLSearchParams,
-    headers: Record<string, string>,
-    body: Buffer,
-  ): Reply {
-    const pending = this.pendingUploads.get(uploadToken)
-    if (pending === undefined) return errorReply(404, "unknown or used upload URL")
-    if (query.get("X-Fake-Signature") !== pending.signature) return errorReply(403, "bad signature")
-    this.pendingUploads.delete(uploadToken)
-    this.received.push({
-      id: pending.id,
-      kind: pending.kind,
-      orgId: pending.orgId,
-      datasetId: pending.datasetId,
-      datasetTimestamp: pending.datasetTimestamp,
-      segmentTags: pending.segmentTags,
-      alias: pending.alias,
-      sessionId: pending.sessionId,
-      auth: pending.auth,
-      bytes: new Uint8Array(body),
-      contentType: headers["content-type"],
-      receivedAt: new Date(),
-    })
-    return { status: 200, json: {} }
-  }
-
-  private send(res: ServerResponse, reply: Reply): void {
-    if (res.headersSent || res.destroyed) return
-    if ("type" in reply) {
-      if (reply.type === "redirect") {
-        res.writeHead(302, { location: reply.location, "content-length": "0" }).end()
-      } else if (reply.type === "text") {
-        res.writeHead(reply.status, { "content-type": "text/plain; charset=utf-8" }).end(reply.body)
-      } else {
-        writeJson(res, reply.status, reply.body, {})
-      }
-      return
-    }
-    writeJson(res, reply.status, reply.json, reply.headers ?? {})
-  }
-}
-
-const writeJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string>) => {
-  const text = JSON.stringify(body)
-  res
-    .writeHead(status, {
-      "content-type": "application/json",
-      "content-length": String(Buffer.byteLength(text)),
-      ...headers,
-    })
-    .end(text)
-}
-
-const parseJson = (body: Buffer): Record<string, unknown> | undefined => {
-  try {
-    const value: unknown = JSON.parse(body.length === 0 ? "{}" : body.toString("utf8"))
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
   }
 }

@@ -7,7 +7,6 @@ import { HttpOptionsError } from "./HttpOptionsError.js"
 import type { HttpRow, HttpRowResult, HttpRowSkipped, HttpRowValue } from "./HttpRow.js"
 import type { HttpRowOptions } from "./HttpRowOptions.js"
 import { BodyWalk } from "./internal/bodyWalk.js"
-import { boundedString } from "./internal/boundedString.js"
 import {
   type CompiledOptions,
   compileOptions,
@@ -24,7 +23,9 @@ import {
   timestampMs,
 } from "./internal/exchangeIdentity.js"
 import { FieldForest, type FieldTree } from "./internal/fieldTree.js"
+import { FIXED, fixedValue } from "./internal/fixedColumns.js"
 import { MessageSummary } from "./internal/messageSummary.js"
+import { walkQuery } from "./internal/queryWalk.js"
 
 /**
  * Turns finished HTTP exchanges into bounded, redacted rows. One mapper per adapter instance: it learns
@@ -49,31 +50,6 @@ const callbackFailed = (cause: unknown): HttpRowSkipped => ({
   reason: "callback-failed",
   cause,
 })
-
-/** The fixed columns in row order (header presence columns follow them). */
-const FIXED: ReadonlyArray<keyof typeof HttpColumn> = [
-  "method",
-  "route",
-  "status",
-  "statusClass",
-  "durationMs",
-  "aborted",
-  "error",
-  "requestSize",
-  "requestContentType",
-  "requestHeaderCount",
-  "requestHeadersSize",
-  "requestBodyFields",
-  "requestBodyTruncated",
-  "responseSize",
-  "responseContentType",
-  "responseHeaderCount",
-  "responseHeadersSize",
-  "responseBodyFields",
-  "responseBodyTruncated",
-  "queryKeyCount",
-  "queryKeys",
-]
 
 /** Where a columnar mapping puts an exchange: the builder of its dataset, segment and time. */
 export type ColumnRowsTarget = (
@@ -218,7 +194,8 @@ class Mapper implements ColumnarHttpRowMapper {
     }
     // Spelled as the segmented profile spells its keys, from the values the row would hold.
     const segment = this.segmentValues
-    for (let i = 0; i < segment.length; i++) segment[i] = segmentText(this.fixedValue(this.segmentOn[i]!))
+    for (let i = 0; i < segment.length; i++)
+      segment[i] = segmentText(fixedValue(this.values, this.segmentOn[i]!))
     const builder = target(datasetId, segment, timestamp)
     const tree = this.forest.tree(this.route)
     let fixedWritten = 0
@@ -293,27 +270,6 @@ class Mapper implements ColumnarHttpRowMapper {
     return segment
   }
 
-  /** The value of a fixed (segmentable) column of the exchange just read. */
-  private fixedValue(column: string): HttpRowValue {
-    const values = this.values
-    switch (column) {
-      case HttpColumn.method:
-        return values[0]!
-      case HttpColumn.route:
-        return values[1]!
-      case HttpColumn.status:
-        return values[2]!
-      case HttpColumn.statusClass:
-        return values[3]!
-      case HttpColumn.aborted:
-        return values[5]!
-      case HttpColumn.error:
-        return values[6]!
-      default:
-        return null
-    }
-  }
-
   /**
    * Reads everything the row needs from the exchange into scratch fields, before anything is
    * written: a getter that throws leaves no partial row or cells behind.
@@ -377,7 +333,7 @@ class Mapper implements ColumnarHttpRowMapper {
       v[17] = 0
       v[18] = true
     }
-    this.walkQuery(sink, tree)
+    walkQuery(this.query, sink, tree, this.walker, this.options, this.values)
     // Scratch references are dropped, so the mapper keeps no body alive.
     this.body = undefined
     this.responseBody = undefined
@@ -393,35 +349,6 @@ class Mapper implements ColumnarHttpRowMapper {
     }
     for (let i = 0; i < o.responseHeaders.length; i++) {
       row[o.responseHeaders[i]!.column] = response.scanned ? response.scan.present[i]! : null
-    }
-  }
-
-  private walkQuery(sink: FieldSink, tree: FieldTree): void {
-    const query = this.query
-    if (typeof query !== "object" || query === null) return
-    let params: URLSearchParams | undefined
-    let keys: ReadonlyArray<string>
-    try {
-      params = query instanceof URLSearchParams ? query : undefined
-      keys = params !== undefined ? [...new Set(params.keys())] : Object.keys(query)
-    } catch {
-      return // a query object that cannot be enumerated (a hostile proxy) counts as unknown
-    }
-    const v = this.values
-    v[19] = keys.length
-    if (keys.length === 0) return
-    const shown: Array<string> = []
-    // Bounded like a body walk: a query object with a million keys is looked at only so far.
-    const end = Math.min(keys.length, this.options.limits.maxFields)
-    for (let i = 0; i < end; i++) {
-      const node = tree.child(tree.query, keys[i]!)
-      if (node !== undefined && !node.skip) shown.push(keys[i]!)
-    }
-    v[20] =
-      shown.length === 0 ? null : boundedString(shown.sort().join(","), this.options.limits.maxStringLength)
-    if (this.options.queryValues) {
-      if (params !== undefined) this.walker.walkParams(sink, tree, tree.query, params)
-      else this.walker.walk(sink, tree, tree.query, query)
     }
   }
 }

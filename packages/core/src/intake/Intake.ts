@@ -1,7 +1,7 @@
 import { Either, type Redacted } from "effect"
 import { causeText } from "../internal/causeText.js"
 import { LoggerClosedError } from "../logger/LoggerError.js"
-import type { LogRequest } from "../logger/LoggerMessage.js"
+import type { LogRequest } from "../logger/LogRequest.js"
 import { BearerToken } from "./BearerToken.js"
 import { type IntakeDecodeError, IntakeOptionsError } from "./IntakeError.js"
 import type {

@@ -1,5 +1,5 @@
 import { Either, Schema } from "effect"
-import { LogRequest, LogRequestData } from "../logger/LoggerMessage.js"
+import { LogRequest, LogRequestData } from "../logger/LogRequest.js"
 import { IntakeDecodeError } from "./IntakeError.js"
 import { DatasetId, isDatasetId, isObject, isTimestamp, Timestamp } from "./internal/fields.js"
 import { issuesOf } from "./internal/issues.js"

@@ -1,6 +1,6 @@
 import { Either, Schema } from "effect"
 import type { LogEmbeddings } from "../logger/LogEmbeddings.js"
-import { LogRequest } from "../logger/LoggerMessage.js"
+import { LogRequest } from "../logger/LogRequest.js"
 import { IntakeDecodeError } from "./IntakeError.js"
 import { isObject } from "./internal/fields.js"
 import { headerValue, type IntakeHeaders } from "./internal/headers.js"

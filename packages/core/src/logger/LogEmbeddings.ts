@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { LogRequest } from "./LoggerMessage.js"
+import { LogRequest } from "./LogRequest.js"
 
 /**
  * `embeddings`: column → its vectors, one per row (each a list of numbers). The rows themselves are

@@ -5,8 +5,8 @@ import type { Row } from "../profile/DatasetProfile.js"
 import { Session } from "../session/Session.js"
 import type { SessionEvent } from "../session/SessionEvent.js"
 import { getCurrentSession } from "../session/SessionInit.js"
+import type { ColumnarRows } from "./ColumnarRows.js"
 import type { FlushResult } from "./FlushResult.js"
-import type { ColumnRows } from "./internal/Mail.js"
 import { makeRollingLogger, type RollingLoggerEngine } from "./internal/makeRollingLogger.js"
 import { LoggerClosedError } from "./LoggerError.js"
 import type { CreateRollingLoggerOptions } from "./LoggerOptions.js"
@@ -92,7 +92,7 @@ export class RollingLoggerHandle implements AsyncDisposable {
    * @internal Logs rows gathered by column for one profile (core's HTTP profiler): fire-and-forget,
    * answering as `log` does; in drop mode a batch that does not fit is dropped whole.
    */
-  logColumnRows(rows: ColumnRows): Promise<void> {
+  logColumnar(rows: ColumnarRows): Promise<void> {
     return this.#engine.fast.pushColumns(rows)
   }
 

@@ -2,8 +2,8 @@ import type { Effect } from "effect"
 import type { Row } from "../profile/DatasetProfile.js"
 import type { FlushResult } from "./FlushResult.js"
 import type { LoggerClosedError, RowsDroppedError, WriteFailedError } from "./LoggerError.js"
-import type { LogRequest } from "./LoggerMessage.js"
 import type { LoggerStatus } from "./LoggerStatus.js"
+import type { LogRequest } from "./LogRequest.js"
 
 /** Options of one `log` call. */
 export interface LogOptions {

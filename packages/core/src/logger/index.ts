@@ -7,7 +7,6 @@
 export type { FlushResult, WriteFailure } from "./FlushResult.js"
 export { EmbeddingColumns, LogEmbeddings } from "./LogEmbeddings.js"
 export { LoggerClosedError, LoggerOptionsError, RowsDroppedError, WriteFailedError } from "./LoggerError.js"
-export { LogRequest, LogRequestData } from "./LoggerMessage.js"
 export {
   type CreateRollingLoggerOptions,
   type DatasetOptions,
@@ -18,6 +17,7 @@ export {
   type WorkerOptions,
 } from "./LoggerOptions.js"
 export type { BucketStatus, DropReason, LoggerStatus, LoggerWriterStatus } from "./LoggerStatus.js"
+export { LogRequest, LogRequestData } from "./LogRequest.js"
 export { RollingLogger } from "./RollingLogger.js"
 export { createRollingLogger, RollingLoggerHandle } from "./RollingLoggerHandle.js"
 export type { LogError, LogOptions, LogRequestInput, RollingLoggerService } from "./RollingLoggerService.js"

@@ -64,15 +64,14 @@ export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
     const { builder } = gathering
     if (builder.count === 0) return
     this.handOver(builder.count, () =>
-      this.logger.logColumnRows({
-        _tag: "ColumnRows",
+      this.logger.logColumnar({
+        _tag: "ColumnarRows",
         datasetId: gathering.datasetId,
         timestamp: gathering.timestamp,
         count: builder.count,
         keys: builder.keys,
         columns: builder.columns,
-        segmentOn: this.mapper.segmentOn,
-        segment: gathering.segment,
+        segment: { on: this.mapper.segmentOn, values: gathering.segment },
       }),
     )
   }

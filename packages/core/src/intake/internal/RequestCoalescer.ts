@@ -1,4 +1,4 @@
-import { LogRequest } from "../../logger/LoggerMessage.js"
+import { LogRequest } from "../../logger/LogRequest.js"
 
 /** Rows of one merged request at most: a larger one is sent alone, as it came. */
 export const MAX_MERGED_ROWS = 2048

@@ -1,5 +1,4 @@
 import { Clock, Deferred, Duration, Effect, FiberSet, Queue, type Scope } from "effect"
-import type { WriteSettlement } from "../../writers/WriteOutcome.js"
 import type { ProfileWrite } from "../../writers/Writer.js"
 import type { FlushResult, WriteFailure } from "../FlushResult.js"
 import { RowsDroppedError, WriteFailedError } from "../LoggerError.js"
@@ -7,16 +6,33 @@ import type { DropReason } from "../LoggerStatus.js"
 import { nextWriteTime, type WriteSchedule } from "../WriteSchedule.js"
 import { backgroundSleep } from "./backgroundSleep.js"
 import type { DatasetConfig } from "./DatasetConfig.js"
+import { DropTally, type FirstDrop, gatherRows } from "./GatherRows.js"
 import {
   type ActorStatus,
-  type CloseReply,
-  isRowsMail,
+  type ControlMail,
+  datasetOfRows,
   type Mail,
   type RowsMail,
-  type ScheduledWrite,
+  rowCount,
 } from "./Mail.js"
-import { bucketKey, type DatasetState, ProfileStore } from "./ProfileStore.js"
-import { unpackRows } from "./worker/ColumnarRows.js"
+import { type DatasetState, ProfileStore } from "./ProfileStore.js"
+
+/** How one profile's write ended for one writer, as far as the actor needs to know. */
+export type SettledWrite =
+  | { readonly _tag: "Stored"; readonly writer: string }
+  | {
+      readonly _tag: "Outboxed" | "Kept" | "Lost"
+      readonly writer: string
+      readonly error: { readonly message: string }
+    }
+
+/**
+ * How a set of writes ended: the writer pipeline's `WriteSettlement` in-thread, its plain form from
+ * the caller's thread in a worker.
+ */
+export interface SettledWrites {
+  readonly outcomes: ReadonlyArray<SettledWrite>
+}
 
 /**
  * Where the actor's results go. In-thread: the writer pipeline and the row budget of this thread.
@@ -24,13 +40,13 @@ import { unpackRows } from "./worker/ColumnarRows.js"
  */
 export interface ActorSink {
   /** Hands profiles to their dataset's writers; the returned effect waits for those writes. */
-  readonly write: (writes: ReadonlyArray<ProfileWrite>) => Effect.Effect<Effect.Effect<WriteSettlement>>
+  readonly write: (writes: ReadonlyArray<ProfileWrite>) => Effect.Effect<Effect.Effect<SettledWrites>>
   /** Replays the outbox; the returned effect waits for the replays. */
-  readonly replay: Effect.Effect<Effect.Effect<WriteSettlement>>
+  readonly replay: Effect.Effect<Effect.Effect<SettledWrites>>
   /** Waits for every write handed over so far. */
-  readonly settle: Effect.Effect<WriteSettlement>
+  readonly settle: Effect.Effect<SettledWrites>
   /** Waits for every write, moving those still running after `timeout` to the outbox. */
-  readonly drain: (timeout: Duration.Duration) => Effect.Effect<WriteSettlement>
+  readonly drain: (timeout: Duration.Duration) => Effect.Effect<SettledWrites>
   /** Rows that will not be profiled. */
   readonly dropped: (datasetId: string, reason: DropReason, count: number) => Effect.Effect<void>
   /** `permits` row permits are free again (their rows are profiled or dropped). */
@@ -63,27 +79,14 @@ export interface RunningActor {
   readonly peek: () => ActorStatus
 }
 
-/** Counts of one drain, per dataset and reason, reported together after it. */
-class DropTally {
-  readonly counts = new Map<string, Map<DropReason, number>>()
-  add(datasetId: string, reason: DropReason, count = 1): void {
-    let byReason = this.counts.get(datasetId)
-    if (byReason === undefined) {
-      byReason = new Map()
-      this.counts.set(datasetId, byReason)
-    }
-    byReason.set(reason, (byReason.get(reason) ?? 0) + count)
-  }
-}
-
 /** A rows mail waiting for its rows to be tracked (and maybe written) before it is answered. */
 interface PendingReply {
   readonly mail: RowsMail
-  readonly dropped: { reason: DropReason; datasetId: string; count: number } | undefined
+  readonly dropped: FirstDrop | undefined
   readonly buckets: ReadonlySet<string>
 }
 
-const settlementFailures = (settlement: WriteSettlement): ReadonlyArray<WriteFailure> =>
+const settlementFailures = (settlement: SettledWrites): ReadonlyArray<WriteFailure> =>
   settlement.outcomes.flatMap((o) =>
     o._tag === "Stored"
       ? []
@@ -114,8 +117,7 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
         const now = yield* Clock.currentTimeMillis
         const at = nextWriteTime(schedule, now)
         yield* backgroundSleep(Duration.millis(at - now))
-        const message: ScheduledWrite = { _tag: "ScheduledWrite", scheduleKey: key, at }
-        yield* Queue.offer(mailbox, { message, reply: undefined })
+        yield* Queue.offer(mailbox, { _tag: "ScheduledWrite", scheduleKey: key, at })
       }).pipe(Effect.forever, FiberSet.run(schedules))
 
     /** Schedules of datasets seen in the current drain, started after it. */
@@ -136,90 +138,8 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
       return state
     }
 
-    const resolve = (id: string | undefined): DatasetState | undefined => {
-      const datasetId = id ?? config.defaultDatasetId
-      return datasetId === undefined || datasetId.length === 0 ? undefined : datasetOf(datasetId)
-    }
-
-    /** Gathers the rows of one mail; returns the first drop (for a sync answer) and the buckets it touched. */
-    const gather = (mail: RowsMail, now: number, tally: DropTally) => {
-      const message = mail.message
-      let firstDrop: { reason: DropReason; datasetId: string; count: number } | undefined
-      const touched = mail.sync === "written" ? new Set<string>() : undefined
-      const drop = (datasetId: string, reason: DropReason) => {
-        tally.add(datasetId, reason)
-        if (firstDrop === undefined) firstDrop = { reason, datasetId, count: 1 }
-        else firstDrop.count++
-      }
-      const one = (dataset: DatasetState | undefined, datasetId: string, timestamp: number, row: unknown) => {
-        if (dataset === undefined) return drop(datasetId, "no-dataset")
-        const reason = store.addRow(dataset, timestamp, row)
-        if (reason !== undefined) return drop(dataset.id, reason)
-        touched?.add(bucketKey(dataset.id, dataset.last?.bucket.start ?? 0))
-      }
-      switch (message._tag) {
-        case "Log":
-          one(resolve(message.datasetId), message.datasetId ?? "", message.timestamp ?? now, message.row)
-          break
-        case "LogBatch": {
-          const { rows, datasetIds, timestamps } = message
-          const shared = datasetIds === undefined ? resolve(message.datasetId) : undefined
-          for (let i = 0; i < rows.length; i++) {
-            const id = datasetIds?.[i] ?? message.datasetId
-            const dataset = datasetIds === undefined ? shared : resolve(id)
-            one(dataset, id ?? "", timestamps?.[i] ?? message.timestamp ?? now, rows[i])
-          }
-          break
-        }
-        case "PackedBatch": {
-          const { packed, datasetIds, timestamps } = message
-          if (datasetIds === undefined) {
-            const dataset = resolve(message.datasetId)
-            if (
-              dataset !== undefined &&
-              touched === undefined &&
-              store.addPacked(dataset, timestamps, packed)
-            )
-              break
-          }
-          let i = 0
-          for (const row of unpackRows(packed)) {
-            const id = datasetIds?.[i] ?? message.datasetId
-            one(resolve(id), id ?? "", timestamps[i] ?? now, row ?? null)
-            i++
-          }
-          break
-        }
-        case "ColumnRows": {
-          const dataset = resolve(message.datasetId)
-          const reason = dataset === undefined ? "no-dataset" : store.addColumnRows(dataset, message)
-          if (reason !== undefined) {
-            tally.add(message.datasetId, reason, message.count)
-            if (firstDrop === undefined)
-              firstDrop = { reason, datasetId: message.datasetId, count: message.count }
-            else firstDrop.count += message.count
-          } else if (touched !== undefined && dataset !== undefined)
-            touched.add(bucketKey(dataset.id, dataset.last?.bucket.start ?? 0))
-          break
-        }
-        case "LogRequest": {
-          const dataset = resolve(message.datasetId)
-          const timestamp = message.timestamp ?? now
-          const { columns, data } = message.multiple
-          for (const values of data) {
-            if (dataset === undefined) {
-              drop(message.datasetId, "no-dataset")
-              continue
-            }
-            const reason = store.addValues(dataset, timestamp, columns, values)
-            if (reason !== undefined) drop(message.datasetId, reason)
-            else touched?.add(bucketKey(dataset.id, dataset.last?.bucket.start ?? 0))
-          }
-          break
-        }
-      }
-      return { dropped: firstDrop, buckets: touched ?? new Set<string>() }
-    }
+    /** The dataset rows name; undefined when they name none (""): the front applied the default. */
+    const resolve = (id: string): DatasetState | undefined => (id.length === 0 ? undefined : datasetOf(id))
 
     /** Tracks what was gathered, frees its permits, reports drops and answers sync callers. */
     const commit = (now: number, permits: number, tally: DropTally, pending: ReadonlyArray<PendingReply>) =>
@@ -274,18 +194,18 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
         })
       })
 
-    const control = (mail: Exclude<Mail, RowsMail>, now: number) =>
+    const control = (mail: ControlMail, now: number) =>
       Effect.gen(function* () {
-        switch (mail.message._tag) {
+        switch (mail._tag) {
           case "ScheduledWrite": {
-            const key = mail.message.scheduleKey
+            const key = mail.scheduleKey
             const taken = store.takeWrites((d) => d.config.scheduleKey === key, now, false)
             yield* sink.write(taken.writes)
             return
           }
           case "Flush": {
             const done = yield* writeAll(now, false)
-            const reply = mail.reply as Deferred.Deferred<FlushResult, unknown> | undefined
+            const reply = mail.reply
             if (reply !== undefined)
               yield* done.pipe(
                 Effect.flatMap((r) => Deferred.succeed(reply, r)),
@@ -294,12 +214,12 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
             return
           }
           case "Status": {
-            yield* Deferred.succeed(mail.reply as Deferred.Deferred<ActorStatus>, peek())
+            yield* Deferred.succeed(mail.reply, peek())
             return
           }
           case "Settle": {
             yield* sink.settle.pipe(
-              Effect.flatMap(() => Deferred.succeed(mail.reply as Deferred.Deferred<void>, undefined)),
+              Effect.flatMap(() => Deferred.succeed(mail.reply, undefined)),
               FiberSet.run(replies),
             )
             return
@@ -311,7 +231,7 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
             yield* sink.drain(config.closeTimeout)
             closed = true
             const result = yield* done
-            yield* Deferred.succeed(mail.reply as Deferred.Deferred<CloseReply>, { result, status: peek() })
+            yield* Deferred.succeed(mail.reply, { result, status: peek() })
             return
           }
         }
@@ -324,12 +244,12 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
         let permits = 0
         let pending: PendingReply[] = []
         for (const mail of mails) {
-          if (isRowsMail(mail)) {
+          if (mail._tag === "Rows") {
             if (closed) {
               yield* rejectClosed(mail)
               continue
             }
-            const { dropped, buckets } = gather(mail, now, tally)
+            const { dropped, buckets } = gatherRows(store, resolve, mail, now, tally)
             permits += mail.permits
             if (mail.reply !== undefined) pending.push({ mail, dropped, buckets })
             // Track (and free the permits) every few thousand rows, so callers refill the queue
@@ -362,37 +282,38 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
     const rejectClosed = (mail: RowsMail) =>
       Effect.gen(function* () {
         sink.release(mail.permits)
-        const count = rowCount(mail)
+        const count = rowCount(mail.rows)
+        const datasetId = datasetOfRows(mail.rows)
         droppedByReason.closed = (droppedByReason.closed ?? 0) + count
-        yield* sink.dropped(datasetIdOf(mail) ?? config.defaultDatasetId ?? "", "closed", count)
+        yield* sink.dropped(
+          datasetId.length > 0 ? datasetId : (config.defaultDatasetId ?? ""),
+          "closed",
+          count,
+        )
         if (mail.reply !== undefined) {
-          yield* Deferred.fail(
-            mail.reply,
-            new RowsDroppedError({ datasetId: datasetIdOf(mail) ?? "", reason: "closed", count }),
-          )
+          yield* Deferred.fail(mail.reply, new RowsDroppedError({ datasetId, reason: "closed", count }))
         }
       })
 
-    const answerClosed = (mail: Exclude<Mail, RowsMail>) =>
+    const answerClosed = (mail: ControlMail) =>
       Effect.gen(function* () {
-        switch (mail.message._tag) {
+        switch (mail._tag) {
           case "Status":
-            yield* Deferred.succeed(mail.reply as Deferred.Deferred<ActorStatus>, {
+            yield* Deferred.succeed(mail.reply, {
               profiled,
               droppedByReason: { ...droppedByReason },
               buckets: [],
             })
             return
           case "Settle":
-            yield* Deferred.succeed(mail.reply as Deferred.Deferred<void>, undefined)
+            yield* Deferred.succeed(mail.reply, undefined)
             return
           case "Flush": {
-            const reply = mail.reply as Deferred.Deferred<FlushResult> | undefined
-            if (reply !== undefined) yield* Deferred.succeed(reply, EMPTY_RESULT)
+            if (mail.reply !== undefined) yield* Deferred.succeed(mail.reply, EMPTY_RESULT)
             return
           }
           case "Close":
-            yield* Deferred.succeed(mail.reply as Deferred.Deferred<CloseReply>, {
+            yield* Deferred.succeed(mail.reply, {
               result: EMPTY_RESULT,
               status: { profiled, droppedByReason: { ...droppedByReason }, buckets: [] },
             })
@@ -457,26 +378,3 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
 const COMMIT_ROWS = 2048
 
 const EMPTY_RESULT: FlushResult = { profiles: 0, rows: 0, stored: 0, failures: [], replayed: 0 }
-
-const rowCount = (mail: RowsMail): number => {
-  const message = mail.message
-  switch (message._tag) {
-    case "Log":
-      return 1
-    case "LogBatch":
-      return message.rows.length
-    case "LogRequest":
-      return message.multiple.data.length
-    case "PackedBatch":
-      return message.packed.count
-    case "ColumnRows":
-      return message.count
-  }
-}
-
-const datasetIdOf = (mail: RowsMail): string | undefined => {
-  const message = mail.message
-  return message._tag === "LogBatch" || message._tag === "PackedBatch"
-    ? (message.datasetIds?.[0] ?? message.datasetId)
-    : message.datasetId
-}

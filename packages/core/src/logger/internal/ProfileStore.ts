@@ -4,102 +4,10 @@ import { ProfileSegment } from "../../profile/Segment.js"
 import { segmentText } from "../../profile/SegmentedDatasetProfile.js"
 import { MAX_TIMESTAMP, TimeBucket } from "../../profile/TimeBucket.js"
 import type { ProfileWrite } from "../../writers/Writer.js"
+import type { ColumnarRows } from "../ColumnarRows.js"
 import type { BucketStatus, DropReason } from "../LoggerStatus.js"
+import { ColumnBatch } from "./ColumnBatch.js"
 import type { DatasetConfig } from "./DatasetConfig.js"
-import type { ColumnRows } from "./Mail.js"
-import type { ColumnarRows } from "./worker/ColumnarRows.js"
-
-/** Stands for a cell whose getter threw; the profile counts it as an object, as `track` does. */
-const UNREADABLE: object = Object.freeze({})
-
-/**
- * Rows bound for one profile, gathered column by column so that a whole drain is tracked with one
- * `trackColumns` call per profile. Each column receives exactly the values a row-by-row `track` would
- * give it, in the same order (a row without a key adds nothing to that column, not a null).
- */
-class ColumnBatch {
-  readonly #columns = new Map<string, unknown[]>()
-  // Rows of one shape repeat: the previous row's keys and arrays by position, as DatasetProfile does.
-  readonly #keys: Array<string> = []
-  readonly #arrays: Array<unknown[]> = []
-  rows = 0
-
-  #array(key: string): unknown[] {
-    let array = this.#columns.get(key)
-    if (array === undefined) {
-      array = []
-      this.#columns.set(key, array)
-    }
-    return array
-  }
-
-  /** Adds a record's cells; false (and nothing added) when its keys cannot be listed. */
-  addRecord(row: object): boolean {
-    const keys = this.#keys
-    const arrays = this.#arrays
-    let position = 0
-    try {
-      for (const key in row) {
-        let array: unknown[]
-        if (keys[position] === key) {
-          array = arrays[position] as unknown[]
-        } else {
-          if (!Object.hasOwn(row, key)) continue
-          array = this.#array(key)
-          keys[position] = key
-          arrays[position] = array
-        }
-        let value: unknown
-        try {
-          value = (row as Record<string, unknown>)[key]
-        } catch {
-          value = UNREADABLE
-        }
-        array.push(value)
-        position++
-      }
-    } catch {
-      // A Proxy whose key listing throws part way: take back the cells already added.
-      for (let i = 0; i < position; i++) (arrays[i] as unknown[]).pop()
-      return false
-    }
-    this.rows++
-    return true
-  }
-
-  /** Adds one row of a log request: `values[j]` belongs to column `names[j]`. */
-  addValues(names: ReadonlyArray<string>, values: ReadonlyArray<unknown>): void {
-    for (let j = 0; j < names.length; j++) this.#array(names[j] as string).push(values[j])
-    this.rows++
-  }
-
-  /** Adds whole columns (rows packed for the worker, all bound for this profile). */
-  addColumns(
-    keys: ReadonlyArray<string>,
-    columns: ReadonlyArray<ReadonlyArray<unknown>>,
-    rows: number,
-  ): void {
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k] as string
-      const values = columns[k] as unknown[]
-      const array = this.#columns.get(key)
-      // Adopted when new (the shape cache only ever holds arrays of the map).
-      if (array === undefined) this.#columns.set(key, values)
-      else for (let i = 0; i < values.length; i++) array.push(values[i])
-    }
-    this.rows += rows
-  }
-
-  /** Tracks what was gathered into `profile` and empties the batch (keeping its arrays' shape cache). */
-  drainInto(profile: DatasetProfile): void {
-    if (this.rows === 0) return
-    profile.trackColumns(Object.fromEntries(this.#columns))
-    this.#columns.clear()
-    this.#keys.length = 0
-    this.#arrays.length = 0
-    this.rows = 0
-  }
-}
 
 /** One profile being built: one segment (or the whole dataset) of one bucket. */
 interface Target {
@@ -137,6 +45,9 @@ export interface TakenWrites {
 
 const UNSEGMENTED = ""
 
+/** `addColumnar`'s answer for rows that must be taken one by one. */
+export const SPLIT = "split"
+
 /**
  * Every open profile of the actor, by dataset × time bucket × segment, and the column batches being
  * gathered for them during a drain. Owned by the actor's fiber alone.
@@ -168,41 +79,36 @@ export class ProfileStore {
   }
 
   /**
-   * Gathers packed rows that all go to one profile, when they can: one dataset, unsegmented, every
-   * timestamp in one bucket, every row readable. Returns false (nothing gathered) otherwise.
+   * Gathers rows by column for one profile, as a whole. Their segment is the one they were filed
+   * under when the dataset segments on the same columns; otherwise it is read from the columns, which
+   * must then hold one value per row in each segment column, all equal ("invalid-row" when they do
+   * not: such rows cannot be told apart). Packed rows that cannot go in whole (several datasets,
+   * buckets or segments, or an unreadable row) give `SPLIT`: take them row by row.
    */
-  addPacked(dataset: DatasetState, timestamps: ArrayLike<number>, packed: ColumnarRows): boolean {
-    if (dataset.config.segmentOn.length > 0 || packed.count === 0) return false
-    const first = timestamps[0] as number
-    const bucket = this.#bucketOf(dataset, first)
-    if (bucket === undefined) return false
-    const { start, end } = bucket.bucket
-    for (let i = 0; i < packed.count; i++) {
-      const t = timestamps[i] as number
-      if (!(t >= start && t < end) || (packed.rowShapes[i] as number) < 0) return false
-    }
-    const target = this.#targetOf(dataset, bucket, undefined, undefined)
-    const before = target.batch.rows
-    target.batch.addColumns(packed.keys, packed.columns, packed.count)
-    if (before === 0) this.#dirty.push(target)
-    return true
-  }
-
-  /**
-   * Gathers rows gathered by column for one profile. Their segment is the one they were filed under
-   * when the dataset segments on the same columns; otherwise it is read from the batch, which must
-   * then hold one value per row in each segment column, all equal ("invalid-row" when it does not:
-   * such rows cannot be told apart).
-   */
-  addColumnRows(dataset: DatasetState, rows: ColumnRows): DropReason | undefined {
+  addColumnar(dataset: DatasetState, rows: ColumnarRows): DropReason | typeof SPLIT | undefined {
     if (rows.count === 0) return undefined
-    const bucket = this.#bucketOf(dataset, rows.timestamp)
-    if (bucket === undefined) return "invalid-timestamp"
+    const packed = rows.shapes !== undefined
     const segmentOn = dataset.config.segmentOn
+    if (packed && (rows.datasetIds !== undefined || segmentOn.length > 0)) return SPLIT
+    if (packed && rows.shapes.ofRow.includes(-1)) return SPLIT
+    const bucket = this.#bucketOf(dataset, rows.timestamp)
+    if (bucket === undefined) return packed ? SPLIT : "invalid-timestamp"
+    const times = rows.timestamps
+    if (times !== undefined) {
+      const { start, end } = bucket.bucket
+      for (let i = 0; i < rows.count; i++) {
+        const t = times[i] as number
+        if (!(t >= start && t < end)) return SPLIT
+      }
+    }
     let target: Target
     if (segmentOn.length === 0) target = this.#targetOf(dataset, bucket, undefined, undefined)
     else {
-      const values = sameColumns(segmentOn, rows.segmentOn) ? rows.segment : segmentOfColumns(segmentOn, rows)
+      const filed = rows.segment
+      const values =
+        filed !== undefined && sameColumns(segmentOn, filed.on)
+          ? filed.values
+          : segmentOfColumns(segmentOn, rows)
       if (values === undefined) return "invalid-row"
       target = this.#segmentTarget(dataset, bucket, values)
     }
@@ -415,7 +321,10 @@ const sameColumns = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolea
  * The segment of column rows filed under other columns than the dataset segments on: each segment
  * column must hold the same value for every row (or be absent from all of them).
  */
-const segmentOfColumns = (segmentOn: ReadonlyArray<string>, rows: ColumnRows): Array<string> | undefined => {
+const segmentOfColumns = (
+  segmentOn: ReadonlyArray<string>,
+  rows: ColumnarRows,
+): Array<string> | undefined => {
   const values: Array<string> = []
   for (const column of segmentOn) {
     const at = rows.keys.indexOf(column)

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 
-interface Waiter {
+/** A place in the line for permits. */
+export interface Waiter {
   readonly permits: number
   readonly grant: () => void
   /** Set when the waiter left the line (interrupted); the line skips it. */
@@ -10,7 +11,7 @@ interface Waiter {
 /**
  * The queue's bound in rows: a counting semaphore of `capacity` permits, one per row accepted and not
  * yet profiled. Callers take permits synchronously (`tryTake`, drop mode) or wait for them in
- * first-in, first-out order (`take`, `whenAvailable`, block mode); the actor releases them once it has
+ * first-in, first-out order (`take`, `wait`, block mode); the actor releases them once it has
  * profiled the rows. While anyone waits, `tryTake` grants nothing, so later rows never overtake
  * earlier ones. A batch larger than the whole capacity takes all of it.
  */
@@ -53,26 +54,29 @@ export class RowBudget {
     return granted
   }
 
-  /**
-   * Takes `permitsFor(rows)` permits now and returns true, or registers `onGranted` to run (synchronously,
-   * inside a later `release`) once they are taken, and returns false.
-   */
-  takeOrWait(rows: number, onGranted: () => void): boolean {
+  /** Takes `permitsFor(rows)` permits now and returns true, unless someone waits or they do not fit. */
+  takeNow(rows: number): boolean {
     const permits = this.permitsFor(rows)
-    if (this.waiting === 0 && this.#used + permits <= this.capacity) {
-      this.#used += permits
-      return true
-    }
-    this.#waiters.push({ permits, grant: onGranted })
-    return false
+    if (this.waiting > 0 || this.#used + permits > this.capacity) return false
+    this.#used += permits
+    return true
+  }
+
+  /**
+   * Joins the line for `permitsFor(rows)` permits: `onGranted` runs (synchronously, inside a later
+   * `release`) once they are taken. Returns the place in line, to leave it with `cancel`.
+   */
+  wait(rows: number, onGranted: () => void): Waiter {
+    const waiter: Waiter = { permits: this.permitsFor(rows), grant: onGranted }
+    this.#waiters.push(waiter)
+    return waiter
   }
 
   /** Takes `permitsFor(rows)` permits, waiting in line for them (block mode). */
   take(rows: number): Effect.Effect<void> {
     return Effect.async<void>((resume) => {
-      const now = this.takeOrWait(rows, () => resume(Effect.void))
-      if (now) return resume(Effect.void)
-      const waiter = this.#waiters[this.#waiters.length - 1] as Waiter
+      if (this.takeNow(rows)) return resume(Effect.void)
+      const waiter = this.wait(rows, () => resume(Effect.void))
       return Effect.sync(() => {
         // Interrupted while waiting: leave the line without taking anything.
         if (waiter.cancelled !== true) {

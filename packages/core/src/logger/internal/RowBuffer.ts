@@ -1,8 +1,8 @@
-import { LogBatch } from "../LoggerMessage.js"
+import type { RowBatch } from "./Mail.js"
 
 /**
  * Rows logged through the Promise face, gathered on the caller's thread between two hand-offs to
- * the actor: one `LogBatch` per hand-off instead of one message per row. Each row keeps its dataset
+ * the actor: one `RowBatch` per hand-off instead of one message per row. Each row keeps its dataset
  * and timestamp (parallel arrays); the dataset array is left out while every row shares one.
  */
 export class RowBuffer {
@@ -52,30 +52,23 @@ export class RowBuffer {
     this.#permits += permits
   }
 
-  /** Empties the buffer into one message and the permits its rows hold; undefined when empty. */
-  take(): { readonly message: LogBatch; readonly permits: number } | undefined {
+  /** Empties the buffer into one batch and the permits its rows hold; undefined when empty. */
+  take(): { readonly batch: RowBatch; readonly permits: number } | undefined {
     if (this.#rows.length === 0) return undefined
-    const message = new LogBatch(
-      this.#datasetIds === undefined
-        ? {
-            rows: this.#rows as LogBatch["rows"],
-            datasetId: this.#datasetId ?? "",
-            timestamps: this.#timestamps,
-          }
-        : {
-            rows: this.#rows as LogBatch["rows"],
-            datasetIds: this.#datasetIds,
-            timestamps: this.#timestamps,
-          },
-      // Built on the hot path from rows already accepted: validation would walk every cell.
-      true,
-    )
+    const batch: RowBatch = {
+      _tag: "RowBatch",
+      rows: this.#rows,
+      datasetId: this.#datasetId ?? "",
+      datasetIds: this.#datasetIds,
+      timestamp: this.#timestamps[0] as number,
+      timestamps: this.#timestamps,
+    }
     const permits = this.#permits
     this.#rows = []
     this.#timestamps = []
     this.#datasetIds = undefined
     this.#datasetId = undefined
     this.#permits = 0
-    return { message, permits }
+    return { batch, permits }
   }
 }

@@ -1,33 +1,30 @@
-import { join } from "node:path"
-import { Clock, Deferred, Duration, Effect, ExecutionStrategy, Option, Scope } from "effect"
-import { causeText } from "../../internal/causeText.js"
-import { RetryPolicy } from "../../platform/RetryPolicy.js"
-import { printLine } from "../../node/promiseRuntime.js"
+import { Clock, Deferred, Effect, ExecutionStrategy, Scope } from "effect"
 import { RowsDropped } from "../../session/SessionEvent.js"
 import type { SessionService } from "../../session/SessionService.js"
-import { StoreWriter } from "../../store/StoreWriter.js"
-import { resolveStoreUrl } from "../../store/storeUrl.js"
-import { LocalWriter } from "../../writers/LocalWriter.js"
 import { Outbox } from "../../writers/Outbox.js"
-import { WhyLabsWriter } from "../../writers/WhyLabsWriter.js"
-import type { WriteSettlement } from "../../writers/WriteOutcome.js"
-import type { ProfileWrite, Writer } from "../../writers/Writer.js"
 import { WriterPipeline } from "../../writers/WriterPipeline.js"
+import type { ColumnarRows } from "../ColumnarRows.js"
 import type { FlushResult } from "../FlushResult.js"
-import { LoggerClosedError, LoggerOptionsError, RowsDroppedError } from "../LoggerError.js"
-import { Close, Flush, LogBatch, LogRequest, Settle, Status } from "../LoggerMessage.js"
-import { LoggerDefaults, type RollingLoggerOptions } from "../LoggerOptions.js"
-import type { DropReason, LoggerStatus } from "../LoggerStatus.js"
+import { LoggerClosedError, type LoggerOptionsError, RowsDroppedError } from "../LoggerError.js"
+import type { RollingLoggerOptions } from "../LoggerOptions.js"
+import type { LoggerStatus } from "../LoggerStatus.js"
 import type { LogOptions, RollingLoggerService } from "../RollingLoggerService.js"
 import type { ActorSink } from "./Actor.js"
-import { type DatasetConfig, resolveDatasetConfig } from "./DatasetConfig.js"
-import { type ActorPort, startInThreadPort } from "./InThreadPort.js"
-import type { ActorStatus, CloseReply, ColumnRows, Mail, SyncMode } from "./Mail.js"
+import type { ActorPort } from "./ActorPort.js"
+import { startInThreadPort } from "./InThreadPort.js"
+import { LoggerDatasets } from "./LoggerDatasets.js"
+import { resolveLoggerSettings } from "./LoggerSettings.js"
+import type { ActorStatus, CloseReply, Mail, RequestRows, RowBatch, Rows, SyncMode } from "./Mail.js"
+import { MUST_WAIT, RowAdmission } from "./RowAdmission.js"
 import { RowBudget } from "./RowBudget.js"
 import { RowBuffer } from "./RowBuffer.js"
+import { statusOf } from "./statusOf.js"
 import { startWorkerPort, workerOf } from "./worker/WorkerPort.js"
 
-/** What the Promise face uses besides the service: the synchronous paths. */
+/**
+ * What the Promise face uses besides the service: the synchronous paths. Every one of them admits
+ * rows through the same `RowAdmission` as the Effect face.
+ */
 export interface LoggerFastPath {
   /**
    * Accepts rows on the caller's thread: a shared resolved promise when taken at once (queued, or
@@ -44,19 +41,9 @@ export interface LoggerFastPath {
    * Accepts rows gathered by column for one profile, as a whole: in drop mode the batch is dropped
    * (and counted) when it does not fit; in block mode the promise waits for room. Answers as `push`.
    */
-  readonly pushColumns: (rows: ColumnRows) => Promise<void>
+  readonly pushColumns: (rows: ColumnarRows) => Promise<void>
   /** The status now: exact on this thread's side, the actor's part as of its latest report. */
   readonly status: () => LoggerStatus
-}
-
-/** Returned for every row taken at once: no promise is allocated per call. */
-const TAKEN: Promise<void> = Promise.resolve()
-
-/** A rejection the caller may observe but that never becomes an unhandled rejection. */
-const handledRejection = (error: unknown): Promise<never> => {
-  const promise = Promise.reject(error)
-  promise.catch(() => undefined)
-  return promise
 }
 
 const EMPTY_ACTOR: ActorStatus = { profiled: 0, droppedByReason: {}, buckets: [] }
@@ -75,43 +62,16 @@ export interface LoggerEnvironment {
 const syncModeOf = (sync: LogOptions["sync"]): SyncMode | undefined =>
   sync === true || sync === "tracked" ? "tracked" : sync === "written" ? "written" : undefined
 
-const timestampOf = (timestamp: number | Date | undefined): Effect.Effect<number> =>
-  timestamp === undefined
+const timestampOf = (timestamp: number | Date | undefined | null): Effect.Effect<number> =>
+  timestamp === undefined || timestamp === null
     ? Clock.currentTimeMillis
     : Effect.succeed(timestamp instanceof Date ? timestamp.getTime() : timestamp)
 
-const positiveInteger = (option: string, value: number | undefined, fallback: number): number => {
-  const n = value ?? fallback
-  if (!Number.isInteger(n) || n < 1)
-    throw new LoggerOptionsError({ option, reason: `must be a positive integer, got ${value}` })
-  return n
-}
-
-const duration = (
-  option: string,
-  value: Duration.DurationInput | undefined,
-  fallback: Duration.DurationInput,
-) => {
-  const decoded = Duration.decodeUnknown(value ?? fallback)
-  if (Option.isNone(decoded))
-    throw new LoggerOptionsError({ option, reason: `is not a duration: ${String(value)}` })
-  return decoded.value
-}
-
-/** Checks the writers of one dataset: at least one, each with a `write` and a name unique among them. */
-const checkWriters = (option: string, writers: ReadonlyArray<Writer>): ReadonlyArray<Writer> => {
-  if (!Array.isArray(writers) || writers.length === 0)
-    throw new LoggerOptionsError({ option, reason: "give at least one writer" })
-  const names = new Set<string>()
-  for (const writer of writers) {
-    if (typeof writer?.write !== "function" || typeof writer.name !== "string" || writer.name.length === 0)
-      throw new LoggerOptionsError({ option, reason: "a writer needs a name and a write function" })
-    if (names.has(writer.name))
-      throw new LoggerOptionsError({ option, reason: `two writers are named ${JSON.stringify(writer.name)}` })
-    names.add(writer.name)
-  }
-  return writers
-}
+/** The first `n` rows of `rows` (what got in when drop mode cut a batch). */
+const firstRows = (rows: RowBatch | RequestRows, n: number): RowBatch | RequestRows =>
+  rows._tag === "RowBatch"
+    ? { ...rows, rows: rows.rows.slice(0, n) }
+    : { ...rows, multiple: { columns: rows.multiple.columns, data: rows.multiple.data.slice(0, n) } }
 
 /**
  * Builds a rolling logger in the current scope: validates the options, starts the writer pipeline and
@@ -138,201 +98,68 @@ const build = (
 ): Effect.Effect<RollingLoggerEngine, LoggerOptionsError, Scope.Scope> =>
   Effect.gen(function* () {
     const { session } = environment
-    const settings = yield* Effect.try({
-      try: () => {
-        const base = resolveDatasetConfig(options, undefined)
-        if (options.store !== undefined && options.writers !== undefined)
-          throw new LoggerOptionsError({
-            option: "store",
-            reason: "give store or writers, not both (add a StoreWriter to the writers instead)",
-          })
-        const store = options.writers === undefined ? resolveStoreUrl(options.store) : undefined
-        const defaultWriters =
-          store !== undefined
-            ? [new StoreWriter({ store })]
-            : options.writers === undefined
-              ? session.kind === "local"
-                ? [new LocalWriter({ dir: LoggerDefaults.localDir })]
-                : [new WhyLabsWriter({ session })]
-              : checkWriters("writers", options.writers)
-        // A directory store keeps its outbox inside, as LocalWriter does (hidden entries are not listed).
-        const firstLocal =
-          store !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(store)
-            ? { dir: store }
-            : defaultWriters.find((w): w is LocalWriter => w instanceof LocalWriter)
-        const outboxDir =
-          options.outboxDir === false
-            ? undefined
-            : (options.outboxDir ?? join(firstLocal?.dir ?? LoggerDefaults.localDir, ".outbox"))
-        const overflow = options.overflow ?? LoggerDefaults.overflow
-        if (overflow !== "block" && overflow !== "drop")
-          throw new LoggerOptionsError({
-            option: "overflow",
-            reason: `must be "block" or "drop", got ${String(overflow)}`,
-          })
-        const mode = options.mode ?? LoggerDefaults.mode
-        if (mode !== "in-thread" && mode !== "worker")
-          throw new LoggerOptionsError({
-            option: "mode",
-            reason: `must be "in-thread" or "worker", got ${String(mode)}`,
-          })
-        return {
-          base,
-          defaultWriters,
-          outboxDir,
-          overflow,
-          mode,
-          queueCapacity: positiveInteger(
-            "queueCapacity",
-            options.queueCapacity,
-            LoggerDefaults.queueCapacity,
-          ),
-          batchSize: positiveInteger("batchSize", options.batchSize, LoggerDefaults.batchSize),
-          batchWindow: duration("batchWindow", options.batchWindow, LoggerDefaults.batchWindow),
-          closeTimeout: duration("closeTimeout", options.closeTimeout, LoggerDefaults.closeTimeout),
-          retry: RetryPolicy.merge(RetryPolicy.writes, options.retry),
-          defaultDatasetId: options.datasetId ?? session.defaultDatasetId,
-        }
-      },
-      catch: (error) =>
-        error instanceof LoggerOptionsError
-          ? error
-          : new LoggerOptionsError({ option: "options", reason: String(error) }),
-    })
-
+    const settings = yield* resolveLoggerSettings(options, session)
     const outbox = settings.outboxDir === undefined ? undefined : new Outbox(settings.outboxDir)
     const pipeline = yield* WriterPipeline.make({ outbox, retry: settings.retry, publish: session.publish })
-
-    // Writers per dataset: the factory's (checked once per dataset), else the logger's.
-    const writersByDataset = new Map<string, ReadonlyArray<Writer>>()
-    const writersFor = (datasetId: string): ReadonlyArray<Writer> => {
-      let writers = writersByDataset.get(datasetId)
-      if (writers === undefined) {
-        writers = settings.defaultWriters
-        if (options.writerFactory !== undefined) {
-          try {
-            writers = checkWriters(
-              `writerFactory(${JSON.stringify(datasetId)})`,
-              options.writerFactory(datasetId),
-            )
-          } catch (error) {
-            printLine("error", `${causeText(error)}; ${datasetId} uses the logger's writers`)
-          }
-        }
-        writersByDataset.set(datasetId, writers)
-      }
-      return writers
-    }
-
-    // Dataset options: the factory's over the logger's, resolved once per dataset.
-    const configFor = (datasetId: string): DatasetConfig => {
-      if (options.loggerOptions === undefined) return settings.base
-      try {
-        return resolveDatasetConfig(
-          options.loggerOptions(datasetId),
-          settings.base,
-          `loggerOptions(${JSON.stringify(datasetId)})`,
-        )
-      } catch (error) {
-        printLine("error", `${causeText(error)}; ${datasetId} uses the logger's options`)
-        return settings.base
-      }
-    }
-
+    const datasets = new LoggerDatasets(options, settings, pipeline)
     const budget = new RowBudget(settings.queueCapacity)
+    const admission = new RowAdmission(budget, settings.overflow, session.publish)
     const buffer = new RowBuffer()
-    const counters = { received: 0, accepted: 0, droppedByReason: {} as Partial<Record<DropReason, number>> }
     let lastError: { message: string; at: string } | undefined
     const noteError = (message: string) => {
       lastError = { message, at: new Date().toISOString() }
     }
+    const defaultDatasetId = settings.defaultDatasetId
 
     const sink: ActorSink = {
-      write: (writes) =>
-        Effect.gen(function* () {
-          const byDataset = new Map<string, ProfileWrite[]>()
-          for (const write of writes) {
-            const list = byDataset.get(write.datasetId)
-            if (list === undefined) byDataset.set(write.datasetId, [write])
-            else list.push(write)
-          }
-          const waits: Array<Effect.Effect<WriteSettlement>> = []
-          for (const [datasetId, list] of byDataset)
-            waits.push(yield* pipeline.submit(list, writersFor(datasetId)))
-          return Effect.map(Effect.all(waits), (settlements) => ({
-            outcomes: settlements.flatMap((s) => s.outcomes),
-          }))
-        }),
-      replay: pipeline.replay((entry) => writersFor(entry.datasetId).find((w) => w.name === entry.writer)),
+      write: (writes) => datasets.submit(writes),
+      replay: datasets.replay,
       settle: pipeline.settle,
       drain: (timeout) => pipeline.drain(timeout),
       dropped: (datasetId, reason, count) => session.publish(new RowsDropped({ datasetId, count, reason })),
       release: (permits) => budget.release(permits),
     }
-
-    const handOffRows = options.worker?.postRows ?? LoggerDefaults.postRows
     const port: ActorPort =
       settings.mode === "worker"
         ? yield* startWorkerPort({
-            options,
-            base: settings.base,
-            configFor,
-            writersFor,
+            settings,
+            datasets,
             pipeline,
             budget,
+            admission,
             buffer,
             publish: session.publish,
-            defaultDatasetId: settings.defaultDatasetId,
             noteError,
-            counters,
-            batchSize: settings.batchSize,
-            batchWindow: settings.batchWindow,
-            closeTimeout: settings.closeTimeout,
-            queueCapacity: settings.queueCapacity,
           })
         : yield* startInThreadPort({
             actor: {
               sink,
-              configFor,
-              defaultDatasetId: settings.defaultDatasetId,
+              configFor: datasets.configFor,
+              defaultDatasetId,
               batchSize: settings.batchSize,
               batchWindow: settings.batchWindow,
               closeTimeout: settings.closeTimeout,
             },
             queueCapacity: settings.queueCapacity,
             buffer,
-            handOffRows: Math.min(handOffRows, settings.queueCapacity),
+            handOffRows: settings.postRows,
           })
 
-    let intake = true
     let state: LoggerStatus["state"] = "running"
     let finalStatus: ActorStatus | undefined
     const closeResult = yield* Deferred.make<FlushResult>()
-
-    // Queue-full drops are published once per turn of the event loop, per dataset and reason, so an
-    // overload does not flood the session's event channel (a subscriber would lose the oldest).
-    const pendingDrops = new Map<string, number>()
-    let dropsScheduled = false
-    const countDrop = (_datasetId: string, reason: DropReason, count: number) => {
-      counters.droppedByReason[reason] = (counters.droppedByReason[reason] ?? 0) + count
-    }
-    const publishDropsSoon = (datasetId: string, reason: DropReason, count: number) => {
-      const key = `${reason}\u0000${datasetId}`
-      pendingDrops.set(key, (pendingDrops.get(key) ?? 0) + count)
-      if (dropsScheduled) return
-      dropsScheduled = true
-      setImmediate(publishDrops).unref()
-    }
-    const publishDrops = () => {
-      dropsScheduled = false
-      const drops = Array.from(pendingDrops)
-      pendingDrops.clear()
-      for (const [key, n] of drops) {
-        const [dropReason, id] = key.split("\u0000") as [string, string]
-        Effect.runSync(session.publish(new RowsDropped({ datasetId: id, count: n, reason: dropReason })))
-      }
+    const sources = {
+      settings,
+      admission,
+      budget,
+      pipeline,
+      outbox,
+      port,
+      state: () => state,
+      lastError: () => lastError,
     }
 
+    /** Sends a control mail after what is buffered, and waits for its answer. */
     const ask = <A>(make: (reply: Deferred.Deferred<A, unknown>) => Mail): Effect.Effect<A, unknown> =>
       Effect.gen(function* () {
         const reply = yield* Deferred.make<A, unknown>()
@@ -341,163 +168,72 @@ const build = (
         return yield* Deferred.await(reply)
       })
 
-    // Rows between taking their permits and reaching the port: close waits for them.
-    let inTransit = 0
-    let idleWaiters: Array<() => void> = []
-    const checkIdle = () => {
-      if (budget.waiting > 0 || inTransit > 0 || idleWaiters.length === 0) return
-      const waiters = idleWaiters
-      idleWaiters = []
-      for (const wake of waiters) wake()
-    }
-    budget.onRelease = checkIdle
-    /** Resolves once no caller waits for room and no accepted rows are on their way to the port. */
-    const noWaiters = Effect.async<void>((resume) => {
-      idleWaiters.push(() => resume(Effect.void))
-      port.flush()
-      checkIdle()
-    })
-
     /**
-     * Takes row permits (block: waits; drop: what fits, the rest dropped and reported) and sends the
-     * rows that got in; `slice(n)` gives the message for the first n rows.
+     * The Effect face's rows: admitted like every other (drop mode: what fits; block mode: waits),
+     * then one mail of their own, answered when `sync` asks for it.
      */
     const sendRows = (
-      rows: number,
-      slice: (n: number) => LogBatch | LogRequest,
+      rows: RowBatch | RequestRows,
       datasetId: string,
       sync: SyncMode | undefined,
     ): Effect.Effect<void, LoggerClosedError | RowsDroppedError | unknown> =>
       Effect.gen(function* () {
-        counters.received += rows
-        let permits: number
-        let taken = rows
-        if (settings.overflow === "drop") {
-          permits = budget.tryTake(rows)
-          taken = Math.min(permits, rows)
-          if (taken < rows) {
-            countDrop(datasetId, "queue-full", rows - taken)
-            publishDropsSoon(datasetId, "queue-full", rows - taken)
-            if (taken === 0) {
-              if (sync !== undefined)
-                return yield* Effect.fail(
-                  new RowsDroppedError({ datasetId, reason: "queue-full", count: rows }),
-                )
-              return
-            }
-          }
-        } else {
-          inTransit++
-          yield* budget.take(rows).pipe(Effect.onInterrupt(() => Effect.sync(() => inTransit--)))
-          inTransit--
-          permits = budget.permitsFor(rows)
-        }
-        counters.accepted += taken
-        const message = slice(taken)
-        port.flush()
-        const reply = sync === undefined ? undefined : yield* Deferred.make<void, unknown>()
-        yield* port.send({ message, permits, sync, reply })
-        checkIdle()
+        const count = rows._tag === "RowBatch" ? rows.rows.length : rows.multiple.data.length
+        const handOver = Effect.gen(function* () {
+          const taken = yield* admission.admitEffect(datasetId, count, false)
+          if (taken === 0) return { taken, reply: undefined }
+          const reply = sync === undefined ? undefined : yield* Deferred.make<void, unknown>()
+          const sent: Rows = taken === count ? rows : firstRows(rows, taken)
+          port.flush()
+          yield* port.send({ _tag: "Rows", rows: sent, permits: admission.permitsFor(taken), sync, reply })
+          return { taken, reply }
+        })
+        const { taken, reply } = yield* admission.inTransit(handOver)
         if (reply !== undefined) yield* Deferred.await(reply)
-        if (taken < rows && sync !== undefined)
+        if (taken < count && sync !== undefined)
           return yield* Effect.fail(
-            new RowsDroppedError({ datasetId, reason: "queue-full", count: rows - taken }),
+            new RowsDroppedError({ datasetId, reason: "queue-full", count: count - taken }),
           )
       })
 
     const log: RollingLoggerService["log"] = (data, logOptions) =>
       Effect.suspend(() => {
-        if (!intake) return Effect.fail(new LoggerClosedError())
-        const rows = (Array.isArray(data) ? data : [data]) as LogBatch["rows"]
+        if (!admission.open) return Effect.fail(new LoggerClosedError())
+        const rows = Array.isArray(data) ? data : [data]
         if (rows.length === 0) return Effect.void
         return Effect.flatMap(timestampOf(logOptions?.timestamp), (timestamp) => {
-          const datasetId = logOptions?.datasetId ?? settings.defaultDatasetId ?? ""
-          const slice = (n: number) =>
-            new LogBatch({ rows: n === rows.length ? rows : rows.slice(0, n), datasetId, timestamp }, true)
-          return sendRows(rows.length, slice, datasetId, syncModeOf(logOptions?.sync))
+          const datasetId = logOptions?.datasetId ?? defaultDatasetId ?? ""
+          const batch: RowBatch = { _tag: "RowBatch", rows, datasetId, timestamp }
+          return sendRows(batch, datasetId, syncModeOf(logOptions?.sync))
         })
       }) as Effect.Effect<void, LoggerClosedError | RowsDroppedError>
 
     const logRequest: RollingLoggerService["logRequest"] = (request, requestOptions) =>
       Effect.suspend(() => {
-        if (!intake) return Effect.fail(new LoggerClosedError())
-        const rows = request.multiple.data.length
-        if (rows === 0) return Effect.void
-        return Effect.flatMap(
-          request.timestamp === undefined || request.timestamp === null
-            ? Clock.currentTimeMillis
-            : Effect.succeed(request.timestamp),
-          (timestamp) => {
-            const slice = (n: number) =>
-              n === rows && request instanceof LogRequest && request.timestamp === timestamp
-                ? request
-                : new LogRequest(
-                    {
-                      datasetId: request.datasetId,
-                      timestamp,
-                      multiple: {
-                        columns: request.multiple.columns,
-                        data: request.multiple.data.slice(0, n),
-                      },
-                      orgId: request.orgId,
-                    },
-                    true,
-                  )
-            return sendRows(rows, slice, request.datasetId, syncModeOf(requestOptions?.sync))
-          },
-        )
+        if (!admission.open) return Effect.fail(new LoggerClosedError())
+        if (request.multiple.data.length === 0) return Effect.void
+        return Effect.flatMap(timestampOf(request.timestamp), (timestamp) => {
+          const rows: RequestRows = {
+            _tag: "LogRequest",
+            datasetId: request.datasetId,
+            timestamp,
+            multiple: request.multiple,
+          }
+          return sendRows(rows, request.datasetId, syncModeOf(requestOptions?.sync))
+        })
       }) as Effect.Effect<void, LoggerClosedError | RowsDroppedError>
 
-    const askStatus: Effect.Effect<ActorStatus> = Effect.suspend(
-      (): Effect.Effect<ActorStatus> =>
-        finalStatus !== undefined
-          ? Effect.succeed(finalStatus)
-          : ask<ActorStatus>((reply) => ({
-              message: new Status(),
-              reply: reply as unknown as Deferred.Deferred<ActorStatus>,
-            })).pipe(Effect.orDie),
+    const askStatus: Effect.Effect<ActorStatus> = Effect.suspend(() =>
+      finalStatus !== undefined
+        ? Effect.succeed(finalStatus)
+        : Effect.orDie(ask<ActorStatus>((reply) => ({ _tag: "Status", reply }))),
     )
 
-    const statusOf = (actor: ActorStatus): LoggerStatus => {
-      const writers = pipeline.writers()
-      const droppedByReason: Partial<Record<DropReason, number>> = { ...counters.droppedByReason }
-      for (const [reason, n] of Object.entries(actor.droppedByReason) as Array<[DropReason, number]>)
-        droppedByReason[reason] = (droppedByReason[reason] ?? 0) + n
-      if (pipeline.lostRows > 0)
-        droppedByReason["write-failed"] = (droppedByReason["write-failed"] ?? 0) + pipeline.lostRows
-      const latest = [lastError, ...writers.map((w) => w.lastError)]
-        .filter((e) => e !== undefined)
-        .sort((a, b) => (a.at < b.at ? 1 : -1))[0]
-      return {
-        state,
-        mode: settings.mode,
-        overflow: settings.overflow,
-        queue: { rows: budget.used, capacity: budget.capacity, waiting: budget.waiting },
-        rows: {
-          received: counters.received,
-          accepted: counters.accepted,
-          profiled: actor.profiled,
-          dropped: Object.values(droppedByReason).reduce((a, b) => a + (b ?? 0), 0),
-          droppedByReason,
-        },
-        buckets: actor.buckets,
-        writes: {
-          pending: pipeline.pending,
-          stored: writers.reduce((n, w) => n + w.stored, 0),
-          failed: writers.reduce((n, w) => n + w.failed, 0),
-        },
-        writers,
-        outbox: outbox === undefined ? undefined : { dir: outbox.dir, ...pipeline.outboxSummary() },
-        worker: port.worker(),
-        lastError: latest,
-      }
-    }
-
-    const status: Effect.Effect<LoggerStatus> = Effect.map(askStatus, statusOf)
+    const status: Effect.Effect<LoggerStatus> = Effect.map(askStatus, (actor) => statusOf(sources, actor))
 
     const flush: Effect.Effect<FlushResult, LoggerClosedError> = Effect.suspend(() =>
-      intake
-        ? (ask<FlushResult>((reply) => ({ message: new Flush(), reply })) as Effect.Effect<
+      admission.open
+        ? (ask<FlushResult>((reply) => ({ _tag: "Flush", reply })) as Effect.Effect<
             FlushResult,
             LoggerClosedError
           >)
@@ -505,29 +241,21 @@ const build = (
     )
 
     const settle: Effect.Effect<void, LoggerClosedError> = Effect.suspend(() =>
-      intake
-        ? Effect.orDie(
-            ask<void>((reply) => ({
-              message: new Settle(),
-              reply: reply as unknown as Deferred.Deferred<void>,
-            })),
-          )
+      admission.open
+        ? Effect.orDie(ask<void>((reply) => ({ _tag: "Settle", reply })))
         : Effect.fail(new LoggerClosedError()),
     )
 
     const close: Effect.Effect<FlushResult> = Effect.suspend(() => {
-      if (!intake) return Deferred.await(closeResult)
-      intake = false
+      if (!admission.open) return Deferred.await(closeResult)
+      admission.open = false
       state = "closing"
       return Effect.gen(function* () {
-        yield* noWaiters
-        const reply = (yield* ask<CloseReply>((r) => ({
-          message: new Close(),
-          reply: r as unknown as Deferred.Deferred<CloseReply>,
-        })).pipe(Effect.orDie)) as CloseReply
+        yield* admission.idle(port.flush)
+        const reply = yield* Effect.orDie(ask<CloseReply>((reply) => ({ _tag: "Close", reply })))
         finalStatus = reply.status
         yield* port.done
-        publishDrops()
+        admission.publishDrops()
         state = "closed"
         yield* Deferred.succeed(closeResult, reply.result)
         return reply.result
@@ -538,92 +266,52 @@ const build = (
     const worker = workerOf.get(port)
     if (worker !== undefined) workerOf.set(service, worker)
 
-    /**
-     * Block mode: `enter` the rows now if the queue has room for `count`, or else hand what is buffered
-     * over (so the actor can free room) and let the caller wait until they are entered.
-     */
-    const enterOrWait = (count: number, enter: () => void): Promise<void> => {
-      let resolveWait: (() => void) | undefined
-      const now = budget.takeOrWait(count, () => {
-        enter()
-        resolveWait?.()
-      })
-      if (now) {
-        enter()
-        return TAKEN
-      }
-      port.flush()
-      return new Promise<void>((resolve) => {
-        resolveWait = resolve
-      })
+    /** The Promise face's rows, once admitted: into the row buffer, handed over soon. */
+    const bufferRows = (
+      data: unknown,
+      rows: ReadonlyArray<unknown> | undefined,
+      taken: number,
+      datasetId: string,
+      timestamp: number,
+    ) => {
+      const permits = admission.permitsFor(taken)
+      if (rows === undefined) buffer.addOne(data, datasetId, timestamp, permits)
+      else buffer.add(rows, 0, taken, datasetId, timestamp, permits)
+      port.buffered()
     }
 
+    /** A columnar batch, once admitted: posted at once (it is a batch already). */
+    const postColumns = (rows: ColumnarRows, taken: number) =>
+      port.post({
+        _tag: "Rows",
+        rows,
+        permits: admission.permitsFor(taken),
+        sync: undefined,
+        reply: undefined,
+      })
+
+    // The Promise face admits through the same door as the Effect face; nothing is allocated for
+    // rows taken at once (the closures below exist only while block mode waits for room).
     const fast: LoggerFastPath = {
-      status: () => statusOf(finalStatus ?? port.peek() ?? EMPTY_ACTOR),
-      pushColumns: (rows) => {
-        const datasetId = rows.datasetId
-        const count = rows.count
-        if (!intake) {
-          counters.received += count
-          countDrop(datasetId, "closed", count)
-          return handledRejection(new LoggerClosedError())
-        }
-        if (count === 0) return TAKEN
-        counters.received += count
-        if (settings.overflow === "drop") {
-          // Columns cannot be cut at a row (a row's cells are not lined up across columns): the batch
-          // goes in whole or not at all.
-          const granted = budget.tryTake(count)
-          if (granted < count) {
-            if (granted > 0) budget.release(granted)
-            countDrop(datasetId, "queue-full", count)
-            publishDropsSoon(datasetId, "queue-full", count)
-            return TAKEN
-          }
-          counters.accepted += count
-          port.post({ message: rows, permits: granted, sync: undefined, reply: undefined })
-          return TAKEN
-        }
-        const permits = budget.permitsFor(count)
-        const enter = () => {
-          counters.accepted += count
-          port.post({ message: rows, permits, sync: undefined, reply: undefined })
-        }
-        return enterOrWait(count, enter)
-      },
+      status: () => statusOf(sources, finalStatus ?? port.peek() ?? EMPTY_ACTOR),
       push: (data, isArray, datasetIdOption, timestamp) => {
-        const datasetId = datasetIdOption ?? settings.defaultDatasetId ?? ""
+        const datasetId = datasetIdOption ?? defaultDatasetId ?? ""
         const rows = isArray ? (data as ReadonlyArray<unknown>) : undefined
         const count = rows === undefined ? 1 : rows.length
-        if (!intake) {
-          counters.received += count
-          countDrop(datasetId, "closed", count)
-          return handledRejection(new LoggerClosedError())
-        }
-        if (count === 0) return TAKEN
-        counters.received += count
-        if (settings.overflow === "drop") {
-          const granted = budget.tryTake(count)
-          const taken = Math.min(granted, count)
-          if (taken < count) {
-            countDrop(datasetId, "queue-full", count - taken)
-            publishDropsSoon(datasetId, "queue-full", count - taken)
-          }
-          if (taken === 0) return TAKEN
-          counters.accepted += taken
-          if (rows === undefined) buffer.addOne(data, datasetId, timestamp, granted)
-          else buffer.add(rows, 0, taken, datasetId, timestamp, granted)
-          port.buffered()
-          return TAKEN
-        }
-        const permits = budget.permitsFor(count)
-        const enter = () => {
-          counters.accepted += count
-          if (rows === undefined) buffer.addOne(data, datasetId, timestamp, permits)
-          else buffer.add(rows, 0, count, datasetId, timestamp, permits)
-          port.buffered()
-        }
-        return enterOrWait(count, enter)
+        const taken = admission.door(datasetId, count, false)
+        if (taken > 0) bufferRows(data, rows, taken, datasetId, timestamp)
+        return taken === MUST_WAIT
+          ? admission.waitFor(count, () => bufferRows(data, rows, count, datasetId, timestamp), port.flush)
+          : admission.answer(taken)
+      },
+      // Columns cannot be cut at a row (a row's cells are not lined up across columns): a batch goes
+      // in whole or not at all.
+      pushColumns: (rows) => {
+        const taken = admission.door(rows.datasetId, rows.count, true)
+        if (taken > 0) postColumns(rows, taken)
+        return taken === MUST_WAIT
+          ? admission.waitFor(rows.count, () => postColumns(rows, rows.count), port.flush)
+          : admission.answer(taken)
       },
     }
 

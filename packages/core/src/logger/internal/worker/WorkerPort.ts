@@ -1,49 +1,33 @@
 import { Worker } from "node:worker_threads"
 import { Deferred, Duration, Effect, Runtime, type Scope } from "effect"
-import { DatasetProfileView } from "../../../profile/DatasetProfileView.js"
-import { ProfileSegment } from "../../../profile/Segment.js"
-import { TimeBucket } from "../../../profile/TimeBucket.js"
 import { RowsDropped, type SessionEvent } from "../../../session/SessionEvent.js"
-import type { JobOutcome, WriteSettlement } from "../../../writers/WriteOutcome.js"
-import type { ProfileWrite, Writer } from "../../../writers/Writer.js"
+import type { WriteSettlement } from "../../../writers/WriteOutcome.js"
 import type { WriterPipeline } from "../../../writers/WriterPipeline.js"
-import { LoggerClosedError, RowsDroppedError, WriteFailedError } from "../../LoggerError.js"
-import { LoggerDefaults, type RollingLoggerOptions } from "../../LoggerOptions.js"
-import type { DropReason } from "../../LoggerStatus.js"
-import type { DatasetConfig } from "../DatasetConfig.js"
-import type { ActorPort } from "../InThreadPort.js"
-import { type ActorStatus, isRowsMail, type Mail } from "../Mail.js"
+import { cloneableColumn, packRows } from "../../ColumnarRows.js"
+import { RowsDroppedError } from "../../LoggerError.js"
+import type { ActorPort } from "../ActorPort.js"
+import type { LoggerDatasets } from "../LoggerDatasets.js"
+import type { LoggerSettings } from "../LoggerSettings.js"
+import { type ActorStatus, datasetOfRows, type Mail, type Rows, rowCount, type SyncMode } from "../Mail.js"
+import type { RowAdmission } from "../RowAdmission.js"
 import type { RowBudget } from "../RowBudget.js"
 import type { RowBuffer } from "../RowBuffer.js"
-import { type ColumnarRows, cloneableColumn, packRows } from "./ColumnarRows.js"
-import type { FromWorker, PlainOutcome, PlainRows, PlainWrite, ToWorker } from "./protocol.js"
+import { plainOutcome, profileWrite } from "./PlainForms.js"
+import type { CallOp, FromWorker, ToWorker, WorkerRows } from "./protocol.js"
+import { RowsInWorker } from "./RowsInWorker.js"
+import { answerWithoutWorker, settle, type Waiting, WorkerCalls } from "./WorkerCalls.js"
 import { workerSpec } from "./workerSpec.js"
 
 /** What the worker port needs from the logger's front. */
 export interface WorkerPortConfig {
-  readonly options: RollingLoggerOptions
-  readonly base: DatasetConfig
-  readonly configFor: (datasetId: string) => DatasetConfig
-  readonly writersFor: (datasetId: string) => ReadonlyArray<Writer>
+  readonly settings: LoggerSettings
+  readonly datasets: LoggerDatasets
   readonly pipeline: WriterPipeline
   readonly budget: RowBudget
+  readonly admission: RowAdmission
   readonly buffer: RowBuffer
   readonly publish: (event: SessionEvent) => Effect.Effect<void>
-  readonly defaultDatasetId: string | undefined
   readonly noteError: (message: string) => void
-  readonly counters: { droppedByReason: Partial<Record<DropReason, number>> }
-  readonly batchSize: number
-  readonly batchWindow: Duration.Duration
-  readonly closeTimeout: Duration.Duration
-  readonly queueCapacity: number
-}
-
-/** A call waiting for the worker's answer. */
-interface PendingCall {
-  readonly post: ToWorker
-  readonly reply: Deferred.Deferred<unknown, unknown>
-  /** Rows calls are not re-sent after a crash: their rows were lost with the worker. */
-  readonly rows: { readonly datasetId: string; readonly count: number } | undefined
 }
 
 /**
@@ -52,45 +36,17 @@ interface PendingCall {
  */
 export const workerOf = new WeakMap<object, () => Worker | undefined>()
 
-const plainOutcome = (outcome: JobOutcome): PlainOutcome =>
-  outcome._tag === "Stored"
-    ? { _tag: "Stored", writer: outcome.writer, destination: outcome.destination }
-    : { _tag: outcome._tag, writer: outcome.writer, error: { message: outcome.error.message } }
-
-/** A typed error back from its plain form. */
-const typedError = (error: Record<string, unknown> | undefined): unknown => {
-  switch (error?._tag) {
-    case "RowsDroppedError":
-      return new RowsDroppedError({
-        datasetId: String(error.datasetId ?? ""),
-        reason: String(error.reason ?? ""),
-        count: Number(error.count ?? 0),
-      })
-    case "WriteFailedError":
-      return new WriteFailedError({ failures: (error.failures as WriteFailedError["failures"]) ?? [] })
-    case "LoggerClosedError":
-      return new LoggerClosedError()
-    default:
-      return new Error(String(error?.message ?? "the logger's worker failed"))
-  }
+/** Rows as they cross to the worker: row objects packed by column, the rest as they are. */
+const workerRows = (rows: Rows): WorkerRows => {
+  if (rows._tag !== "RowBatch") return rows
+  const { datasetId, datasetIds, timestamp } = rows
+  const timestamps = rows.timestamps === undefined ? undefined : Float64Array.from(rows.timestamps)
+  return packRows(rows.rows, { datasetId, datasetIds, timestamp, timestamps })
 }
 
-/** A profile from the worker; its view is read from the bytes only when a writer asks for it. */
-const profileWrite = (plain: PlainWrite): ProfileWrite => {
-  let view: DatasetProfileView | undefined
-  return {
-    datasetId: plain.datasetId,
-    bucket: new TimeBucket(plain.bucketStart, plain.granularity),
-    segment:
-      plain.segment === null ? undefined : new ProfileSegment(plain.segment.columns, plain.segment.values),
-    bytes: plain.bytes,
-    rows: plain.rows,
-    get view() {
-      view ??= DatasetProfileView.deserialize(plain.bytes)
-      return view
-    },
-  }
-}
+/** `rows` with every column the structured clone refuses replaced as the profile counts it (rare). */
+const cloneable = (rows: WorkerRows): WorkerRows =>
+  rows._tag === "ColumnarRows" ? { ...rows, columns: rows.columns.map(cloneableColumn) } : rows
 
 /**
  * The actor in a `worker_threads` worker. The caller's thread only buffers rows and posts them (every
@@ -103,139 +59,94 @@ const profileWrite = (plain: PlainWrite): ProfileWrite => {
  */
 export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPort, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const runtime = yield* Effect.runtime<never>()
-    const run = Runtime.runFork(runtime)
-    const postEvery = config.options.worker?.postEveryMillis ?? LoggerDefaults.postEveryMillis
-    const postRows = Math.min(
-      config.options.worker?.postRows ?? LoggerDefaults.postRows,
-      config.queueCapacity,
-    )
-    const maxRestarts = config.options.worker?.maxRestarts ?? LoggerDefaults.maxRestarts
-
+    const { settings, datasets, pipeline, budget, admission, buffer } = config
+    const run = Runtime.runFork(yield* Effect.runtime<never>())
+    const calls = new WorkerCalls()
+    const inWorker = new RowsInWorker()
+    const configured = new Set<string>()
+    const exited = yield* Deferred.make<void>()
     let worker: Worker | undefined
     let restarts = 0
     let closing = false
     let failed = false
-    let nextId = 1
-    const calls = new Map<number, PendingCall>()
-    const configured = new Set<string>()
-    /** Rows posted to the worker and not yet handed back in a profile or reported dropped, by dataset. */
-    const inWorker = new Map<string, number>()
-    let permitsInWorker = 0
-    const exited = yield* Deferred.make<void>()
     let timer: NodeJS.Timeout | undefined
     let snapshot: ActorStatus | undefined
     let lastWorkerError: string | undefined
-
     let referenced = false
+
     /**
      * The worker keeps the process alive only while someone waits for it: a call, rows it has not
      * profiled yet (a caller may await room for more), closing. Idle, it is unref'd.
      */
     const holdOpen = () => {
       if (worker === undefined) return
-      const wanted = calls.size > 0 || closing || permitsInWorker > 0 || config.budget.waiting > 0
+      const wanted = calls.size > 0 || closing || inWorker.permits > 0 || budget.waiting > 0
       if (wanted === referenced) return
       referenced = wanted
       if (wanted) worker.ref()
       else worker.unref()
     }
 
-    const post = (message: ToWorker) => worker?.postMessage(message)
+    const post = (message: ToWorker, transfer?: ReadonlyArray<ArrayBuffer>) =>
+      worker?.postMessage(message, transfer === undefined ? undefined : [...transfer])
 
     const ensureConfig = (datasetId: string) => {
-      const id = datasetId.length === 0 ? (config.defaultDatasetId ?? "") : datasetId
+      const id = datasetId.length === 0 ? (settings.defaultDatasetId ?? "") : datasetId
       if (id.length === 0 || configured.has(id)) return
       configured.add(id)
-      post({ t: "config", datasetId: id, config: config.configFor(id) })
+      post({ t: "config", datasetId: id, config: datasets.configFor(id) })
     }
 
-    const countIn = (datasetId: string, count: number) =>
-      inWorker.set(datasetId, (inWorker.get(datasetId) ?? 0) + count)
-    const countOut = (datasetId: string, count: number) => {
-      const left = (inWorker.get(datasetId) ?? 0) - count
-      if (left > 0) inWorker.set(datasetId, left)
-      else inWorker.delete(datasetId)
+    /** Counts rows into the worker by dataset (runs of one dataset at a time), sending new configs. */
+    const countIn = (rows: WorkerRows) => {
+      const ids = rows._tag === "ColumnarRows" ? rows.datasetIds : undefined
+      if (ids === undefined) {
+        ensureConfig(rows.datasetId)
+        inWorker.countIn(rows.datasetId, rowCount(rows))
+        return
+      }
+      let last: string | undefined
+      let run = 0
+      for (const id of ids) {
+        if (id === last) {
+          run++
+          continue
+        }
+        if (last !== undefined) inWorker.countIn(last, run)
+        ensureConfig(id)
+        last = id
+        run = 1
+      }
+      if (last !== undefined) inWorker.countIn(last, run)
     }
-    const datasetKey = (id: string | undefined) => id ?? config.defaultDatasetId ?? ""
 
-    /** Posts a rows message, first sending the config of every dataset it names. */
-    const postRowsMessage = (
-      message: PlainRows,
+    /** Posts rows, first sending the config of every dataset they name. */
+    const postRows = (
+      crossing: WorkerRows,
       permits: number,
-      id?: number,
-      sync?: "tracked" | "written",
+      call: { id: number; sync: SyncMode } | undefined,
     ) => {
-      if (message._tag === "LogBatch") {
-        const ids = message.datasetIds as ReadonlyArray<string> | undefined
-        if (ids === undefined) {
-          const key = datasetKey(message.datasetId as string | undefined)
-          ensureConfig(key)
-          countIn(key, (message.rows as ReadonlyArray<unknown>).length)
-        } else {
-          let last: string | undefined
-          let run = 0
-          for (const raw of ids) {
-            const key = datasetKey(raw)
-            if (key === last) {
-              run++
-              continue
-            }
-            if (last !== undefined) countIn(last, run)
-            ensureConfig(key)
-            last = key
-            run = 1
-          }
-          if (last !== undefined) countIn(last, run)
-        }
-      } else if (message._tag === "ColumnRows") {
-        const key = datasetKey(message.datasetId as string | undefined)
-        ensureConfig(key)
-        countIn(key, message.count as number)
-      } else {
-        const key = String(message.datasetId)
-        ensureConfig(key)
-        countIn(key, (message.multiple as { data: ReadonlyArray<unknown> }).data.length)
-      }
-      permitsInWorker += permits
+      countIn(crossing)
+      inWorker.permits += permits
       holdOpen()
-      if (message._tag === "ColumnRows") {
-        // Already columnar: the arrays are cloned as they are (cells a row could not carry either are
-        // sent as the objects the profile counts them as).
-        try {
-          return post({ t: "rows", message, permits, id, sync })
-        } catch {
-          const columns = (message.columns as ReadonlyArray<ReadonlyArray<unknown>>).map(cloneableColumn)
-          return post({ t: "rows", message: { ...message, columns }, permits, id, sync })
-        }
-      }
-      if (message._tag !== "LogBatch") return post({ t: "rows", message, permits, id, sync })
-      // Rows travel packed by column, timestamps as a transferred buffer.
-      const rows = message.rows as ReadonlyArray<unknown>
-      const timestamps = new Float64Array(rows.length)
-      const perRow = message.timestamps as ReadonlyArray<number> | undefined
-      if (perRow !== undefined) timestamps.set(perRow)
-      else timestamps.fill((message.timestamp as number | undefined) ?? Date.now())
-      const packed = packRows(rows)
-      const plain = (columns: ColumnarRows["columns"]) => ({
-        _tag: "PackedBatch" as const,
-        packed: { ...packed, columns },
-        datasetId: message.datasetId as string | undefined,
-        datasetIds: message.datasetIds as ReadonlyArray<string> | undefined,
-        timestamps,
-      })
+      const transfer =
+        crossing._tag === "ColumnarRows" && crossing.timestamps !== undefined
+          ? [crossing.timestamps.buffer]
+          : []
       try {
-        worker?.postMessage({ t: "rows", message: plain(packed.columns), permits, id, sync }, [
-          timestamps.buffer,
-        ])
+        post({ t: "rows", rows: crossing, permits, call }, transfer)
       } catch {
-        // A cell the structured clone refuses (an array holding a function): sent as an object instead,
-        // which is how the profile counts such an array anyway.
-        worker?.postMessage(
-          { t: "rows", message: plain(packed.columns.map(cloneableColumn)), permits, id, sync },
-          [timestamps.buffer],
-        )
+        // A cell the structured clone refuses (an array holding a function): sent as an object
+        // instead, which is how the profile counts such an array anyway.
+        post({ t: "rows", rows: cloneable(crossing), permits, call }, transfer)
       }
+    }
+
+    /** Rows that can no longer be profiled (the worker is gone for good). */
+    const dropLost = (datasetId: string, count: number, permits: number) => {
+      budget.release(permits)
+      admission.countDropped("worker-crash", count)
+      run(config.publish(new RowsDropped({ datasetId, count, reason: "worker-crash" })))
     }
 
     const flush = () => {
@@ -243,29 +154,11 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         clearTimeout(timer)
         timer = undefined
       }
-      const taken = config.buffer.take()
+      const taken = buffer.take()
       if (taken === undefined) return
-      if (failed) {
-        dropLost(taken.message.datasetId ?? "", taken.message.rows.length, taken.permits)
-        return
-      }
-      postRowsMessage(taken.message as unknown as PlainRows, taken.permits)
+      if (failed) dropLost(taken.batch.datasetId, taken.batch.rows.length, taken.permits)
+      else postRows(workerRows(taken.batch), taken.permits, undefined)
     }
-
-    /** Rows that can no longer be profiled (the worker is gone for good). */
-    const dropLost = (datasetId: string, count: number, permits: number) => {
-      config.budget.release(permits)
-      config.counters.droppedByReason["worker-crash"] =
-        (config.counters.droppedByReason["worker-crash"] ?? 0) + count
-      run(config.publish(new RowsDropped({ datasetId, count, reason: "worker-crash" })))
-    }
-
-    const settle = (id: number, wait: Effect.Effect<WriteSettlement>) =>
-      run(
-        Effect.map(wait, (settlement) =>
-          post({ t: "settled", id, outcomes: settlement.outcomes.map(plainOutcome) }),
-        ),
-      )
 
     const onMessage = (message: FromWorker) => {
       switch (message.t) {
@@ -275,12 +168,12 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
           snapshot = message.status
           return
         case "release":
-          permitsInWorker = Math.max(0, permitsInWorker - message.permits)
-          config.budget.release(message.permits)
+          inWorker.permits = Math.max(0, inWorker.permits - message.permits)
+          budget.release(message.permits)
           holdOpen()
           return
         case "dropped":
-          countOut(message.datasetId, message.count)
+          inWorker.countOut(message.datasetId, message.count)
           run(
             config.publish(
               new RowsDropped({ datasetId: message.datasetId, count: message.count, reason: message.reason }),
@@ -289,54 +182,32 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
           return
         case "write": {
           const writes = message.writes.map(profileWrite)
-          for (const write of writes) countOut(write.datasetId, write.rows)
-          const byDataset = new Map<string, ProfileWrite[]>()
-          for (const write of writes) {
-            const list = byDataset.get(write.datasetId)
-            if (list === undefined) byDataset.set(write.datasetId, [write])
-            else list.push(write)
-          }
-          settle(
-            message.id,
-            Effect.gen(function* () {
-              const waits: Array<Effect.Effect<WriteSettlement>> = []
-              for (const [datasetId, list] of byDataset)
-                waits.push(yield* config.pipeline.submit(list, config.writersFor(datasetId)))
-              const settlements = yield* Effect.all(waits)
-              return { outcomes: settlements.flatMap((s) => s.outcomes) }
-            }),
-          )
-          return
+          for (const write of writes) inWorker.countOut(write.datasetId, write.rows)
+          return answerSink(message.id, Effect.flatten(datasets.submit(writes)))
         }
-        case "sink": {
-          const { pipeline } = config
-          const wait =
+        case "sink":
+          return answerSink(
+            message.id,
             message.op === "replay"
-              ? Effect.flatten(
-                  pipeline.replay((entry) =>
-                    config.writersFor(entry.datasetId).find((w) => w.name === entry.writer),
-                  ),
-                )
+              ? Effect.flatten(datasets.replay)
               : message.op === "settle"
                 ? pipeline.settle
-                : pipeline.drain(Duration.millis(message.timeoutMillis ?? 0))
-          settle(message.id, wait)
-          return
-        }
-        case "reply": {
-          const call = calls.get(message.id)
-          if (call === undefined) return
-          calls.delete(message.id)
-          holdOpen()
-          run(
-            message.ok
-              ? Deferred.succeed(call.reply, message.value)
-              : Deferred.fail(call.reply, typedError(message.error)),
+                : pipeline.drain(Duration.millis(message.timeoutMillis)),
           )
+        case "answer":
+          run(calls.complete(message.id, message.answer))
+          holdOpen()
           return
-        }
       }
     }
+
+    /** Answers the worker's request `id` once the writes it asked for have ended. */
+    const answerSink = (id: number, wait: Effect.Effect<WriteSettlement>) =>
+      run(
+        Effect.map(wait, (settlement) =>
+          post({ t: "settled", id, outcomes: settlement.outcomes.map(plainOutcome) }),
+        ),
+      )
 
     const spawn = () => {
       const spec = workerSpec()
@@ -348,20 +219,22 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         config.noteError(`the logger's worker failed: ${error.message}`)
       })
       created.on("exit", (code) => onExit(created, code))
-      created.postMessage({
+      post({
         t: "init",
-        base: config.base,
-        defaultDatasetId: config.defaultDatasetId,
-        batchSize: config.batchSize,
-        batchWindowMillis: Duration.toMillis(config.batchWindow),
-        closeTimeoutMillis: Duration.toMillis(config.closeTimeout),
-        queueCapacity: config.queueCapacity,
-      } satisfies ToWorker)
+        base: settings.base,
+        defaultDatasetId: settings.defaultDatasetId,
+        batchSize: settings.batchSize,
+        batchWindowMillis: Duration.toMillis(settings.batchWindow),
+        closeTimeoutMillis: Duration.toMillis(settings.closeTimeout),
+        queueCapacity: settings.queueCapacity,
+      })
       configured.clear()
       referenced = false
       created.unref()
       holdOpen()
     }
+
+    const because = () => (lastWorkerError === undefined ? "" : `: ${lastWorkerError}`)
 
     const onExit = (exitedWorker: Worker, code: number) => {
       if (exitedWorker !== worker) return
@@ -371,48 +244,28 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         return
       }
       // A crash: report what the worker held, restart it, and send the calls in flight again.
-      config.noteError(
-        `the logger's worker stopped (exit code ${code}${lastWorkerError === undefined ? "" : `: ${lastWorkerError}`})`,
-      )
-      for (const [datasetId, count] of inWorker) {
-        config.counters.droppedByReason["worker-crash"] =
-          (config.counters.droppedByReason["worker-crash"] ?? 0) + count
+      config.noteError(`the logger's worker stopped (exit code ${code}${because()})`)
+      const lost = inWorker.lose()
+      for (const [datasetId, count] of lost.byDataset) {
+        admission.countDropped("worker-crash", count)
         run(config.publish(new RowsDropped({ datasetId, count, reason: "worker-crash" })))
       }
-      inWorker.clear()
-      config.budget.release(permitsInWorker)
-      permitsInWorker = 0
-      for (const [id, call] of calls) {
-        if (call.rows === undefined) continue
-        calls.delete(id)
-        run(
-          Deferred.fail(
-            call.reply,
-            new RowsDroppedError({
-              datasetId: call.rows.datasetId,
-              reason: "worker-crash",
-              count: call.rows.count,
-            }),
-          ),
-        )
-      }
+      budget.release(lost.permits)
+      run(calls.failRows())
       restarts++
-      if (restarts > maxRestarts) {
-        failed = true
-        worker = undefined
-        config.noteError(
-          `the logger's worker crashed ${restarts} times${lastWorkerError === undefined ? "" : ` (${lastWorkerError})`}; rows are dropped from now on`,
-        )
-        for (const [id, call] of calls) {
-          calls.delete(id)
-          run(Deferred.succeed(call.reply, answerWithoutWorker(call.post)))
-        }
-        flush()
-        run(Deferred.succeed(exited, undefined))
+      if (restarts <= settings.maxRestarts) {
+        spawn()
+        calls.resend((message) => post(message))
         return
       }
-      spawn()
-      for (const call of calls.values()) post(call.post)
+      failed = true
+      worker = undefined
+      config.noteError(
+        `the logger's worker crashed ${restarts} times${lastWorkerError === undefined ? "" : ` (${lastWorkerError})`}; rows are dropped from now on`,
+      )
+      run(calls.answerAll(snapshot))
+      flush()
+      run(Deferred.succeed(exited, undefined))
     }
 
     spawn()
@@ -427,89 +280,64 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
       }),
     )
 
-    const answerWithoutWorker = (message: ToWorker): unknown => {
-      const status: ActorStatus = snapshot ?? { profiled: 0, droppedByReason: {}, buckets: [] }
-      const empty = { profiles: 0, rows: 0, stored: 0, failures: [], replayed: 0 }
-      if (message.t !== "call") return undefined
-      switch (message.message) {
-        case "Close":
-          return { result: empty, status: { ...status, buckets: [] } }
-        case "Flush":
-          return empty
-        case "Status":
-          return status
-        default:
-          return undefined
-      }
-    }
-
-    const call = (
-      make: (id: number) => ToWorker,
-      reply: Deferred.Deferred<unknown, unknown>,
-      rows?: PendingCall["rows"],
-    ) =>
+    /** Makes a call of the worker's actor; once the worker is gone for good, answers it here. */
+    const call = (op: CallOp, waiting: Waiting) =>
       Effect.sync(() => {
-        const id = nextId++
-        const message = make(id)
-        if (failed) {
-          // Nothing can be profiled or written any more: answer here, so flush and close still end.
-          run(Deferred.succeed(reply, answerWithoutWorker(message)))
-          return
-        }
-        calls.set(id, { post: message, reply, rows })
+        if (failed) return run(settle(waiting, answerWithoutWorker(op, snapshot)))
+        const id = calls.nextId()
+        const message: ToWorker = { t: "call", id, op }
+        calls.add(id, { post: message, waiting, rows: undefined })
         holdOpen()
         post(message)
       })
 
-    const self: ActorPort = {
-      send: (mail: Mail) => {
-        if (isRowsMail(mail)) {
-          const message = mail.message as unknown as PlainRows
-          const count =
-            mail.message._tag === "LogBatch"
-              ? mail.message.rows.length
-              : mail.message._tag === "LogRequest"
-                ? mail.message.multiple.data.length
-                : 1
-          const datasetId =
-            mail.message._tag === "LogBatch"
-              ? (mail.message.datasetIds?.[0] ?? mail.message.datasetId ?? "")
-              : (mail.message.datasetId ?? "")
-          if (failed) {
-            return Effect.sync(() => {
-              dropLost(datasetId, count, mail.permits)
-              const reply = mail.reply as Deferred.Deferred<unknown, unknown> | undefined
-              if (reply !== undefined)
-                run(Deferred.fail(reply, new RowsDroppedError({ datasetId, reason: "worker-crash", count })))
-            })
-          }
-          if (mail.reply === undefined) return Effect.sync(() => postRowsMessage(message, mail.permits))
-          const reply = mail.reply as Deferred.Deferred<unknown, unknown>
-          return Effect.sync(() => {
-            const id = nextId++
-            calls.set(id, {
-              post: { t: "rows", message, permits: mail.permits, id, sync: mail.sync },
-              reply,
-              rows: { datasetId, count },
-            })
-            holdOpen()
-            postRowsMessage(message, mail.permits, id, mail.sync)
-          })
+    /** Rows of the Effect face (their own mail); a sync one waits for the worker's answer. */
+    const sendRows = (mail: Extract<Mail, { _tag: "Rows" }>) =>
+      Effect.sync(() => {
+        const count = rowCount(mail.rows)
+        const datasetId = datasetOfRows(mail.rows)
+        if (failed) {
+          dropLost(datasetId, count, mail.permits)
+          if (mail.reply !== undefined)
+            run(Deferred.fail(mail.reply, new RowsDroppedError({ datasetId, reason: "worker-crash", count })))
+          return
         }
-        const tag = mail.message._tag
-        if (tag === "ScheduledWrite") return Effect.void
-        if (tag === "Close") {
+        const crossing = workerRows(mail.rows)
+        if (mail.reply === undefined || mail.sync === undefined)
+          return postRows(crossing, mail.permits, undefined)
+        const id = calls.nextId()
+        const rowsCall = { id, sync: mail.sync }
+        calls.add(id, {
+          post: { t: "rows", rows: crossing, permits: mail.permits, call: rowsCall },
+          waiting: { op: "Rows", reply: mail.reply },
+          rows: { datasetId, count },
+        })
+        holdOpen()
+        postRows(crossing, mail.permits, rowsCall)
+      })
+
+    const send = (mail: Mail): Effect.Effect<void> => {
+      switch (mail._tag) {
+        case "Rows":
+          return sendRows(mail)
+        case "ScheduledWrite":
+          return Effect.void
+        case "Flush":
+          return mail.reply === undefined ? Effect.void : call("Flush", { op: "Flush", reply: mail.reply })
+        case "Status":
+          return call("Status", { op: "Status", reply: mail.reply })
+        case "Settle":
+          return call("Settle", { op: "Settle", reply: mail.reply })
+        case "Close": {
           closing = true
           holdOpen()
-          return call(
-            (id) => ({ t: "call", id, message: "Close" }),
-            mail.reply as Deferred.Deferred<unknown, unknown>,
-          ).pipe(
+          const reply = mail.reply
+          return call("Close", { op: "Close", reply }).pipe(
             Effect.zipRight(
               Effect.sync(() => {
                 // Once the worker has answered Close, end it; its exit then completes `done`.
                 run(
-                  Deferred.await(mail.reply as Deferred.Deferred<unknown, unknown>).pipe(
+                  Deferred.await(reply).pipe(
                     Effect.ignore,
                     Effect.zipRight(
                       Effect.sync(() => (worker === undefined ? undefined : void worker.terminate())),
@@ -521,28 +349,23 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
             ),
           )
         }
-        return call(
-          (id) => ({ t: "call", id, message: tag }),
-          mail.reply as Deferred.Deferred<unknown, unknown>,
-        )
-      },
+      }
+    }
+
+    const self: ActorPort = {
+      send,
       post: (mail) => {
         flush()
-        const message = mail.message as unknown as PlainRows
-        if (failed) {
-          const count = message._tag === "ColumnRows" ? (message.count as number) : 1
-          dropLost(datasetKey(message.datasetId as string | undefined), count, mail.permits)
-          return
-        }
-        postRowsMessage(message, mail.permits)
+        if (failed) dropLost(datasetOfRows(mail.rows), rowCount(mail.rows), mail.permits)
+        else postRows(workerRows(mail.rows), mail.permits, undefined)
       },
       buffered: () => {
-        if (config.buffer.size >= postRows) return flush()
+        if (buffer.size >= settings.postRows) return flush()
         if (timer === undefined) {
           timer = setTimeout(() => {
             timer = undefined
             flush()
-          }, postEvery)
+          }, settings.postEveryMillis)
           timer.unref()
         }
       },

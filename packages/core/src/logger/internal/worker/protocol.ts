@@ -1,11 +1,15 @@
 import type { TimeGranularity } from "../../../profile/TimeBucket.js"
+import type { ColumnarRows } from "../../ColumnarRows.js"
+import type { FlushResult, WriteFailure } from "../../FlushResult.js"
 import type { DropReason } from "../../LoggerStatus.js"
+import type { SettledWrite } from "../Actor.js"
 import type { DatasetConfig } from "../DatasetConfig.js"
-import type { ActorStatus } from "../Mail.js"
+import type { ActorStatus, CloseReply, RequestRows, SyncMode } from "../Mail.js"
 
 /**
- * Messages between the caller's thread ("main") and the logger's worker thread. Everything is plain
- * data for the structured clone; profile bytes travel as transferred buffers.
+ * Messages between the caller's thread ("main") and the logger's worker thread, as discriminated
+ * unions: every message is plain data for the structured clone (profile bytes travel as transferred
+ * buffers), and each side narrows on `t` (and an answer on `op`) without casts.
  */
 
 /** How the worker's actor is set up. */
@@ -19,18 +23,14 @@ export interface WorkerInit {
   readonly queueCapacity: number
 }
 
-/** A row message as plain data (`LogBatch` or `LogRequest` fields with their `_tag`). */
-export type PlainRows = {
-  readonly _tag: "LogBatch" | "LogRequest" | "PackedBatch" | "ColumnRows"
-} & Record<string, unknown>
+/** Rows as they cross: by column (row objects are packed first), or a log request's fields. */
+export type WorkerRows = ColumnarRows | RequestRows
+
+/** The calls main makes of the worker's actor. */
+export type CallOp = "Flush" | "Status" | "Settle" | "Close"
 
 /** How one write ended, as plain data (the `WriterError` reduced to its message). */
-export interface PlainOutcome {
-  readonly _tag: "Stored" | "Outboxed" | "Kept" | "Lost"
-  readonly writer: string
-  readonly destination?: string | undefined
-  readonly error?: { readonly message: string } | undefined
-}
+export type PlainOutcome = SettledWrite
 
 /** A profile the worker hands to main's writers. */
 export interface PlainWrite {
@@ -42,19 +42,39 @@ export interface PlainWrite {
   readonly rows: number
 }
 
+/** A typed failure of a call, as plain data. */
+export type PlainError =
+  | {
+      readonly _tag: "RowsDroppedError"
+      readonly datasetId: string
+      readonly reason: string
+      readonly count: number
+    }
+  | { readonly _tag: "WriteFailedError"; readonly failures: ReadonlyArray<WriteFailure> }
+  | { readonly _tag: "LoggerClosedError" }
+  | { readonly _tag: "Error"; readonly message: string }
+
+/** What a call is answered with: its result by kind, or its failure. */
+export type Answer =
+  | { readonly op: "Rows" }
+  | { readonly op: "Flush"; readonly result: FlushResult }
+  | { readonly op: "Status"; readonly status: ActorStatus }
+  | { readonly op: "Settle" }
+  | { readonly op: "Close"; readonly reply: CloseReply }
+  | { readonly op: "Failed"; readonly error: PlainError }
+
 /** Main → worker. */
 export type ToWorker =
   | WorkerInit
   | { readonly t: "config"; readonly datasetId: string; readonly config: DatasetConfig }
   | {
       readonly t: "rows"
-      readonly message: PlainRows
+      readonly rows: WorkerRows
       readonly permits: number
-      /** Set for a sync call: the worker answers with a `reply` of this id. */
-      readonly id?: number | undefined
-      readonly sync?: "tracked" | "written" | undefined
+      /** Set for a sync call: the worker answers `Rows` (or `Failed`) under this id. */
+      readonly call: { readonly id: number; readonly sync: SyncMode } | undefined
     }
-  | { readonly t: "call"; readonly id: number; readonly message: "Flush" | "Status" | "Settle" | "Close" }
+  | { readonly t: "call"; readonly id: number; readonly op: CallOp }
   | { readonly t: "settled"; readonly id: number; readonly outcomes: ReadonlyArray<PlainOutcome> }
 
 /** Worker → main. */
@@ -69,13 +89,6 @@ export type FromWorker =
       readonly t: "sink"
       readonly id: number
       readonly op: "replay" | "settle" | "drain"
-      readonly timeoutMillis?: number
+      readonly timeoutMillis: number
     }
-  | {
-      readonly t: "reply"
-      readonly id: number
-      readonly ok: boolean
-      readonly value?: unknown
-      /** A typed error as plain data (`_tag` and its fields). */
-      readonly error?: Record<string, unknown> | undefined
-    }
+  | { readonly t: "answer"; readonly id: number; readonly answer: Answer }

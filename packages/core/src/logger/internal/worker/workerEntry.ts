@@ -5,12 +5,12 @@
  */
 import { parentPort } from "node:worker_threads"
 import { Deferred, Duration, Effect, Exit, Queue, Scope } from "effect"
-import type { WriteSettlement } from "../../../writers/WriteOutcome.js"
-import { Close, Flush, LogBatch, LogRequest, Settle, Status } from "../../LoggerMessage.js"
-import { type ActorSink, startActor } from "../Actor.js"
+import type { FlushResult } from "../../FlushResult.js"
+import { type ActorSink, type SettledWrites, startActor } from "../Actor.js"
 import type { DatasetConfig } from "../DatasetConfig.js"
-import { type ActorStatus, CONTROL_RESERVE, type ColumnRows, type Mail, type PackedBatch } from "../Mail.js"
-import type { FromWorker, PlainOutcome, PlainWrite, ToWorker, WorkerInit } from "./protocol.js"
+import { type ActorStatus, type CloseReply, CONTROL_RESERVE, type Mail } from "../Mail.js"
+import { plainError, plainWrite } from "./PlainForms.js"
+import type { Answer, CallOp, FromWorker, PlainOutcome, ToWorker, WorkerInit } from "./protocol.js"
 
 const SNAPSHOT_MILLIS = 50
 
@@ -18,7 +18,7 @@ const port = parentPort
 if (port === null) throw new Error("the logger's worker entry must run in a worker thread")
 
 const post = (message: FromWorker, transfer?: ReadonlyArray<ArrayBuffer>) =>
-  port.postMessage(message, transfer as ArrayBuffer[] | undefined)
+  port.postMessage(message, transfer === undefined ? undefined : [...transfer])
 
 let nextId = 1
 const waiting = new Map<number, (outcomes: ReadonlyArray<PlainOutcome>) => void>()
@@ -30,16 +30,16 @@ const waiting = new Map<number, (outcomes: ReadonlyArray<PlainOutcome>) => void>
 const postRequest = (
   make: (id: number) => FromWorker,
   transfer?: ReadonlyArray<ArrayBuffer>,
-): Effect.Effect<WriteSettlement> => {
-  let settled: WriteSettlement | undefined
-  let wake: ((s: WriteSettlement) => void) | undefined
+): Effect.Effect<SettledWrites> => {
+  let settled: SettledWrites | undefined
+  let wake: ((s: SettledWrites) => void) | undefined
   const id = nextId++
   waiting.set(id, (outcomes) => {
-    settled = { outcomes: outcomes as WriteSettlement["outcomes"] }
+    settled = { outcomes }
     wake?.(settled)
   })
   post(make(id), transfer)
-  return Effect.async<WriteSettlement>((resume) => {
+  return Effect.async<SettledWrites>((resume) => {
     if (settled !== undefined) return resume(Effect.succeed(settled))
     wake = (s) => resume(Effect.succeed(s))
   })
@@ -47,16 +47,6 @@ const postRequest = (
 
 /** Asks main for something when run, and waits for the answer. */
 const request = (make: (id: number) => FromWorker) => Effect.suspend(() => postRequest(make))
-
-const toTransfer = (bytes: Uint8Array): { bytes: Uint8Array; buffer: ArrayBuffer } => {
-  const own =
-    bytes.byteOffset === 0 &&
-    bytes.byteLength === bytes.buffer.byteLength &&
-    bytes.buffer instanceof ArrayBuffer
-      ? bytes
-      : bytes.slice()
-  return { bytes: own, buffer: own.buffer as ArrayBuffer }
-}
 
 let pendingRelease = 0
 let releaseBatch = 1
@@ -74,28 +64,16 @@ const flushRelease = () => {
 const sink: ActorSink = {
   write: (writes) =>
     Effect.sync(() => {
-      if (writes.length === 0) return Effect.succeed({ outcomes: [] } as WriteSettlement)
-      const buffers: ArrayBuffer[] = []
-      const plain: PlainWrite[] = writes.map((w) => {
-        const { bytes, buffer } = toTransfer(w.bytes)
-        buffers.push(buffer)
-        return {
-          datasetId: w.datasetId,
-          bucketStart: w.bucket.start,
-          granularity: w.bucket.granularity,
-          segment:
-            w.segment === undefined
-              ? null
-              : { columns: [...w.segment.columns], values: [...w.segment.values] },
-          bytes,
-          rows: w.rows,
-        }
-      })
+      if (writes.length === 0) return Effect.succeed<SettledWrites>({ outcomes: [] })
+      const parts = writes.map(plainWrite)
       // Posted now, so main counts the rows as handed over at once; the effect waits for the writes.
-      return postRequest((id) => ({ t: "write", id, writes: plain }), buffers)
+      return postRequest(
+        (id) => ({ t: "write", id, writes: parts.map((p) => p.plain) }),
+        parts.map((p) => p.buffer),
+      )
     }),
-  replay: Effect.sync(() => postRequest((id) => ({ t: "sink", id, op: "replay" }))),
-  settle: request((id) => ({ t: "sink", id, op: "settle" })),
+  replay: Effect.sync(() => postRequest((id) => ({ t: "sink", id, op: "replay", timeoutMillis: 0 }))),
+  settle: request((id) => ({ t: "sink", id, op: "settle", timeoutMillis: 0 })),
   drain: (timeout) =>
     request((id) => ({ t: "sink", id, op: "drain", timeoutMillis: Duration.toMillis(timeout) })),
   dropped: (datasetId, reason, count) => Effect.sync(() => post({ t: "dropped", datasetId, reason, count })),
@@ -110,11 +88,6 @@ const sink: ActorSink = {
     }
   },
 }
-
-const plainError = (error: unknown): Record<string, unknown> =>
-  typeof error === "object" && error !== null
-    ? { ...(error as Record<string, unknown>), message: (error as Error).message }
-    : { _tag: "Error", message: String(error) }
 
 const start = (init: WorkerInit) => {
   releaseBatch = Math.max(1, Math.floor(init.queueCapacity / 8))
@@ -158,20 +131,21 @@ const start = (init: WorkerInit) => {
     ),
   )
 
-  const answer = <A>(id: number, reply: Deferred.Deferred<A, unknown>, after?: () => void) =>
-    Effect.runFork(
-      Deferred.await(reply).pipe(
-        Effect.exit,
-        Effect.tap((exit) => {
-          // Permits and status first, so the caller sees them as of this answer.
+  /** Answers call `id` once `reply` is done: its value as `answerOf` says, or its failure. */
+  const answer = <A>(id: number, reply: Deferred.Deferred<A, unknown>, answerOf: (value: A) => Answer) =>
+    Deferred.await(reply).pipe(
+      Effect.exit,
+      Effect.map((exit): Answer => {
+        if (Exit.isSuccess(exit)) return answerOf(exit.value)
+        const failure = exit.cause._tag === "Fail" ? exit.cause.error : new Error("interrupted")
+        return { op: "Failed", error: plainError(failure) }
+      }),
+      // Permits and status first, so the caller sees them as of this answer.
+      Effect.tap((answered) =>
+        Effect.sync(() => {
           flushRelease()
           report(actor.peek)
-          if (Exit.isSuccess(exit)) post({ t: "reply", id, ok: true, value: exit.value })
-          else {
-            const failure = exit.cause._tag === "Fail" ? exit.cause.error : new Error("interrupted")
-            post({ t: "reply", id, ok: false, error: plainError(failure) })
-          }
-          after?.()
+          post({ t: "answer", id, answer: answered })
         }),
       ),
     )
@@ -180,59 +154,58 @@ const start = (init: WorkerInit) => {
     if (!mailbox.unsafeOffer(mail)) Effect.runFork(Queue.offer(mailbox, mail))
   }
 
+  /** Puts a call in the mailbox and answers it when the actor has. */
+  const call = (id: number, op: CallOp): void => {
+    switch (op) {
+      case "Flush": {
+        const reply = Effect.runSync(Deferred.make<FlushResult, unknown>())
+        offer({ _tag: "Flush", reply })
+        Effect.runFork(answer(id, reply, (result) => ({ op: "Flush", result })))
+        return
+      }
+      case "Status": {
+        const reply = Effect.runSync(Deferred.make<ActorStatus, unknown>())
+        offer({ _tag: "Status", reply })
+        Effect.runFork(answer(id, reply, (status) => ({ op: "Status", status })))
+        return
+      }
+      case "Settle": {
+        const reply = Effect.runSync(Deferred.make<void, unknown>())
+        offer({ _tag: "Settle", reply })
+        Effect.runFork(answer(id, reply, () => ({ op: "Settle" })))
+        return
+      }
+      case "Close": {
+        const reply = Effect.runSync(Deferred.make<CloseReply, unknown>())
+        offer({ _tag: "Close", reply })
+        Effect.runFork(
+          answer(id, reply, (closed) => ({ op: "Close", reply: closed })).pipe(
+            Effect.zipRight(Scope.close(scope, Exit.void)),
+          ),
+        )
+        return
+      }
+    }
+  }
+
   return (message: ToWorker) => {
     switch (message.t) {
       case "config":
         configs.set(message.datasetId, message.config)
         return
       case "rows": {
-        const plain = message.message
-        const rows =
-          plain._tag === "PackedBatch" || plain._tag === "ColumnRows"
-            ? (plain as unknown as PackedBatch | ColumnRows)
-            : plain._tag === "LogBatch"
-              ? new LogBatch(plain as unknown as ConstructorParameters<typeof LogBatch>[0], true)
-              : new LogRequest(plain as unknown as ConstructorParameters<typeof LogRequest>[0], true)
-        if (message.id === undefined) {
-          offer({ message: rows, permits: message.permits, sync: undefined, reply: undefined })
+        const { rows, permits, call: rowsCall } = message
+        if (rowsCall === undefined) {
+          offer({ _tag: "Rows", rows, permits, sync: undefined, reply: undefined })
           return
         }
         const reply = Effect.runSync(Deferred.make<void, unknown>())
-        offer({ message: rows, permits: message.permits, sync: message.sync, reply })
-        answer(message.id, reply)
+        offer({ _tag: "Rows", rows, permits, sync: rowsCall.sync, reply })
+        Effect.runFork(answer(rowsCall.id, reply, () => ({ op: "Rows" })))
         return
       }
-      case "call": {
-        switch (message.message) {
-          case "Flush": {
-            const reply = Effect.runSync(Deferred.make<unknown, unknown>())
-            offer({ message: new Flush(), reply: reply as never })
-            answer(message.id, reply)
-            return
-          }
-          case "Status": {
-            const reply = Effect.runSync(Deferred.make<unknown, unknown>())
-            offer({ message: new Status(), reply: reply as never })
-            answer(message.id, reply)
-            return
-          }
-          case "Settle": {
-            const reply = Effect.runSync(Deferred.make<unknown, unknown>())
-            offer({ message: new Settle(), reply: reply as never })
-            answer(message.id, reply)
-            return
-          }
-          case "Close": {
-            const reply = Effect.runSync(Deferred.make<unknown, unknown>())
-            offer({ message: new Close(), reply: reply as never })
-            answer(message.id, reply, () => {
-              Effect.runFork(Scope.close(scope, Exit.void))
-            })
-            return
-          }
-        }
-        return
-      }
+      case "call":
+        return call(message.id, message.op)
       case "settled": {
         const resume = waiting.get(message.id)
         waiting.delete(message.id)

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest"
 import { type CreateRollingLoggerOptions, createRollingLogger } from "../src/index.js"
+import type { ColumnarRows } from "../src/logger/ColumnarRows.js"
 import type { LoggerMode } from "../src/logger/index.js"
-import type { ColumnRows } from "../src/logger/internal/Mail.js"
 import { MemoryWriter } from "../src/testing.js"
 
 const T0 = Date.UTC(2024, 8, 1, 12)
 
 /** `count` rows of one route and method, gathered by column; `extra` only in every other row. */
-const batch = (route: string, method: string, count: number, timestamp = T0): ColumnRows => ({
-  _tag: "ColumnRows",
+const batch = (route: string, method: string, count: number, timestamp = T0): ColumnarRows => ({
+  _tag: "ColumnarRows",
   datasetId: "api",
   timestamp,
   count,
@@ -19,8 +19,7 @@ const batch = (route: string, method: string, count: number, timestamp = T0): Co
     Array.from({ length: count }, (_, i) => i * 0.5),
     Array.from({ length: Math.ceil(count / 2) }, (_, i) => `e${i % 3}`),
   ],
-  segmentOn: ["http.route", "http.method"],
-  segment: [route, method],
+  segment: { on: ["http.route", "http.method"], values: [route, method] },
 })
 
 const modes: ReadonlyArray<LoggerMode> = ["in-thread", "worker"]
@@ -43,9 +42,9 @@ const memoryLogger = (mode: LoggerMode, options: CreateRollingLoggerOptions) => 
 describe.each(modes)("rows logged by column (%s)", (mode) => {
   it("land in the profile of their dataset, bucket and segment, every cell counted once", async () => {
     const { memory, logger } = memoryLogger(mode, { segmentOn: ["http.route", "http.method"] })
-    void logger.logColumnRows(batch("/a", "GET", 300))
-    void logger.logColumnRows(batch("/a", "POST", 40))
-    void logger.logColumnRows(batch("/a", "GET", 60, T0 + 3_600_000))
+    void logger.logColumnar(batch("/a", "GET", 300))
+    void logger.logColumnar(batch("/a", "POST", 40))
+    void logger.logColumnar(batch("/a", "GET", 60, T0 + 3_600_000))
     void logger.log({ "http.route": "/a", "http.method": "GET", ms: 1 }, { timestamp: T0 })
     await logger.close()
     const segmentOf = (w: (typeof memory.writes)[number]) => w.segment?.values.join(" ")
@@ -61,9 +60,9 @@ describe.each(modes)("rows logged by column (%s)", (mode) => {
 
   it("in a dataset segmented on other columns: one value per segment column is taken, mixed ones are refused and counted", async () => {
     const { memory, logger } = memoryLogger(mode, { segmentOn: ["http.method"] })
-    void logger.logColumnRows(batch("/a", "GET", 10))
+    void logger.logColumnar(batch("/a", "GET", 10))
     const mixed = batch("/a", "GET", 10)
-    void logger.logColumnRows({
+    void logger.logColumnar({
       ...mixed,
       columns: [mixed.columns[0]!, ["GET", "POST", ...mixed.columns[1]!.slice(2)], ...mixed.columns.slice(2)],
     })
@@ -78,8 +77,8 @@ describe.each(modes)("rows logged by column (%s)", (mode) => {
       queueCapacity: 100,
       segmentOn: ["http.route", "http.method"],
     })
-    void logger.logColumnRows(batch("/a", "GET", 80))
-    void logger.logColumnRows(batch("/a", "GET", 30))
+    void logger.logColumnar(batch("/a", "GET", 80))
+    void logger.logColumnar(batch("/a", "GET", 30))
     await logger.close()
     expect(memory.totalCount("ms")).toBe(80)
     expect(logger.status().rows).toMatchObject({ received: 110, accepted: 80, profiled: 80, dropped: 30 })

@@ -1,21 +1,53 @@
 /**
- * Rows packed by column for the trip to the worker thread. The structured clone of 2,000 twenty-key
- * objects costs the caller's thread about 2.5 µs a row (every key name is written for every row);
- * packed, the names go once and the values travel as plain arrays, at well under half of that on
- * each side. The packing keeps exactly what a row-by-row `track` would see: each column holds the
- * values of the rows that have that key, in row order, and each row records its key set (its
- * "shape"), so a missing key stays missing (not a null).
+ * Rows by column: the one shape rows take, from the front door to the profile, when they are not
+ * row objects. Core's HTTP profiler maps exchanges straight into it (one dataset, second and segment
+ * per batch); the worker port packs row objects into it for the trip to the worker thread (the
+ * structured clone of 2,000 twenty-key objects costs the caller's thread about 2.5 µs a row, every
+ * key name written for every row; packed, the names go once and the values travel as plain arrays,
+ * at well under half of that on each side). Each column holds the values of the rows that have that
+ * key, in row order — exactly what tracking the rows one by one would give each column, a missing key
+ * staying missing (not a null).
  */
 export interface ColumnarRows {
+  readonly _tag: "ColumnarRows"
   readonly count: number
   /** Column names, in first-seen order. */
   readonly keys: ReadonlyArray<string>
   /** Per key: the values of the rows that have it, in row order. */
   readonly columns: ReadonlyArray<ReadonlyArray<unknown>>
+  /** The dataset of the rows (of the first row when `datasetIds` is set); "" when none was named. */
+  readonly datasetId: string
+  /** Per row, when the rows go to several datasets. */
+  readonly datasetIds?: ReadonlyArray<string> | undefined
+  /** When the rows happened, epoch ms: all of them, or the first when `timestamps` is set. */
+  readonly timestamp: number
+  /** Per row, when the rows happened at different times. */
+  readonly timestamps?: Float64Array<ArrayBuffer> | undefined
+  /**
+   * The segment the producer filed every row under: the values (as segments spell them) of its
+   * `on` columns. Without it, a segmented dataset reads the segment from the columns.
+   */
+  readonly segment?:
+    | { readonly on: ReadonlyArray<string>; readonly values: ReadonlyArray<string> }
+    | undefined
+  /** Set when packed from row objects: each row's key set, so the rows can be rebuilt one by one. */
+  readonly shapes?: RowShapes | undefined
+}
+
+/** The key sets of packed rows. */
+export interface RowShapes {
   /** Distinct key sets, as indexes into `keys`, in the rows' key order. */
-  readonly shapes: ReadonlyArray<ReadonlyArray<number>>
-  /** Per row: its shape, or -1 for a row that is not an object or whose keys cannot be listed. */
-  readonly rowShapes: Int32Array
+  readonly distinct: ReadonlyArray<ReadonlyArray<number>>
+  /** Per row: its key set, or -1 for a row that is not an object or whose keys cannot be listed. */
+  readonly ofRow: Int32Array
+}
+
+/** Where packed rows go: one dataset and time for all, or one each. */
+export interface PackTarget {
+  readonly datasetId: string
+  readonly datasetIds?: ReadonlyArray<string> | undefined
+  readonly timestamp: number
+  readonly timestamps?: Float64Array<ArrayBuffer> | undefined
 }
 
 /** Stands for a value the structured clone cannot carry or a getter that threw: profiled as an object. */
@@ -40,12 +72,9 @@ const portable = (value: unknown): unknown => {
   }
 }
 
-/** Packs `count` rows of `rows` from `from`. Never throws, whatever the rows hold. */
-export const packRows = (
-  rows: ReadonlyArray<unknown>,
-  from = 0,
-  count = rows.length - from,
-): ColumnarRows => {
+/** Packs rows by column, with their key sets. Never throws, whatever the rows hold. */
+export const packRows = (rows: ReadonlyArray<unknown>, target: PackTarget): ColumnarRows => {
+  const count = rows.length
   const keys: string[] = []
   const keyIndex = new Map<string, number>()
   const columns: unknown[][] = []
@@ -59,7 +88,7 @@ export const packRows = (
   const names: string[] = []
   const values: unknown[] = []
   for (let r = 0; r < count; r++) {
-    const row = rows[from + r]
+    const row = rows[r]
     if (typeof row !== "object" || row === null) {
       rowShapes[r] = -1
       continue
@@ -136,20 +165,33 @@ export const packRows = (
     lastShape = shape
     lastNames = [...names]
   }
-  return { count, keys, columns, shapes, rowShapes }
+  return {
+    _tag: "ColumnarRows",
+    ...target,
+    count,
+    keys,
+    columns,
+    shapes: { distinct: shapes, ofRow: rowShapes },
+  }
 }
 
-/** Rebuilds the rows one by one (the general path, when rows of one batch go to different profiles). */
-export function* unpackRows(packed: ColumnarRows): Generator<Record<string, unknown> | undefined> {
+/**
+ * Rebuilds packed rows one by one (the general path, when rows of one batch go to different
+ * profiles); `undefined` for a row that was not readable.
+ */
+export function* unpackRows(
+  packed: ColumnarRows,
+  shapes: RowShapes,
+): Generator<Record<string, unknown> | undefined> {
   const cursors = new Int32Array(packed.keys.length)
   for (let r = 0; r < packed.count; r++) {
-    const shape = packed.rowShapes[r] as number
+    const shape = shapes.ofRow[r] as number
     if (shape < 0) {
       yield undefined
       continue
     }
     const row: Record<string, unknown> = Object.create(null)
-    for (const index of packed.shapes[shape] as number[]) {
+    for (const index of shapes.distinct[shape] as number[]) {
       row[packed.keys[index] as string] = (packed.columns[index] as unknown[])[cursors[index]++]
     }
     yield row
