@@ -47,16 +47,15 @@ describe("reading whylogs 1.6 profiles", () => {
       expect(view.columnNames).toEqual(Object.keys(expected.columns).sort())
       expect(view.datasetTimestamp).toBe(expected.dataset_timestamp.epoch_ms)
       expect(view.creationTimestamp).toBe(expected.creation_timestamp.epoch_ms)
-      const rows = view.summary()
-      for (const row of rows) {
-        const column = expected.columns[row.column]
-        if (column === undefined) throw new Error(`unexpected column ${row.column}`)
-        expect(view.getColumn(row.column)?.metricNames).toEqual(column.metrics)
+      for (const [name, row] of Object.entries(view.summary())) {
+        const column = expected.columns[name]
+        if (column === undefined) throw new Error(`unexpected column ${name}`)
+        expect(view.getColumn(name)?.metricNames).toEqual(column.metrics)
         expect(row.type).toBe("SummaryType.COLUMN")
-        const { column: _name, type: _type, ...fields } = row
+        const { type: _type, ...fields } = row
         expect(Object.keys(fields).sort()).toEqual(Object.keys(column.summary).sort())
         for (const [field, value] of Object.entries(column.summary)) {
-          expectField(`${name} ${row.column} ${field}`, fields[field], value)
+          expectField(`${name} ${name} ${field}`, fields[field], value)
         }
       }
     })
@@ -122,12 +121,12 @@ describe("reading whylogs 1.6 profiles", () => {
     const bytes = vectorBytes("my_profile_064ba9e.bin")
     const view = DatasetProfileView.deserialize(bytes)
     expect(view.datasetTimestamp).toBe(expected.dataset_timestamp.epoch_ms)
-    for (const row of view.summary()) {
-      const column = expected.columns[row.column]
-      if (column === undefined) throw new Error(`unexpected column ${row.column}`)
-      expect(view.getColumn(row.column)?.metricNames).toEqual(column.metrics)
+    for (const [name, row] of Object.entries(view.summary())) {
+      const column = expected.columns[name]
+      if (column === undefined) throw new Error(`unexpected column ${name}`)
+      expect(view.getColumn(name)?.metricNames).toEqual(column.metrics)
       for (const [field, value] of Object.entries(column.summary)) {
-        expectField(`legacy ${row.column} ${field}`, row[field], value)
+        expectField(`legacy ${name} ${field}`, row[field], value)
       }
     }
     const walked = walkProfile(view.serialize())
@@ -149,10 +148,10 @@ describe("tracking whylogs' input data", () => {
     profile.trackColumns(dataColumns(data))
     const view = profile.view()
     expect(view.columnNames).toEqual(Object.keys(expected.columns).sort())
-    for (const row of view.summary()) {
-      const column = expected.columns[row.column]
-      if (column === undefined) throw new Error(`unexpected column ${row.column}`)
-      expect(view.getColumn(row.column)?.metricNames, row.column).toEqual(column.metrics)
+    for (const [name, row] of Object.entries(view.summary())) {
+      const column = expected.columns[name]
+      if (column === undefined) throw new Error(`unexpected column ${name}`)
+      expect(view.getColumn(name)?.metricNames, name).toEqual(column.metrics)
       for (const [field, value] of Object.entries(column.summary)) {
         // In an object column, pandas keeps Python's 1 and 1.0 apart; JavaScript has one number.
         const dependsOnIntVsFloat =
@@ -160,19 +159,16 @@ describe("tracking whylogs' input data", () => {
           field.startsWith("frequent_items/") ||
           field === "types/integral" ||
           field === "types/fractional"
-        if (mixed.includes(row.column) && dependsOnIntVsFloat) continue
-        expectField(`${name} ${row.column} ${field}`, row[field], value)
+        if (mixed.includes(name) && dependsOnIntVsFloat) continue
+        expectField(`${name} ${name} ${field}`, row[field], value)
       }
       // whylogs hashes a batch's booleans as [1, 0] once, not in row order: only the estimate matches.
-      const hasBooleans = (view.getColumn(row.column)?.types?.boolean ?? 0) > 0
-      if (!mixed.includes(row.column) && !hasBooleans) {
+      const hasBooleans = (view.getColumn(name)?.types?.boolean ?? 0) > 0
+      if (!mixed.includes(name) && !hasBooleans) {
         // Same values in the same order: HLL bytes (HIP estimate included) equal whylogs' bytes.
-        const hll = raw.columns[row.column]?.["cardinality/hll"]?.value as { hex: string } | undefined
+        const hll = raw.columns[name]?.["cardinality/hll"]?.value as { hex: string } | undefined
         if (hll !== undefined) {
-          expect(
-            hex(view.getColumn(row.column)?.cardinality?.hll.bytes() ?? new Uint8Array()),
-            row.column,
-          ).toBe(hll.hex)
+          expect(hex(view.getColumn(name)?.cardinality?.hll.bytes() ?? new Uint8Array()), name).toBe(hll.hex)
         }
       }
     }

@@ -101,19 +101,15 @@ const csvValue = (value: SummaryValue | undefined): string =>
       : String(value)
 
 const toCsv = (shown: ReadonlyArray<Shown>): string => {
+  // One CSV row per column of each profile: its summary row (the shape of `--json`'s `columns`).
   const rows = shown.flatMap((s) => {
-    const wanted = new Set(s.columns)
-    return s.view
-      .summary()
-      .filter((row) => wanted.has(row.column))
-      .map((row) => ({ file: s.files.join(";"), row }))
+    const summary = s.view.summary()
+    return s.columns.map((column) => ({ file: s.files.join(";"), column, row: summary[column] ?? {} }))
   })
-  const fields = [...new Set(rows.flatMap(({ row }) => Object.keys(row)))]
-    .filter((key) => key !== "column")
-    .sort()
+  const fields = [...new Set(rows.flatMap(({ row }) => Object.keys(row)))].sort()
   return renderCsv(
     ["file", "column", ...fields],
-    rows.map(({ file, row }) => [file, row.column, ...fields.map((key) => csvValue(row[key]))]),
+    rows.map(({ file, column, row }) => [file, column, ...fields.map((key) => csvValue(row[key]))]),
   )
 }
 

@@ -2,12 +2,7 @@ import { readFile, writeFile } from "node:fs/promises"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect } from "effect"
 import { compareCodePoints } from "./CodePointOrder.js"
-import {
-  type ColumnProfileView,
-  type ColumnSummary,
-  jsonSafe,
-  type SummaryValue,
-} from "./ColumnProfileView.js"
+import { type ColumnProfileView, jsonSafe, type SummaryValue } from "./ColumnProfileView.js"
 import { ProfileTotal } from "./internal/ProfileTotal.js"
 import { decodeProfile } from "./internal/wire/ProfileReader.js"
 import { encodeProfile } from "./internal/wire/ProfileWriter.js"
@@ -24,10 +19,21 @@ export interface DatasetProfileViewInit {
   readonly segment?: ProfileSegment | undefined
 }
 
-/** One summary row, as a row of whylogs' `to_pandas()`: the column name, `type`, and the metric fields. */
-export type SummaryRow = Readonly<Record<string, SummaryValue>> & {
-  readonly column: string
-  readonly type: string
+/** One column of a profile's summary, as its row of whylogs' `to_pandas()`: `type` and the metric fields. */
+export type SummaryRow = Readonly<Record<string, SummaryValue>> & { readonly type: string }
+
+/**
+ * A profile's summary: whylogs' `to_pandas()` keyed by column name (pandas'
+ * `df.to_dict("index")`), columns in whylogs' order. The one shape sketchlog gives a summary in:
+ * `summary()`, `toJSON().columns` and the CLI's `inspect --json` agree.
+ */
+export type ProfileSummary = Readonly<Record<string, SummaryRow>>
+
+/** `rows` keyed by column name (defined, not assigned: a column may be called `__proto__`). */
+const byColumn = <A>(entries: Iterable<readonly [string, A]>): Record<string, A> => {
+  const out: Record<string, A> = {}
+  for (const [name, value] of entries) Object.defineProperty(out, name, { value, enumerable: true })
+  return out
 }
 
 /**
@@ -96,32 +102,29 @@ export class DatasetProfileView {
   }
 
   /**
-   * One row per column, like whylogs' `to_pandas()`: `column`, `type` ("SummaryType.COLUMN") and every
-   * metric field (`counts/n`, `distribution/median`, `cardinality/est`, `frequent_items/frequent_strings`,
-   * `types/integral`, …), keys sorted.
+   * The summary whylogs' `to_pandas()` gives, keyed by column name: for each column `type`
+   * ("SummaryType.COLUMN") and every metric field (`counts/n`, `distribution/median`,
+   * `cardinality/est`, `frequent_items/frequent_strings`, `types/integral`, …), keys sorted.
    */
-  summary(): ReadonlyArray<SummaryRow> {
-    return Array.from(this.columns, ([name, column]) => {
-      const fields: Record<string, SummaryValue> = {
-        ...column.summary(),
-        column: name,
-        type: "SummaryType.COLUMN",
-      }
-      const row: Record<string, SummaryValue> = {}
-      for (const key of Object.keys(fields).sort()) row[key] = fields[key] as SummaryValue
-      return row as SummaryRow
-    })
+  summary(): ProfileSummary {
+    return byColumn(
+      Array.from(this.columns, ([name, column]): [string, SummaryRow] => {
+        const fields: Record<string, SummaryValue> = { ...column.summary(), type: "SummaryType.COLUMN" }
+        const row: Record<string, SummaryValue> = {}
+        for (const key of Object.keys(fields).sort()) row[key] = fields[key] as SummaryValue
+        return [name, row as SummaryRow]
+      }),
+    )
   }
 
-  /** A JSON-ready description: timestamps (ISO), tags, metadata, segment, and each column's summary. */
+  /**
+   * A JSON-ready description: timestamps (ISO), tags, metadata, segment, and `columns`: the summary
+   * (`summary()`), with NaN and ±Infinity spelled as strings.
+   */
   toJSON(): Record<string, unknown> {
-    const columns: Record<string, unknown> = {}
-    for (const [name, column] of this.columns) {
-      Object.defineProperty(columns, name, {
-        value: jsonSafe(column.summary() as ColumnSummary),
-        enumerable: true,
-      })
-    }
+    const columns = byColumn(
+      Object.entries(this.summary()).map(([name, row]) => [name, jsonSafe(row)] as const),
+    )
     return {
       datasetTimestamp: new Date(this.datasetTimestamp).toISOString(),
       creationTimestamp: new Date(this.creationTimestamp).toISOString(),

@@ -21,7 +21,12 @@ export {
   DEFAULT_MAX_COLUMNS,
   type Row,
 } from "./DatasetProfile.js"
-export { DatasetProfileView, type DatasetProfileViewInit, type SummaryRow } from "./DatasetProfileView.js"
+export {
+  DatasetProfileView,
+  type DatasetProfileViewInit,
+  type ProfileSummary,
+  type SummaryRow,
+} from "./DatasetProfileView.js"
 export { CardinalityMetric } from "./metrics/CardinalityMetric.js"
 export { CountsMetric } from "./metrics/CountsMetric.js"
 export { DistributionMetric, summaryQuantiles } from "./metrics/DistributionMetric.js"
