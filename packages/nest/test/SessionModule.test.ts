@@ -1,47 +1,19 @@
-import { mkdtemp, rm } from "node:fs/promises"
 import { createServer } from "node:http"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { ClassSerializerInterceptor, type INestApplication, Module, VersioningType } from "@nestjs/common"
+import { ClassSerializerInterceptor, Module, VersioningType } from "@nestjs/common"
 import { ConfigModule, ConfigService } from "@nestjs/config"
 import { APP_INTERCEPTOR, NestFactory } from "@nestjs/core"
 import { Test } from "@nestjs/testing"
 import { RollingLoggerHandle, SessionHandle } from "@sketchlog/core"
 import type { HttpProfiler } from "@sketchlog/core/adapter"
 import { SessionModule, type SessionModuleOptions, SKETCHLOG_PROFILER } from "@sketchlog/nest"
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { type Call, listen, sendAll } from "./support/http.js"
 import { frequentItems, readProfiles, rowsBySegment, segmentView } from "./support/profiles.js"
 import { FeatureLog, shopControllers } from "./support/shop.js"
+import { shopHarness } from "./support/shopApp.js"
 
-let dir: string
-let app: INestApplication | undefined
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "sketchlog-nest-"))
-})
-
-afterEach(async () => {
-  await app?.close()
-  app = undefined
-  await rm(dir, { recursive: true, force: true })
-})
-
-const local = (extra: SessionModuleOptions = {}): SessionModuleOptions => ({
-  datasetId: "shop",
-  profileDir: dir,
-  sessionOptions: { forceLocal: true },
-  ...extra,
-})
-
-/** Builds the shop with the given imports, listening on a free loopback port. */
-const startShop = async (imports: Array<unknown>): Promise<string> => {
-  @Module({ imports: imports as Array<never>, controllers: shopControllers, providers: [FeatureLog] })
-  class ShopModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [ShopModule] }).compile()
-  app = moduleRef.createNestApplication({ logger: false })
-  return listen(app)
-}
+const shop = shopHarness()
+const { local, startShop } = shop
 
 const item = { name: "bolt", quantity: 3 }
 
@@ -67,10 +39,10 @@ describe("SessionModule.forRoot", () => {
       3,
     )
     expect(statuses).toEqual([0, 1, 2].flatMap(() => calls.map(([, status]) => status)))
-    await app!.close()
-    app = undefined
+    await shop.state.app!.close()
+    shop.state.app = undefined
 
-    const profiles = await readProfiles(dir)
+    const profiles = await readProfiles(shop.state.dir)
     expect(rowsBySegment(profiles, "shop")).toEqual({
       "GET /items/:id": 6,
       "POST /items": 6,
@@ -117,8 +89,8 @@ describe("SessionModule.forRoot", () => {
     })
     class SerializingShop {}
     const moduleRef = await Test.createTestingModule({ imports: [SerializingShop] }).compile()
-    app = moduleRef.createNestApplication({ logger: false })
-    const base = await listen(app)
+    shop.state.app = moduleRef.createNestApplication({ logger: false })
+    const base = await listen(shop.state.app)
     await sendAll(
       base,
       [
@@ -127,9 +99,9 @@ describe("SessionModule.forRoot", () => {
       ],
       2,
     )
-    await app.close()
-    app = undefined
-    const profiles = await readProfiles(dir)
+    await shop.state.app.close()
+    shop.state.app = undefined
+    const profiles = await readProfiles(shop.state.dir)
     const account = segmentView(profiles, "shop", "GET /accounts/:id")!
     expect(account.getColumn("response.body.owner")?.summary()["counts/n"]).toBe(2)
     expect(account.getColumn("response.body.internal_risk_score")).toBeUndefined()
@@ -146,10 +118,10 @@ describe("SessionModule.forRoot", () => {
     })
     class VersionedShop {}
     const moduleRef = await Test.createTestingModule({ imports: [VersionedShop] }).compile()
-    app = moduleRef.createNestApplication({ logger: false })
-    app.setGlobalPrefix("api")
-    app.enableVersioning({ type: VersioningType.URI, defaultVersion: "2" })
-    const base = await listen(app)
+    shop.state.app = moduleRef.createNestApplication({ logger: false })
+    shop.state.app.setGlobalPrefix("api")
+    shop.state.app.enableVersioning({ type: VersioningType.URI, defaultVersion: "2" })
+    const base = await listen(shop.state.app)
     const statuses = await sendAll(
       base,
       [
@@ -159,9 +131,9 @@ describe("SessionModule.forRoot", () => {
       2,
     )
     expect(statuses).toEqual([200, 404, 200, 404])
-    await app.close()
-    app = undefined
-    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+    await shop.state.app.close()
+    shop.state.app = undefined
+    expect(rowsBySegment(await readProfiles(shop.state.dir), "shop")).toEqual({
       "GET /api/v2/items/:id": 2,
       "GET (unmatched)": 2,
     })
@@ -179,10 +151,10 @@ describe("SessionModule.forRoot", () => {
       ],
       4,
     )
-    const profiler = app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
-    await app!.close()
-    app = undefined
-    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+    const profiler = shop.state.app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
+    await shop.state.app!.close()
+    shop.state.app = undefined
+    expect(rowsBySegment(await readProfiles(shop.state.dir), "shop")).toEqual({
       "GET /health/deep": 4,
       "GET /metrics/summary": 4,
     })
@@ -207,9 +179,9 @@ describe("SessionModule.forRoot", () => {
       ],
       5,
     )
-    await app!.close()
-    app = undefined
-    const profiles = await readProfiles(dir)
+    await shop.state.app!.close()
+    shop.state.app = undefined
+    const profiles = await readProfiles(shop.state.dir)
     expect(rowsBySegment(profiles, "fraud-model")).toEqual({ "POST /fraud/score": 5 })
     expect(rowsBySegment(profiles, "fraud-audit")).toEqual({ "GET /fraud/audit": 5 })
     expect(rowsBySegment(profiles, "shop")).toEqual({ "GET /items/:id": 5 })
@@ -221,15 +193,15 @@ describe("SessionModule.forRoot", () => {
 
   it("injects the session and the rolling logger into a service, by token and by class", async () => {
     const base = await startShop([SessionModule.forRoot(local())])
-    const features = app!.get(FeatureLog)
-    const profiler = app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
+    const features = shop.state.app!.get(FeatureLog)
+    const profiler = shop.state.app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
     expect(features.session).toBeInstanceOf(SessionHandle)
     expect(features.session).toBe(profiler.session)
     expect(features.session?.kind).toBe("local")
     expect(features.logger).toBeInstanceOf(RollingLoggerHandle)
     expect(features.logger).toBe(profiler.logger)
-    expect(app!.get(SessionHandle)).toBe(features.session)
-    expect(app!.get(RollingLoggerHandle)).toBe(features.logger)
+    expect(shop.state.app!.get(SessionHandle)).toBe(features.session)
+    expect(shop.state.app!.get(RollingLoggerHandle)).toBe(features.logger)
 
     const statuses = await sendAll(
       base,
@@ -237,9 +209,9 @@ describe("SessionModule.forRoot", () => {
       4,
     )
     expect(statuses).toEqual([202, 202, 202, 202])
-    await app!.close()
-    app = undefined
-    const profiles = await readProfiles(dir)
+    await shop.state.app!.close()
+    shop.state.app = undefined
+    const profiles = await readProfiles(shop.state.dir)
     const manual = profiles.filter((p) => p.dataset === "item-features")
     expect(
       manual.reduce((n, p) => n + (p.view.getColumn("income_log")?.summary()["counts/n"] as number), 0),
@@ -261,9 +233,9 @@ describe("SessionModule.forRoot", () => {
       ],
       7,
     )
-    await app!.close()
-    app = undefined
-    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+    await shop.state.app!.close()
+    shop.state.app = undefined
+    expect(rowsBySegment(await readProfiles(shop.state.dir), "shop")).toEqual({
       "GET /items/:id": 7,
       "GET (unmatched)": 7,
     })
@@ -274,9 +246,9 @@ describe("SessionModule.forRoot", () => {
     class OtherModule {}
     const base = await startShop([SessionModule.forRoot(local()), OtherModule])
     await sendAll(base, [{ method: "GET", path: "/items/1" }], 5)
-    await app!.close()
-    app = undefined
-    const profiles = await readProfiles(dir)
+    await shop.state.app!.close()
+    shop.state.app = undefined
+    const profiles = await readProfiles(shop.state.dir)
     expect(rowsBySegment(profiles, "shop")).toEqual({ "GET /items/:id": 5 })
     expect(profiles.filter((p) => p.dataset === "second")).toEqual([])
   })
@@ -285,9 +257,9 @@ describe("SessionModule.forRoot", () => {
 describe("several applications and failures", () => {
   it("lets two applications with equal options share the profiler: closing one leaves the other profiling", async () => {
     const first = await startShop([SessionModule.forRoot(local())])
-    const firstApp = app!
+    const firstApp = shop.state.app!
     const second = await startShop([SessionModule.forRoot(local())])
-    const secondApp = app!
+    const secondApp = shop.state.app!
     expect(firstApp.get(SKETCHLOG_PROFILER)).toBe(secondApp.get(SKETCHLOG_PROFILER))
     await sendAll(first, [{ method: "GET", path: "/items/1" }], 2)
     await sendAll(second, [{ method: "GET", path: "/items/1" }], 3)
@@ -295,8 +267,8 @@ describe("several applications and failures", () => {
     expect(secondApp.get<HttpProfiler>(SKETCHLOG_PROFILER).state).toBe("running")
     await sendAll(second, [{ method: "GET", path: "/items/1" }], 4)
     await secondApp.close()
-    app = undefined
-    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({ "GET /items/:id": 9 })
+    shop.state.app = undefined
+    expect(rowsBySegment(await readProfiles(shop.state.dir), "shop")).toEqual({ "GET /items/:id": 9 })
   })
 
   it("refuses to start on a mistyped option, naming it", async () => {
@@ -319,14 +291,14 @@ describe("several applications and failures", () => {
       ),
     ])
     expect(await sendAll(base, [{ method: "GET", path: "/items/1" }], 3)).toEqual([200, 200, 200])
-    expect(app!.get(FeatureLog).session).toBeUndefined()
-    const profiler = app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
+    expect(shop.state.app!.get(FeatureLog).session).toBeUndefined()
+    const profiler = shop.state.app!.get<HttpProfiler>(SKETCHLOG_PROFILER)
     expect(profiler.state).toBe("failed")
     expect((await profiler.status()).exchanges.dropped).toEqual({ "not-running": 3 })
     expect(errors).toEqual([expect.stringContaining("the platform is down")])
-    await app!.close()
-    app = undefined
-    expect(await readProfiles(dir)).toEqual([])
+    await shop.state.app!.close()
+    shop.state.app = undefined
+    expect(await readProfiles(shop.state.dir)).toEqual([])
   })
 })
 
@@ -339,10 +311,10 @@ describe("served without the application's server", () => {
     })
     class ShopModule {}
     const moduleRef = await Test.createTestingModule({ imports: [ShopModule] }).compile()
-    app = moduleRef.createNestApplication({ logger: false })
-    await app.init()
+    shop.state.app = moduleRef.createNestApplication({ logger: false })
+    await shop.state.app.init()
     // Another server around the Express instance, as a serverless wrapper would call it.
-    const server = createServer(app.getHttpAdapter().getInstance())
+    const server = createServer(shop.state.app.getHttpAdapter().getInstance())
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
     const statuses = await sendAll(
@@ -357,9 +329,9 @@ describe("served without the application's server", () => {
     )
     expect(statuses).toEqual([200, 400, 403, 404, 200, 400, 403, 404])
     await new Promise((resolve) => server.close(resolve))
-    await app.close()
-    app = undefined
-    expect(rowsBySegment(await readProfiles(dir), "shop")).toEqual({
+    await shop.state.app.close()
+    shop.state.app = undefined
+    expect(rowsBySegment(await readProfiles(shop.state.dir), "shop")).toEqual({
       "GET /items/:id": 2,
       "POST /items": 2,
       "GET /items/:id/secret": 2,
@@ -378,7 +350,7 @@ describe("without HTTP", () => {
     for (const income of [30000, 45000, 61000])
       await features.record({ income_log: Math.log(income), segment: "batch" })
     await context.close()
-    const rows = (await readProfiles(dir))
+    const rows = (await readProfiles(shop.state.dir))
       .filter((p) => p.dataset === "item-features")
       .reduce((n, p) => n + (p.view.getColumn("income_log")?.summary()["counts/n"] as number), 0)
     expect(rows).toBe(3)
@@ -390,7 +362,7 @@ describe("SessionModule.forRootAsync", () => {
     const base = await startShop([
       ConfigModule.forRoot({
         ignoreEnvFile: true,
-        load: [() => ({ profiling: { dataset: "shop-from-config", dir } })],
+        load: [() => ({ profiling: { dataset: "shop-from-config", dir: shop.state.dir } })],
       }),
       SessionModule.forRootAsync({
         imports: [ConfigModule],
@@ -410,10 +382,10 @@ describe("SessionModule.forRootAsync", () => {
       ],
       3,
     )
-    expect(app!.get(FeatureLog).session?.kind).toBe("local")
-    await app!.close()
-    app = undefined
-    expect(rowsBySegment(await readProfiles(dir), "shop-from-config")).toEqual({
+    expect(shop.state.app!.get(FeatureLog).session?.kind).toBe("local")
+    await shop.state.app!.close()
+    shop.state.app = undefined
+    expect(rowsBySegment(await readProfiles(shop.state.dir), "shop-from-config")).toEqual({
       "GET /items/:id": 3,
       "POST /items": 3,
     })

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto"
 import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises"
 import { createServer, type Server } from "node:http"
 import { connect } from "node:net"
@@ -7,13 +6,13 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { init } from "@sketchlog/core"
 import { login } from "@sketchlog/core/session"
-import { applicant, seededRandom } from "@sketchlog/express-demo"
 import { type ConfigSandbox, configSandbox, FakePlatform } from "@sketchlog/test-fixtures"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sketchlog } from "../src/Cli.js"
 import type { ExpressDemoStatus } from "../src/children/expressDemo.js"
 import { FigureLog } from "../src/Figures.js"
-import { burst, type ClientRequest } from "../src/HttpTraffic.js"
+import { burst } from "../src/HttpTraffic.js"
+import { plantSecrets } from "../src/PlantedSecrets.js"
 import { quickRetry, sandboxEnv } from "../src/PlatformRun.js"
 import { listFiles } from "../src/ProfileFiles.js"
 import { ServerProcess } from "../src/ServerProcess.js"
@@ -22,56 +21,9 @@ import { suiteMode } from "../src/SuiteMode.js"
 const expressDemo = fileURLToPath(new URL("../src/children/expressDemo.ts", import.meta.url))
 const figures = new FigureLog(import.meta.filename)
 
-// Planted secrets, fresh each run: the API key's secret part, a password field, a bearer token, a
-// cookie and a query value.
-const tag = randomBytes(6).toString("hex")
-const keySecret = `plantedkeysecret${tag}`
-const apiKey = `PLANTKEY01.${keySecret}:org-fake`
-const secrets = {
-  "API key secret": keySecret,
-  password: `planted-password-${tag}`,
-  "bearer token": `planted-bearer-${tag}`,
-  cookie: `planted-cookie-${tag}`,
-  "query value": `planted-query-${tag}`,
-}
-/** Each secret as it could leak: as is, URL-encoded, base64, base64url. */
-const leakForms = Object.entries(secrets).flatMap(([name, value]) =>
-  [
-    value,
-    encodeURIComponent(value),
-    Buffer.from(value).toString("base64"),
-    Buffer.from(value).toString("base64url"),
-  ].map((form) => ({ name, form })),
-)
-
-/** Requests of the demo's clients, each carrying every planted secret where a client would put it. */
-const plantedTraffic = (seed: number): ((i: number) => ClientRequest) => {
-  const r = seededRandom(seed)
-  const headers = {
-    authorization: `Bearer ${secrets["bearer token"]}`,
-    cookie: `session=${secrets.cookie}; theme=dark`,
-    "x-api-key": apiKey,
-    "content-type": "application/json",
-  }
-  return (i) =>
-    i % 4 === 3
-      ? {
-          method: "GET",
-          path: `/v1/models?token=${secrets["query value"]}&password=${secrets.password}`,
-          headers,
-        }
-      : {
-          method: "POST",
-          path: "/v1/score",
-          headers,
-          body: JSON.stringify({
-            ...applicant(r, false),
-            password: secrets.password,
-            user: { password: secrets.password, apiKey, session_token: secrets["bearer token"] },
-            note: "no secret in free text here",
-          }),
-        }
-}
+// Planted secrets, fresh each run, and the demo's traffic carrying them.
+const { apiKey, secrets, leakForms, traffic: plantedTraffic } = plantSecrets()
+const keySecret = secrets["API key secret"]
 
 let platform: FakePlatform
 let sandbox: ConfigSandbox
