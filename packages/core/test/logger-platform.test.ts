@@ -101,7 +101,12 @@ const withLogger = <A, E>(
         }) as Layer.Layer<RollingLogger, never, Session>,
       ),
     )
-  }).pipe(Effect.provide(Session.layerTest({ platform, timeout: "300 millis" })))
+  }).pipe(
+    // Long enough that only the injected hangs time out: a call the platform completed but answered
+    // late (a loaded machine) would time out too and be retried, uploading its profile twice — the
+    // documented at-least-once edge, which these tests' exactly-once counts must not meet.
+    Effect.provide(Session.layerTest({ platform, timeout: "2 seconds" })),
+  )
 
 const logAll = (calls: ReadonlyArray<Call>) =>
   Effect.gen(function* () {
