@@ -6,8 +6,7 @@ import { Chunk, Effect, Either, Stream } from "effect"
 import fc from "fast-check"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { DatasetProfile, DatasetProfileView, LocalWriter } from "../src/index.js"
-import { TimeBucket } from "../src/logger/index.js"
-import { ProfileSegment } from "../src/profile/index.js"
+import { ProfileSegment, TimeBucket } from "../src/profile/index.js"
 import {
   DirectoryStore,
   displayUrl,
