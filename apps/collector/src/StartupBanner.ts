@@ -1,4 +1,4 @@
-import { displayUrl } from "@sketchlog/core"
+import { displayUrl } from "@sketchlog/core/store"
 import type { RunningCollector } from "./Collector.js"
 import type { CollectorConfig } from "./CollectorConfig.js"
 

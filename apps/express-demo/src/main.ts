@@ -3,7 +3,7 @@
  * environment; profiles go to SKETCHLOG_STORE — s3://bucket/prefix or a directory — else
  * SKETCHLOG_PROFILE_DIR or ./sketchlog-profiles). Ctrl-C or SIGTERM writes the profiles and exits.
  */
-import { displayUrl } from "@sketchlog/core"
+import { displayUrl } from "@sketchlog/core/store"
 import { start } from "./server.js"
 
 const demo = await start(Number(process.env.PORT ?? 3000), process.env.HOST ?? "127.0.0.1")

@@ -1,4 +1,4 @@
-import { compactStore, DirectoryStore, StoreWriter } from "@sketchlog/core"
+import { compactStore, DirectoryStore, StoreWriter } from "@sketchlog/core/store"
 import { profileWriteOf } from "@sketchlog/core/testing"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"

@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { DatasetProfileView, DirectoryStore, StoreWriter } from "@sketchlog/core"
+import { DatasetProfileView } from "@sketchlog/core"
+import { DirectoryStore, StoreWriter } from "@sketchlog/core/store"
 import { profileWriteOf } from "@sketchlog/core/testing"
 import { S3Store, S3Writer } from "@sketchlog/s3"
 import { S3Server } from "@sketchlog/test-fixtures/s3"

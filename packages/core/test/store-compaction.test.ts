@@ -16,7 +16,7 @@ import {
   readStoredProfile,
   type StoredProfile,
   StoreWriter,
-} from "../src/index.js"
+} from "../src/store/index.js"
 import { resolveGroup } from "../src/store/Supersession.js"
 import { profileWriteOf } from "../src/testing.js"
 

@@ -3,17 +3,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Chunk, Effect, Stream } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import {
-  createHttpProfiler,
-  createRollingLogger,
-  DirectoryStore,
-  getCurrentSession,
-  HttpOptionsError,
-  LoggerOptionsError,
-  readMergedProfiles,
-  STORE_ENV,
-  StoreWriter,
-} from "../src/index.js"
+import { createHttpProfiler } from "../src/adapter.js"
+import { HttpOptionsError } from "../src/http/index.js"
+import { createRollingLogger, LoggerOptionsError } from "../src/index.js"
+import { getCurrentSession } from "../src/session/index.js"
+import { DirectoryStore, readMergedProfiles, STORE_ENV, StoreWriter } from "../src/store/index.js"
 import { MemoryWriter } from "../src/testing.js"
 
 let dir: string

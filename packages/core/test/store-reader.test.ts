@@ -3,15 +3,14 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { type DatasetProfileView, LocalWriter } from "../src/index.js"
 import {
-  type DatasetProfileView,
   DirectoryStore,
-  LocalWriter,
   type ProfileStore,
   type ReadProgress,
   readMergedProfiles,
   StoreWriter,
-} from "../src/index.js"
+} from "../src/store/index.js"
 import { profileWriteOf } from "../src/testing.js"
 
 let dir: string

@@ -3,20 +3,18 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Chunk, Effect, Stream } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { createRollingLogger, LocalWriter } from "../src/index.js"
+import type { SessionEvent, WriteFailed } from "../src/session/index.js"
 import {
-  createRollingLogger,
   DirectoryStore,
-  LocalWriter,
-  Outbox,
   type ProfileStore,
   processReplicaId,
   readMergedProfiles,
-  type SessionEvent,
   StoreError,
   StoreWriter,
-  type WriteFailed,
-} from "../src/index.js"
+} from "../src/store/index.js"
 import { profileWriteOf } from "../src/testing.js"
+import { Outbox } from "../src/writers/index.js"
 
 let dir: string
 beforeEach(async () => {

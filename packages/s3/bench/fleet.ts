@@ -13,14 +13,9 @@ import { spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { cpus } from "node:os"
 import { fileURLToPath } from "node:url"
-import {
-  compactStore,
-  DatasetProfile,
-  DatasetProfileView,
-  ProfileSegment,
-  type ProfileWrite,
-  TimeBucket,
-} from "@sketchlog/core"
+import { DatasetProfile, DatasetProfileView, type ProfileWrite } from "@sketchlog/core"
+import { ProfileSegment, TimeBucket } from "@sketchlog/core/profile"
+import { compactStore } from "@sketchlog/core/store"
 import { S3ServerProcess } from "@sketchlog/test-fixtures/s3"
 import { Effect } from "effect"
 import { S3Store, S3Writer } from "../src/index.js"

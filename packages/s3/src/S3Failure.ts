@@ -1,4 +1,4 @@
-import { StoreError } from "@sketchlog/core"
+import { StoreError } from "@sketchlog/core/store"
 
 /** What an AWS SDK error tells, read defensively (its shape differs between service, network and credential errors). */
 interface SdkError {

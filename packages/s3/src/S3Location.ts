@@ -1,4 +1,4 @@
-import { displayUrl, StoreError } from "@sketchlog/core"
+import { displayUrl, StoreError } from "@sketchlog/core/store"
 
 /** Where a store lives in object storage: a bucket and a key prefix within it. */
 export interface S3Location {

@@ -15,7 +15,7 @@ import {
   partitionPrefixes,
   type StoredProfile,
   StoreError,
-} from "@sketchlog/core"
+} from "@sketchlog/core/store"
 import { Chunk, Effect, Option, Stream } from "effect"
 import { storeErrorOf } from "./S3Failure.js"
 import { parseS3Url, type S3Location } from "./S3Location.js"

@@ -1,4 +1,4 @@
-import { StoreWriter } from "@sketchlog/core"
+import { StoreWriter } from "@sketchlog/core/store"
 import { S3Store } from "./S3Store.js"
 import type { S3StoreOptions } from "./S3StoreOptions.js"
 

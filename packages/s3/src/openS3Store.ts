@@ -1,4 +1,4 @@
-import { type ProfileStore, StoreError } from "@sketchlog/core"
+import { type ProfileStore, StoreError } from "@sketchlog/core/store"
 import { Effect } from "effect"
 import { S3Store } from "./S3Store.js"
 import { s3StoreOptions } from "./S3StoreOptions.js"

@@ -10,7 +10,7 @@ import {
   type MergedRead,
   type ProfileStore,
   readMergedProfiles,
-} from "@sketchlog/core"
+} from "@sketchlog/core/store"
 import { applicant, seededRandom } from "@sketchlog/express-demo"
 import { S3Server } from "@sketchlog/test-fixtures/s3"
 import { Chunk, Effect, Stream } from "effect"

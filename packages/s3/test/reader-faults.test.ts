@@ -1,4 +1,4 @@
-import { compactStore, readMergedProfiles } from "@sketchlog/core"
+import { compactStore, readMergedProfiles } from "@sketchlog/core/store"
 import { profileWriteOf } from "@sketchlog/core/testing"
 import { S3FaultProxy, S3Server } from "@sketchlog/test-fixtures/s3"
 import { Chunk, Effect, Stream } from "effect"

@@ -1,11 +1,11 @@
+import { DatasetProfile } from "@sketchlog/core"
 import {
-  DatasetProfile,
   openStore,
   type ProfileStore,
   profileKey,
   readStoredProfile,
   StoreError,
-} from "@sketchlog/core"
+} from "@sketchlog/core/store"
 import { S3Server } from "@sketchlog/test-fixtures/s3"
 import { Chunk, Effect, Either, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"

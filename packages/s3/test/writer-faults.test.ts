@@ -2,17 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3"
-import {
-  createRollingLogger,
-  DatasetProfile,
-  LocalWriter,
-  Outbox,
-  type ProfileWrite,
-  readMergedProfiles,
-  type SessionEvent,
-  TimeBucket,
-  type WriteFailed,
-} from "@sketchlog/core"
+import { createRollingLogger, DatasetProfile, LocalWriter, type ProfileWrite } from "@sketchlog/core"
+import { TimeBucket } from "@sketchlog/core/profile"
+import type { SessionEvent, WriteFailed } from "@sketchlog/core/session"
+import { readMergedProfiles } from "@sketchlog/core/store"
+import { Outbox } from "@sketchlog/core/writers"
 import { S3FaultProxy, S3Server } from "@sketchlog/test-fixtures/s3"
 import { Effect } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"

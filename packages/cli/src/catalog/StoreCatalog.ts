@@ -1,4 +1,9 @@
-import { type ProfileStore, readStoredProfile, type StoredProfile, supersededKeys } from "@sketchlog/core/store"
+import {
+  type ProfileStore,
+  readStoredProfile,
+  type StoredProfile,
+  supersededKeys,
+} from "@sketchlog/core/store"
 import { Chunk, Effect, Stream } from "effect"
 import { ProfileDigest } from "./ProfileDigest.js"
 import { runEffect } from "./runEffect.js"

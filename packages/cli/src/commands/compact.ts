@@ -1,4 +1,4 @@
-import { type CompactionResult, compactStore, openStore, type StoreError } from "@sketchlog/core"
+import { type CompactionResult, compactStore, openStore, type StoreError } from "@sketchlog/core/store"
 import { type Command, Option } from "commander"
 import { Effect, Either } from "effect"
 import type { CliContext } from "../cli/CliContext.js"

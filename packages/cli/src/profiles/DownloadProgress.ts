@@ -1,4 +1,4 @@
-import type { ReadProgress } from "@sketchlog/core"
+import type { ReadProgress } from "@sketchlog/core/store"
 import { SingleBar } from "cli-progress"
 import { formatBytes, type ProgressMode } from "../upload/UploadProgress.js"
 

@@ -6,7 +6,7 @@ import {
   type ProfileQuery,
   readMergedProfiles,
   type StoreError,
-} from "@sketchlog/core"
+} from "@sketchlog/core/store"
 import { type Command, Option } from "commander"
 import { Effect, Either } from "effect"
 import type { CliContext } from "../cli/CliContext.js"

@@ -12,7 +12,9 @@ import {
 } from "effect"
 import { causeText } from "../internal/causeText.js"
 import { RetryPolicy, type RetryStep } from "../platform/RetryPolicy.js"
-import { ProfileWritten, RowsDropped, type SessionEvent, WriteFailed } from "../session/SessionEvent.js"
+import { ProfileWritten, RowsDropped, type SessionEvent } from "../session/SessionEvent.js"
+import { namedWrite } from "./internal/namedWrite.js"
+import { writeFailed } from "./internal/writeFailed.js"
 import type { Outbox, OutboxEntry } from "./Outbox.js"
 import type { JobOutcome, WriterStatus, WriteSettlement } from "./WriteOutcome.js"
 import type { ProfileWrite, Writer } from "./Writer.js"
@@ -123,7 +125,7 @@ export class WriterPipeline {
       const dones: Array<Deferred.Deferred<JobOutcome>> = []
       for (const write of writes) {
         for (const writer of writers)
-          dones.push(yield* this.#enqueue({ write: named(write, writer), writer, entry: undefined }))
+          dones.push(yield* this.#enqueue({ write: namedWrite(write, writer), writer, entry: undefined }))
       }
       return awaitAll(dones)
     })
@@ -385,45 +387,6 @@ const errorOf = (writer: Writer, exit: Exit.Exit<unknown, WriterError>): WriterE
   return Option.isSome(failure)
     ? failure.value
     : new WriterError({ writer: writer.name, reason: "the write was interrupted", retryable: true })
-}
-
-/** The event of a failed attempt: the underlying error's tag and reason when there is one. */
-const writeFailed = (
-  writer: Writer,
-  write: ProfileWrite,
-  error: WriterError,
-  attempt: number,
-  retryIn: number | undefined,
-  kept: boolean,
-): WriteFailed => {
-  const cause = error.cause as { readonly _tag?: unknown; readonly reason?: unknown } | undefined
-  const tag = typeof cause?._tag === "string" ? cause._tag : error._tag
-  return new WriteFailed({
-    writer: writer.name,
-    datasetId: write.datasetId,
-    datasetTimestamp: write.bucket.datasetTimestamp,
-    error: tag,
-    reason: tag === "StoreError" && typeof cause?.reason === "string" ? cause.reason : undefined,
-    message: error.message,
-    attempt,
-    willRetry: retryIn !== undefined,
-    retryInMillis: retryIn,
-    kept,
-  })
-}
-
-/**
- * The write as `writer` names it (`Writer.writeId`), once, before its first attempt: retries and the
- * outbox then carry that name. A naming function that throws leaves the write unnamed (the writer
- * then names it itself, for this process only).
- */
-const named = (write: ProfileWrite, writer: Writer): ProfileWrite => {
-  if (writer.writeId === undefined || write.writeId !== undefined) return write
-  try {
-    return { ...write, writeId: writer.writeId(write) }
-  } catch {
-    return write
-  }
 }
 
 const awaitAll = (dones: ReadonlyArray<Deferred.Deferred<JobOutcome>>): Effect.Effect<WriteSettlement> =>

@@ -3,7 +3,7 @@
  * `step` of `compactStore` on the store at `url` — how the fleet test stops it between its steps.
  * Arguments: <url> <step> <occurrence>. The store is reached through the environment (AWS_*).
  */
-import { type CompactionStep, compactStore, openStore } from "@sketchlog/core"
+import { type CompactionStep, compactStore, openStore } from "@sketchlog/core/store"
 import { Effect } from "effect"
 
 const [url, step, occurrence] = process.argv.slice(2) as [string, CompactionStep["step"], string]
