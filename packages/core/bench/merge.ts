@@ -16,7 +16,8 @@
  * per profile (default 5,000), --rounds <n> (default 3).
  */
 import { loadavg } from "node:os"
-import { DatasetProfile, DatasetProfileView, ProfileAccumulator } from "../src/index.js"
+import { DatasetProfile, DatasetProfileView } from "../src/index.js"
+import { ProfileAccumulator } from "../src/profile/index.js"
 import { mixedRow } from "./internal/MixedRows.js"
 
 const arg = (name: string, fallback: number): number => {

@@ -2,16 +2,18 @@ import { HllSketch } from "@sketchlog/sketches"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
-  CardinalityMetric,
   ColumnProfileView,
-  type ColumnType,
   DatasetProfile,
   DatasetProfileView,
-  ProfileAccumulator,
   ProfileArgumentError,
   ProfileFormatError,
-  ProfileSegment,
 } from "../src/index.js"
+import {
+  CardinalityMetric,
+  type ColumnType,
+  ProfileAccumulator,
+  ProfileSegment,
+} from "../src/profile/index.js"
 import { SketchCell } from "../src/profile/internal/SketchCell.js"
 import { hllCodec } from "../src/profile/internal/SketchCodecs.js"
 
