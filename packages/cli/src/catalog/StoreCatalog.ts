@@ -7,6 +7,7 @@ import {
 import { Chunk, Effect, Stream } from "effect"
 import { ProfileDigest } from "./ProfileDigest.js"
 import { runEffect } from "./runEffect.js"
+import { groupListing, type Listing, segmentOf } from "./StoreListing.js"
 import { problemText, type StoreProblem } from "./StoreProblem.js"
 import { RESOLUTION_MS, type Resolution, type TimeRange, windowStart, windowsIn } from "./TimeWindow.js"
 import { type WindowPoint, windowPoint } from "./WindowPoint.js"
@@ -21,24 +22,6 @@ export interface CatalogOptions {
   readonly cacheBytes?: number | undefined
   /** Where problems (unreadable profiles, a failed listing) are reported once each. */
   readonly log?: ((line: string) => void) | undefined
-}
-
-/** What the store holds of one dataset, from its listing alone. */
-export interface DatasetListing {
-  readonly datasetId: string
-  /** Its profiles, oldest first. */
-  readonly profiles: ReadonlyArray<StoredProfile>
-  /** Segment ids ("" = unsegmented), sorted. */
-  readonly segments: ReadonlyArray<string>
-  /** Start of its newest profile's bucket. */
-  readonly latest: number
-  readonly earliest: number
-}
-
-/** The store's listing, grouped by dataset. */
-export interface Listing {
-  readonly at: number
-  readonly datasets: ReadonlyMap<string, DatasetListing>
 }
 
 /** A digest of some hours and what could not be read for it. */
@@ -71,7 +54,6 @@ interface Partition {
   readonly bytes: number
 }
 
-const segmentOf = (profile: StoredProfile): string => profile.segment ?? ""
 const partitionId = (datasetId: string, segment: string, hour: number) =>
   `${datasetId}\u0000${segment}\u0000${hour}`
 
@@ -380,27 +362,6 @@ const isCurrent = (partition: Partition, profiles: ReadonlyArray<StoredProfile>)
       ? partition.keys.get(p.key) === p.size
       : partition.superseded.has(p.key) || partition.failed.get(p.key)?.size === p.size,
   )
-
-const groupListing = (profiles: ReadonlyArray<StoredProfile>, at: number): Listing => {
-  const byDataset = new Map<string, StoredProfile[]>()
-  for (const profile of profiles) {
-    const list = byDataset.get(profile.datasetId)
-    if (list === undefined) byDataset.set(profile.datasetId, [profile])
-    else list.push(profile)
-  }
-  const datasets = new Map<string, DatasetListing>()
-  for (const datasetId of [...byDataset.keys()].sort()) {
-    const list = (byDataset.get(datasetId) as StoredProfile[]).sort((a, b) => a.timestamp - b.timestamp)
-    datasets.set(datasetId, {
-      datasetId,
-      profiles: list,
-      segments: [...new Set(list.map(segmentOf))].sort(),
-      latest: (list[list.length - 1] as StoredProfile).timestamp,
-      earliest: (list[0] as StoredProfile).timestamp,
-    })
-  }
-  return { at, datasets }
-}
 
 /** Whole hours covering `range`. */
 export const hourRange = (range: TimeRange): TimeRange => ({

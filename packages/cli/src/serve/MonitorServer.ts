@@ -14,6 +14,7 @@ import { datasetsPage } from "./pages/DatasetsPage.js"
 import { loginPage, messagePage } from "./pages/MessagePages.js"
 import { monitorsPage } from "./pages/MonitorsPage.js"
 import { isLoopback, ServeAuth } from "./ServeAuth.js"
+import { readForm, SECURITY_HEADERS, safeNext, segmentsOf } from "./ServeHttp.js"
 
 /** Options of `startMonitorServer`. */
 export interface MonitorServerOptions {
@@ -42,49 +43,7 @@ export class MonitorServerError extends Error {
   readonly _tag = "MonitorServerError"
 }
 
-const SECURITY_HEADERS = {
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-  "cross-origin-opener-policy": "same-origin",
-  "cross-origin-resource-policy": "same-origin",
-} as const
-
 const DRIFT_OPTIONS = resolveDriftOptions()
-
-/** Path segments, percent-decoded; undefined when one does not decode. */
-const segmentsOf = (pathname: string): string[] | undefined => {
-  try {
-    return pathname
-      .split("/")
-      .filter((s) => s !== "")
-      .map((s) => decodeURIComponent(s))
-  } catch {
-    return undefined
-  }
-}
-
-const readForm = (request: IncomingMessage, limit = 4096): Promise<URLSearchParams | undefined> =>
-  new Promise((resolve) => {
-    let body = ""
-    let tooLarge = false
-    request.setEncoding("utf8")
-    request.on("data", (chunk: string) => {
-      body += chunk
-      if (body.length > limit) {
-        tooLarge = true
-        request.destroy()
-      }
-    })
-    request.on("end", () => resolve(tooLarge ? undefined : new URLSearchParams(body)))
-    request.on("error", () => resolve(undefined))
-  })
-
-/** A local path to go to after signing in (never another site). */
-const safeNext = (next: string | null): string =>
-  next?.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : "/"
 
 /**
  * `sketchlog serve`'s HTTP server: read-only pages over a `StoreCatalog` (GET and HEAD only, plus the

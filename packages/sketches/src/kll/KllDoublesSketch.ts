@@ -1,33 +1,13 @@
-import { KLL_M, KLL_MAX_K, KLL_MIN_K, levelCapacity, maxLevelsForN } from "../internal/kll/KllCapacity.js"
+import { KLL_M, KLL_MAX_K, KLL_MIN_K, levelCapacity } from "../internal/kll/KllCapacity.js"
 import { decodeKll, encodeKll, type KllState, readK } from "../internal/kll/KllCodec.js"
-import {
-  generalCompress,
-  halveDown,
-  halveUp,
-  mergeSortedInto,
-  mergeSortedWithin,
-  sortRange,
-} from "../internal/kll/KllCompaction.js"
+import { halveDown, halveUp, mergeSortedWithin, sortRange } from "../internal/kll/KllCompaction.js"
+import { mergeHigherLevels } from "../internal/kll/KllMerge.js"
 import { quantileV5, quantileWhylogs } from "../internal/kll/KllQuantiles.js"
 import { KllSortedView } from "../internal/kll/KllSortedView.js"
 import { SketchError } from "../SketchError.js"
 import { KllCoin } from "./KllCoin.js"
+import type { KllDoublesSketchOptions, KllToBytesOptions } from "./KllDoublesSketchOptions.js"
 import type { KllQuantileRule, KllQueryOptions } from "./KllQuantileRule.js"
-import type { KllSerialLayout } from "./KllSerialLayout.js"
-
-/** Options of a new (or decoded) {@link KllDoublesSketch}. */
-export interface KllDoublesSketchOptions {
-  /** Source of the compaction bits; default {@link KllCoin.random}. */
-  readonly coin?: KllCoin
-  /** Default quantile rule of queries; default `"whylogs"` (see {@link KllQuantileRule}). */
-  readonly rule?: KllQuantileRule
-}
-
-/** Options of {@link KllDoublesSketch.toBytes}. */
-export interface KllToBytesOptions {
-  /** Default `"standard"` (Apache DataSketches); pass `"whylogs"` for whylogs v1 profiles. */
-  readonly layout?: KllSerialLayout
-}
 
 /**
  * KLL quantiles sketch of doubles, byte-compatible with Apache DataSketches (`kll_sketch<double>`) and
@@ -182,7 +162,14 @@ export class KllDoublesSketch {
       this.levelZeroSorted = false
       this.items[--this.levels[0]] = other.items[i]
     }
-    if (other.numLevels >= 2) this.mergeHigherLevels(other, finalN)
+    if (other.numLevels >= 2) {
+      const target = { items: this.items, levels: this.levels, numLevels: this.numLevels }
+      const source = { items: other.items, levels: other.levels, numLevels: other.numLevels }
+      const merged = mergeHigherLevels(target, source, this._k, finalN, this.levelZeroSorted, this.coin)
+      this.items = merged.items
+      this.numLevels = merged.numLevels
+      this.refreshCapacities()
+    }
     this._n = finalN
     if (other.numLevels > 1) this._minK = Math.min(this._minK, other._minK)
     this.view = undefined
@@ -392,62 +379,6 @@ export class KllDoublesSketch {
     this.refreshCapacities()
     this.levels[this.numLevels] = curTotal + delta
   }
-
-  private mergeHigherLevels(other: KllDoublesSketch, finalN: number): void {
-    const tmpNumItems =
-      this.numRetained + (other.numLevels === 1 ? 0 : other.levels[other.numLevels] - other.levels[1])
-    const work = mergeScratch.items(tmpNumItems)
-    const provisional = Math.max(this.numLevels, other.numLevels)
-    const levelsSize = Math.max(maxLevelsForN(finalN), provisional) + 2
-    const workLevels = mergeScratch.levels(0, levelsSize)
-    const outLevels = mergeScratch.levels(1, levelsSize)
-
-    // Level zero of this sketch (which now holds the other's level zero too), then both sketches'
-    // higher levels merged level by level.
-    work.set(this.items.subarray(this.levels[0], this.levels[1]), 0)
-    workLevels[1] = this.levelSize(0)
-    for (let lvl = 1; lvl < provisional; lvl++) {
-      const selfPop = this.levelSize(lvl)
-      const otherPop = other.levelSize(lvl)
-      workLevels[lvl + 1] = workLevels[lvl] + selfPop + otherPop
-      const at = workLevels[lvl]
-      if (selfPop > 0 && otherPop === 0) {
-        work.set(this.items.subarray(this.levels[lvl], this.levels[lvl] + selfPop), at)
-      } else if (selfPop === 0 && otherPop > 0) {
-        work.set(other.items.subarray(other.levels[lvl], other.levels[lvl] + otherPop), at)
-      } else if (selfPop > 0 && otherPop > 0) {
-        mergeSortedInto(
-          this.items,
-          this.levels[lvl],
-          selfPop,
-          other.items,
-          other.levels[lvl],
-          otherPop,
-          work,
-          at,
-        )
-      }
-    }
-
-    const result = generalCompress(
-      this._k,
-      KLL_M,
-      provisional,
-      work,
-      workLevels,
-      outLevels,
-      this.levelZeroSorted,
-      this.coin,
-    )
-    if (result.capacity !== this.items.length) this.items = new Float64Array(result.capacity)
-    const freeAtBottom = result.capacity - result.numItems
-    this.items.set(work.subarray(outLevels[0], outLevels[0] + result.numItems), freeAtBottom)
-    const offset = freeAtBottom - outLevels[0]
-    this.levels.fill(0)
-    for (let lvl = 0; lvl <= result.numLevels; lvl++) this.levels[lvl] = outLevels[lvl] + offset
-    this.numLevels = result.numLevels
-    this.refreshCapacities()
-  }
 }
 
 /**
@@ -458,32 +389,6 @@ const RESTORE: unique symbol = Symbol("KllDoublesSketch.restore")
 interface RestoringOptions extends KllDoublesSketchOptions {
   readonly [RESTORE]?: KllState
 }
-
-/**
- * The work space of `merge` (every item of both sketches, and two level tables), kept between merges:
- * a fleet reader merges thousands of sketches in a row, and a fresh buffer for each costs more than the
- * merge of its levels. Merges never nest, so one is enough; a huge one (k in the tens of thousands) is
- * not kept.
- */
-const mergeScratch = (() => {
-  const KEEP_ITEMS = 1 << 20
-  let items = new Float64Array(0)
-  const levels = [new Uint32Array(64), new Uint32Array(64)]
-  return {
-    /** Room for `size` items (contents undefined: merge writes before it reads). */
-    items(size: number): Float64Array {
-      if (size <= items.length) return items
-      const fresh = new Float64Array(Math.max(size, 2 * items.length))
-      if (fresh.length <= KEEP_ITEMS) items = fresh
-      return fresh
-    },
-    /** Level table `which` (0 or 1), zeroed, with at least `size` entries. */
-    levels(which: 0 | 1, size: number): Uint32Array {
-      if (size > levels[which]!.length) levels[which] = new Uint32Array(size)
-      return levels[which]!.fill(0)
-    },
-  }
-})()
 
 const checkRank = (rank: number): void => {
   if (!(rank >= 0 && rank <= 1)) {

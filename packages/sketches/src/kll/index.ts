@@ -1,4 +1,5 @@
 export * from "./KllCoin.js"
 export * from "./KllDoublesSketch.js"
+export * from "./KllDoublesSketchOptions.js"
 export * from "./KllQuantileRule.js"
 export * from "./KllSerialLayout.js"

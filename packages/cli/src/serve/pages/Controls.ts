@@ -1,4 +1,4 @@
-import type { DatasetListing } from "../../catalog/StoreCatalog.js"
+import type { DatasetListing } from "../../catalog/StoreListing.js"
 import { html, type SafeHtml } from "../../report/html.js"
 import type { PageQuery } from "../PageQuery.js"
 

@@ -1,6 +1,7 @@
 import type { ColumnDrift } from "@sketchlog/core/drift"
 import { columnGroup, orderColumns } from "../../catalog/ColumnGroups.js"
-import type { DatasetListing, SeriesResult } from "../../catalog/StoreCatalog.js"
+import type { SeriesResult } from "../../catalog/StoreCatalog.js"
+import type { DatasetListing } from "../../catalog/StoreListing.js"
 import type { StoreProblem } from "../../catalog/StoreProblem.js"
 import { formatWindow } from "../../catalog/TimeWindow.js"
 import type { ColumnPoint } from "../../catalog/WindowPoint.js"

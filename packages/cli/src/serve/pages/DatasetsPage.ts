@@ -1,4 +1,5 @@
-import type { DatasetListing, SeriesResult } from "../../catalog/StoreCatalog.js"
+import type { SeriesResult } from "../../catalog/StoreCatalog.js"
+import type { DatasetListing } from "../../catalog/StoreListing.js"
 import type { StoreProblem } from "../../catalog/StoreProblem.js"
 import { formatWindow } from "../../catalog/TimeWindow.js"
 import { ChartSet } from "../../charts/ChartSet.js"

@@ -6,12 +6,11 @@ import { CouponList } from "./CouponList.js"
 import { Hll4Array } from "./Hll4Array.js"
 import { Hll6Array } from "./Hll6Array.js"
 import { Hll8Array } from "./Hll8Array.js"
-import { type HllArray, INVERSE_POWERS_OF_2 } from "./HllArray.js"
+import type { HllArray } from "./HllArray.js"
 import type { HllImpl } from "./HllImpl.js"
 import { registerValues } from "./HllImplFactory.js"
 import {
   AUX_COUNT_INT,
-  AUX_TOKEN,
   COMPACT_FLAG_MASK,
   CUR_MIN_COUNT_INT,
   computeLgArrInts,
@@ -47,7 +46,8 @@ import {
   TGT_HLL6,
   TGT_HLL8,
 } from "./HllPreamble.js"
-import { scanHll4, scanValues, type ValueScan } from "./HllRegisterScan.js"
+import { checkHll4, checkHll68, checkKxq, explainValueOutOfRange } from "./HllRegisterChecks.js"
+import { scanValues } from "./HllRegisterScan.js"
 
 const MODE_NAMES = ["LIST", "SET", "HLL"]
 const TYPE_NAMES = ["HLL_4", "HLL_6", "HLL_8"]
@@ -314,22 +314,6 @@ const decodeHllArray = (
   return hll
 }
 
-/**
- * kxq0 + kxq1 = Σ 2^-register is fully determined by the registers (and exact in a double, as
- * DataSketches keeps it), so a stored sum that disagrees is corruption that would poison every later
- * estimate and HIP step. The split is compared through the sum only: after a union rebuild the reference
- * books registers ≥ 32 as (2^-v − 1) in kxq1 and 1 in kxq0.
- */
-const checkKxq = (hll: HllArray, expected: number): void => {
-  const stored = hll.kxq0 + hll.kxq1
-  if (!(Math.abs(stored - expected) <= 1e-12 * expected)) {
-    throw fail(
-      "Corrupt",
-      `kxq registers (${hll.kxq0}, ${hll.kxq1}) do not match the registers (sum ${expected})`,
-    )
-  }
-}
-
 const auxEntryCheck = (entry: number, lgK: number, index: number, where: string): void => {
   if ((entry & KEY_MASK_26) >= 1 << lgK)
     throw fail("Corrupt", `${where} ${index} names slot ${entry & KEY_MASK_26}, beyond k`)
@@ -373,94 +357,4 @@ const readUpdatableAux = (
   const aux = new AuxHashMap(lgK, lgAux, entries)
   aux.auxCount = auxCount
   return aux
-}
-
-/**
- * HLL_4: offsets + curMin within 0..63, tokens exactly where the aux table has entries, numAtCurMin exact.
- * One table-driven pass over the register bytes gives the counts; the aux table is checked entry by
- * entry (a token count equal to the entry count, and a token under every entry, means each token has its
- * entry). Returns Σ 2^-register. When that is inconclusive, `walkHll4` checks register by register.
- */
-const checkHll4 = (hll: Hll4Array, words: Uint32Array, aux: AuxHashMap | null): number => {
-  const k = 1 << hll.lgConfigK
-  const curMin = hll.curMin
-  const scan = scanHll4(words)
-  let consistent = scan.tokens === (aux === null ? 0 : aux.auxCount)
-  let inverseSum = scan.inverseSum * INVERSE_POWERS_OF_2[curMin]!
-  if (aux !== null) {
-    const entries = aux.entries
-    for (let e = 0; e < entries.length && consistent; e++) {
-      const entry = entries[e]!
-      if (entry === 0) continue
-      const value = entry >>> KEY_BITS_26
-      consistent =
-        hll.getNibble(entry & KEY_MASK_26) === AUX_TOKEN && value >= curMin + AUX_TOKEN && value <= 63
-      inverseSum += INVERSE_POWERS_OF_2[value & 63]!
-    }
-  }
-  // the largest offset must still fit 63: only possible to break once curMin passes 49
-  if (!consistent || (curMin + AUX_TOKEN - 1 > 63 && k - scan.zeros - scan.tokens > 0)) walkHll4(hll, aux)
-  if (scan.zeros !== hll.numAtCurMin) {
-    throw fail(
-      "Corrupt",
-      `numAtCurMin is ${hll.numAtCurMin} but ${scan.zeros} registers sit at curMin ${curMin}`,
-    )
-  }
-  if (scan.zeros === 0) throw fail("Corrupt", `no HLL_4 register sits at curMin ${curMin}`)
-  return inverseSum
-}
-
-/**
- * The register-by-register HLL_4 check (tokens against the aux table, offsets within 63, the token
- * count), run only when the scan in `checkHll4` is inconclusive, so that an error names the register.
- */
-const walkHll4 = (hll: Hll4Array, aux: AuxHashMap | null): void => {
-  const k = 1 << hll.lgConfigK
-  const curMin = hll.curMin
-  let tokens = 0
-  for (let i = 0; i < k; i++) {
-    if (hll.getNibble(i) !== AUX_TOKEN) continue
-    tokens++
-    const index = aux === null ? -1 : aux.find(i)
-    if (index < 0) {
-      throw fail("Corrupt", `HLL_4 register ${i} points into the aux table, which has no entry for it`)
-    }
-    const value = aux!.entries[index]! >>> KEY_BITS_26
-    if (value < curMin + AUX_TOKEN || value > 63) {
-      throw fail(
-        "Corrupt",
-        `aux value ${value} of register ${i} does not fit curMin ${curMin} (needs ${curMin + AUX_TOKEN}..63)`,
-      )
-    }
-  }
-  if (curMin + AUX_TOKEN - 1 > 63) {
-    for (let i = 0; i < k; i++) {
-      const nibble = hll.getNibble(i)
-      if (nibble !== AUX_TOKEN && nibble + curMin > 63) {
-        throw fail("Corrupt", `HLL_4 register ${i} is ${nibble + curMin}, beyond 63`)
-      }
-    }
-  }
-  const auxCount = aux === null ? 0 : aux.auxCount
-  if (tokens !== auxCount) {
-    throw fail("Corrupt", `${tokens} HLL_4 registers use the aux table but it holds ${auxCount}`)
-  }
-}
-
-/** Names the first register beyond 63 (run only once a scan has found one). */
-const explainValueOutOfRange = (values: Uint8Array, typeName: string): never => {
-  const i = values.findIndex((v) => v > 63)
-  throw fail("Corrupt", `${typeName} register ${i} is ${values[i]}, beyond 63`)
-}
-
-/** HLL_6/8: numAtCurMin consistent with curMin (0: the count of zeros), from the scan of the registers. */
-const checkHll68 = (hll: HllArray, scan: ValueScan): void => {
-  const { zeros, min, atMin } = scan
-  const ok = hll.curMin === 0 ? hll.numAtCurMin === zeros : hll.curMin === min && hll.numAtCurMin === atMin
-  if (!ok) {
-    throw fail(
-      "Corrupt",
-      `curMin ${hll.curMin} with numAtCurMin ${hll.numAtCurMin} does not match the registers (${zeros} zeros, minimum ${min})`,
-    )
-  }
 }
