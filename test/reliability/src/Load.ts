@@ -59,7 +59,8 @@ export const load = async (
   })
   return {
     offered: rate,
-    achieved: Math.round(result.requests.total / seconds),
+    // Over the run's own measured length: a paced run can end a little after `seconds`.
+    achieved: Math.round(result.requests.total / Math.max(result.duration, seconds)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,

@@ -69,6 +69,7 @@ describe(`load (${suiteMode})`, () => {
     let rate = 0
     let atRate: LoadRun | undefined
     const steps: string[] = []
+    const sustainableRates: number[] = []
     // Past the measured capacity too: the unthrottled probe is itself a noisy figure on shared cores.
     for (const share of [0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0]) {
       const offered = Math.max(50, Math.round((capacity.achieved * share) / 10) * 10)
@@ -78,6 +79,7 @@ describe(`load (${suiteMode})`, () => {
       if (!sustainable(run)) break
       rate = offered
       atRate = run
+      sustainableRates.push(offered)
     }
     figures.record("load", "rate steps, offered: served (p99 ms)", steps.join("; "), "req/s")
     figures.record(
@@ -90,9 +92,27 @@ describe(`load (${suiteMode})`, () => {
     expect(atRate, "no rate step was sustainable").toBeDefined()
     expect(rate).toBeGreaterThanOrEqual(limits.minSustainableRate)
 
-    // Sustained.
+    // Sustained. A step of a few seconds can pass just above what the server keeps up for longer (a
+    // rolling flush or a major GC falls inside the longer run), so a rate the sustained run misses
+    // without any error steps down once to the step below it; errors and drops fail at once.
     await server.ask("memory-reset")
-    const sustained = await load(url, scale.sustainSeconds, rate, STEP_CONNECTIONS)
+    let sustained = await load(url, scale.sustainSeconds, rate, STEP_CONNECTIONS)
+    const below = sustainableRates.at(-2)
+    if (
+      sustained.achieved < 0.9 * rate &&
+      below !== undefined &&
+      sustained.errors + sustained.timeouts + sustained.non2xx === 0
+    ) {
+      figures.record(
+        "load",
+        `sustained ${scale.sustainSeconds} s at ${rate}: served (missed; stepped down)`,
+        sustained.achieved,
+        "req/s",
+      )
+      rate = below
+      await server.ask("memory-reset")
+      sustained = await load(url, scale.sustainSeconds, rate, STEP_CONNECTIONS)
+    }
     const afterSustain = await server.ask<ExpressDemoStatus>("status")
     const retainedSustain = await server.ask<{ heapUsed: number; rss: number }>("memory-retained")
     figures.record(
