@@ -5,4 +5,5 @@
  * an adapter for another framework be.
  */
 export * from "./capture/index.js"
+export { firstUnknownOption, nearestName, unknownOptionReason } from "./internal/optionNames.js"
 export * from "./profiler/index.js"

@@ -5,17 +5,15 @@ import { usePlatformSandbox } from "@sketchlog/test-fixtures/vitest"
 import { afterEach, describe, expect, it } from "vitest"
 import {
   createHttpProfiler,
-  DEFAULT_PROFILE_DIR,
   type HttpProfiler,
   type HttpProfilerError,
   type HttpProfilerOptions,
-  PROFILE_DIR_ENV,
-  resolveProfileDir,
   sharedHttpProfiler,
 } from "../src/adapter.js"
 import type { HttpExchange } from "../src/http/index.js"
 import { DatasetProfileView } from "../src/profile/index.js"
 import { getCurrentSession, init, type SessionHandle } from "../src/session/index.js"
+import { DEFAULT_PROFILE_DIR, PROFILE_DIR_ENV, resolveProfileDir } from "../src/writers/index.js"
 import { MemoryWriter } from "../src/writers/MemoryWriter.js"
 
 const fixture = usePlatformSandbox()

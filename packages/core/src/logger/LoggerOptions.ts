@@ -1,4 +1,5 @@
 import type { Duration } from "effect"
+import { optionNamesOf } from "../internal/optionNames.js"
 import type { RetryPolicy } from "../platform/RetryPolicy.js"
 import type { ColumnType } from "../profile/ColumnType.js"
 import type { EmbeddingOptions } from "../profile/metrics/EmbeddingOptions.js"
@@ -22,6 +23,13 @@ export interface DatasetOptions {
   readonly aggregateBy?: TimeGranularity | undefined
   /** When profiles are written (default every 5 minutes); `null` writes only on `flush()` and `close()`. */
   readonly writeSchedule?: WriteSchedule | null | undefined
+  /**
+   * Write a dataset's first profile this long after its first row, once, then follow `writeSchedule`,
+   * so the first file shows up without waiting for the schedule. Default `"10 seconds"` when the
+   * logger writes local files of its own choosing (a local session, no `writers`, no store; the
+   * adapters in local mode too), else `null`: uploads, stores and your writers keep to the schedule.
+   */
+  readonly firstWrite?: Duration.DurationInput | null | undefined
   /** Columns whose values pick the segment (default none). */
   readonly segmentOn?: ReadonlyArray<string> | undefined
   /** Segments per bucket before rows go to the overflow segment (default 200). */
@@ -56,9 +64,15 @@ export interface RollingLoggerOptions extends DatasetOptions {
   readonly datasetId?: string | undefined
   /**
    * Where profiles go. Default: a `WhyLabsWriter` when the session uploads (whylabs or anonymous),
-   * else a `LocalWriter` to `./profiles`.
+   * else a `LocalWriter` to `profileDir` (profiles at `<profileDir>/<dataset>/…`).
    */
   readonly writers?: ReadonlyArray<Writer> | undefined
+  /**
+   * The folder of local profiles (the default `LocalWriter`'s) and of the outbox: this option, else
+   * `SKETCHLOG_PROFILE_DIR`, else `./sketchlog-profiles`, relative to where the process was started
+   * (`INIT_CWD` under npm or pnpm scripts), as for every sketchlog entry point.
+   */
+  readonly profileDir?: string | undefined
   /**
    * A profile store to write to instead of the default writers: a directory or `s3://bucket/prefix`
    * (with `@sketchlog/s3` installed), one object per profile and replica (`StoreWriter`). Default:
@@ -85,7 +99,7 @@ export interface RollingLoggerOptions extends DatasetOptions {
   /** Write retries before the outbox (default `RetryPolicy.writes`). */
   readonly retry?: Partial<RetryPolicy> | undefined
   /**
-   * The outbox folder (default `<first LocalWriter's dir>/.outbox`, else `./profiles/.outbox`);
+   * The outbox folder (default `<first LocalWriter's dir>/.outbox`, else `<profileDir>/.outbox`);
    * `false` disables it: a profile that fails after its retries is then reported lost
    * (`RowsDropped` with reason `write-failed`).
    */
@@ -127,5 +141,55 @@ export const LoggerDefaults = {
   postEveryMillis: 1,
   postRows: 2000,
   maxRestarts: 5,
-  localDir: "profiles",
+  /** `firstWrite` in local mode (a local session, no store). */
+  firstWriteLocal: "10 seconds",
 } as const
+
+/** Every option of one dataset (`loggerOptions(datasetId)` returns these). */
+export const datasetOptionNames = optionNamesOf<DatasetOptions>()([
+  "aggregateBy",
+  "writeSchedule",
+  "firstWrite",
+  "segmentOn",
+  "maxSegments",
+  "overflowValue",
+  "schema",
+  "maxColumns",
+  "tags",
+  "metadata",
+  "embeddings",
+])
+
+/** Every option of `RollingLogger.layer`. */
+export const rollingLoggerOptionNames = optionNamesOf<RollingLoggerOptions>()([
+  ...datasetOptionNames,
+  "datasetId",
+  "writers",
+  "profileDir",
+  "store",
+  "writerFactory",
+  "loggerOptions",
+  "overflow",
+  "queueCapacity",
+  "batchSize",
+  "batchWindow",
+  "mode",
+  "worker",
+  "retry",
+  "outboxDir",
+  "closeTimeout",
+])
+
+/** Every option of `createRollingLogger`. */
+export const createRollingLoggerOptionNames = optionNamesOf<CreateRollingLoggerOptions>()([
+  ...rollingLoggerOptionNames,
+  "session",
+  "closeOnExit",
+])
+
+/** Every option of `worker`. */
+export const workerOptionNames = optionNamesOf<WorkerOptions>()([
+  "postEveryMillis",
+  "postRows",
+  "maxRestarts",
+])

@@ -1,15 +1,19 @@
+import { join, sep } from "node:path"
 import { inspect } from "node:util"
 import { Cause, Context, Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { firstUnknownOption } from "../internal/optionNames.js"
 import { consoleLoggerLayer, errorOf, settle } from "../node/promiseRuntime.js"
 import type { Row } from "../profile/DatasetProfile.js"
+import { noticeLocalMode } from "../session/LocalModeNotice.js"
 import { Session } from "../session/Session.js"
 import type { SessionEvent } from "../session/SessionEvent.js"
 import { getCurrentSession } from "../session/SessionInit.js"
 import type { ColumnarRows } from "./ColumnarRows.js"
 import type { FlushResult } from "./FlushResult.js"
 import { makeRollingLogger, type RollingLoggerEngine } from "./internal/makeRollingLogger.js"
-import { LoggerClosedError } from "./LoggerError.js"
-import type { CreateRollingLoggerOptions } from "./LoggerOptions.js"
+import { describeLocalWrites } from "./LocalWritesNotice.js"
+import { LoggerClosedError, LoggerOptionsError } from "./LoggerError.js"
+import { type CreateRollingLoggerOptions, createRollingLoggerOptionNames } from "./LoggerOptions.js"
 import type { LoggerStatus } from "./LoggerStatus.js"
 import type { LogOptions, LogRequestInput, RollingLoggerService } from "./RollingLoggerService.js"
 
@@ -165,7 +169,10 @@ export class RollingLoggerHandle implements AsyncDisposable {
 }
 
 /**
- * Starts a rolling logger (Promise face). Throws `LoggerOptionsError` for an unusable option.
+ * Starts a rolling logger (Promise face). Throws `LoggerOptionsError` for an unusable or unknown
+ * option (naming the nearest known one). Given no session and none open, it runs in local mode and
+ * says once, on stderr, where the files go (`profileDir`, `SKETCHLOG_PROFILE_DIR`,
+ * `./sketchlog-profiles`) and when the first appears.
  *
  * ```ts
  * const logger = createRollingLogger({ datasetId: "model-1", aggregateBy: "hour",
@@ -175,11 +182,14 @@ export class RollingLoggerHandle implements AsyncDisposable {
  * ```
  */
 export const createRollingLogger = (options: CreateRollingLoggerOptions = {}): RollingLoggerHandle => {
-  const given = options.session ?? getCurrentSession()
+  const unknown = firstUnknownOption(options, createRollingLoggerOptionNames)
+  if (unknown !== undefined) throw new LoggerOptionsError({ option: unknown.option, reason: unknown.reason })
+  const { session: sessionOption, closeOnExit, ...loggerOptions } = options
+  const given = sessionOption ?? getCurrentSession()
   const sessionLayer = given === undefined ? Session.layerLocal : Layer.succeed(Session, given.service)
   const engineLayer = Layer.scoped(
     Engine,
-    Effect.flatMap(Session, (session) => makeRollingLogger(options, { session })),
+    Effect.flatMap(Session, (session) => makeRollingLogger(loggerOptions, { session })),
   )
   const runtime = ManagedRuntime.make(
     Layer.provideMerge(engineLayer, Layer.merge(sessionLayer, consoleLoggerLayer)),
@@ -190,5 +200,10 @@ export const createRollingLogger = (options: CreateRollingLoggerOptions = {}): R
     throw Cause.isFailType(exit.cause) ? exit.cause.error : errorOf(exit.cause)
   }
   const [engine, session] = exit.value
-  return new RollingLoggerHandle(runtime, engine, session, options.closeOnExit ?? true)
+  // No session was configured, so local mode was chosen for the user: say where the files go.
+  if (given === undefined && engine.localProfileDir !== undefined)
+    noticeLocalMode(
+      `in ${join(engine.localProfileDir, "<dataset>")}${sep} (${describeLocalWrites(options.firstWrite, options.writeSchedule)})`,
+    )
+  return new RollingLoggerHandle(runtime, engine, session, closeOnExit ?? true)
 }

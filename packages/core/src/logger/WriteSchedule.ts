@@ -1,3 +1,5 @@
+import { firstUnknownOption } from "../internal/optionNames.js"
+
 /** The units a write schedule counts in. */
 export type WriteCadence = "second" | "minute" | "hour" | "day"
 
@@ -35,6 +37,8 @@ export const scheduleKey = (schedule: WriteSchedule): string => `${schedule.cade
 /** Why a schedule is unusable, or undefined when it is fine. */
 export const checkSchedule = (schedule: unknown): string | undefined => {
   if (typeof schedule !== "object" || schedule === null) return "must be { cadence, interval } or null"
+  const unknown = firstUnknownOption(schedule, ["cadence", "interval"])
+  if (unknown !== undefined) return `${unknown.option}: ${unknown.reason}`
   const { cadence, interval } = schedule as { cadence?: unknown; interval?: unknown }
   if (typeof cadence !== "string" || !Object.hasOwn(UNIT, cadence))
     return `cadence must be one of ${Object.keys(UNIT).join(", ")}, got ${String(cadence)}`

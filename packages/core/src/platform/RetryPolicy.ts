@@ -1,4 +1,5 @@
 import { Duration, Effect, Random, Schedule, ScheduleDecision } from "effect"
+import { optionNamesOf } from "../internal/optionNames.js"
 
 /**
  * How a failed attempt is retried — a platform call, or a writer storing a profile: exponential
@@ -24,6 +25,17 @@ export interface RetryPolicy {
   /** Whether a platform call that failed with this HTTP status is worth retrying. */
   readonly retryOnStatus: (status: number) => boolean
 }
+
+/** Every field of a `RetryPolicy` (a partial policy given as an option may hold only these). */
+export const retryPolicyNames = optionNamesOf<RetryPolicy>()([
+  "maxRetries",
+  "baseDelay",
+  "maxDelay",
+  "factor",
+  "jitter",
+  "maxRetryAfter",
+  "retryOnStatus",
+])
 
 /** What the retry schedule reads of a failed attempt. */
 export interface RetryableFailure {

@@ -2,7 +2,8 @@ import { HttpColumn, type HttpColumnName, SegmentableColumns } from "../http/Htt
 import { HttpOptionsError } from "../http/HttpOptionsError.js"
 import { createHttpRowMapper } from "../http/HttpRowMapper.js"
 import { type HttpRowOptions, httpRowOptionNames } from "../http/HttpRowOptions.js"
-import type { CreateRollingLoggerOptions } from "../logger/LoggerOptions.js"
+import { firstUnknownOption, unknownOptionReason } from "../internal/optionNames.js"
+import { type CreateRollingLoggerOptions, createRollingLoggerOptionNames } from "../logger/LoggerOptions.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import type { SessionOptions } from "../session/SessionOptions.js"
 import type { HttpProfilerError } from "./HttpProfilerError.js"
@@ -14,8 +15,13 @@ import type { HttpProfilerError } from "./HttpProfilerError.js"
  */
 export type HttpProfilerLoggerOptions = Omit<
   CreateRollingLoggerOptions,
-  "session" | "datasetId" | "segmentOn" | "loggerOptions"
+  "session" | "datasetId" | "segmentOn" | "loggerOptions" | "profileDir"
 >
+
+/** The names `logger` may hold. */
+const loggerOptionNames = createRollingLoggerOptionNames.filter(
+  (name) => !["session", "datasetId", "segmentOn", "loggerOptions", "profileDir"].includes(name),
+)
 
 /**
  * How an adapter profiles HTTP traffic: core/http's mapping options (`include`, `exclude`, `redact`,
@@ -31,9 +37,10 @@ export interface HttpProfilerOptions extends HttpRowOptions {
   /** How to resolve a session when none is given or open (see `init`). */
   readonly sessionOptions?: SessionOptions | undefined
   /**
-   * Where profiles go in local mode: this option, else `SKETCHLOG_PROFILE_DIR`, else
-   * `./sketchlog-profiles` (resolved against the working directory when the profiler starts). In
-   * whylabs and anonymous mode the logger's outbox lives here (`<dir>/.outbox`).
+   * Where profiles go in local mode (`<dir>/<dataset>/`): this option, else `SKETCHLOG_PROFILE_DIR`,
+   * else `./sketchlog-profiles`, relative to where the process was started (`INIT_CWD` under npm or
+   * pnpm scripts), resolved when the profiler starts. In whylabs and anonymous mode the logger's
+   * outbox lives here (`<dir>/.outbox`).
    */
   readonly profileDir?: string | undefined
   /**
@@ -52,7 +59,7 @@ export interface HttpProfilerOptions extends HttpRowOptions {
   readonly onError?: ((error: HttpProfilerError) => void) | undefined
 }
 
-const profilerOptionNames = new Set<string>([
+const profilerOptionNames: ReadonlyArray<string> = [
   ...httpRowOptionNames,
   "session",
   "sessionOptions",
@@ -60,7 +67,7 @@ const profilerOptionNames = new Set<string>([
   "store",
   "logger",
   "onError",
-])
+]
 
 const kindOf = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "array" : typeof value
@@ -78,7 +85,8 @@ export const checkProfilerOptions = (options: HttpProfilerOptions): void => {
     throw new HttpOptionsError({ option: "options", message: `expected an object, got ${kindOf(options)}` })
   }
   for (const key of Object.keys(options)) {
-    if (!profilerOptionNames.has(key)) throw new HttpOptionsError({ option: key, message: "unknown option" })
+    if (!profilerOptionNames.includes(key))
+      throw new HttpOptionsError({ option: key, message: unknownOptionReason(key, profilerOptionNames) })
   }
   const { session, sessionOptions, profileDir, store, logger, onError } = options
   const isObject = (value: unknown) => typeof value === "object" && value !== null
@@ -92,7 +100,12 @@ export const checkProfilerOptions = (options: HttpProfilerOptions): void => {
     const named = typeof store === "string" && store.trim() !== ""
     check("store", named, "a directory or an s3://bucket/prefix URL", store)
   }
-  if (logger !== undefined) check("logger", isObject(logger), "an object", logger)
+  if (logger !== undefined) {
+    check("logger", isObject(logger), "an object", logger)
+    const unknown = firstUnknownOption(logger, loggerOptionNames)
+    if (unknown !== undefined)
+      throw new HttpOptionsError({ option: `logger.${unknown.option}`, message: unknown.reason })
+  }
   if (onError !== undefined) check("onError", typeof onError === "function", "a function", onError)
   createHttpRowMapper(rowOptionsOf(options, true))
 }

@@ -2,6 +2,7 @@ import { Effect, RcMap, Scope } from "effect"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import { defaultInit, getCurrentSession, init } from "../session/SessionInit.js"
 import type { HttpProfilerOptions } from "./HttpProfilerOptions.js"
+import { localProfilesOf } from "./ProfilerLogger.js"
 
 /**
  * Sessions profilers opened themselves (no session was given and none was open), each shared by every
@@ -42,6 +43,8 @@ export const leaseSession = async (
     return openedByProfilers ? lease(current, scope) : current
   }
   const opened =
-    options.sessionOptions === undefined ? await defaultInit() : await init(options.sessionOptions)
+    options.sessionOptions === undefined
+      ? await defaultInit(localProfilesOf(options))
+      : await init(options.sessionOptions)
   return lease(opened, scope)
 }

@@ -20,4 +20,3 @@ export {
   sharedHttpProfilers,
 } from "./HttpProfilerRegistry.js"
 export type { HttpProfilerDropReason, HttpProfilerState, HttpProfilerStatus } from "./HttpProfilerStatus.js"
-export { DEFAULT_PROFILE_DIR, PROFILE_DIR_ENV, resolveProfileDir } from "./ProfileDirectory.js"

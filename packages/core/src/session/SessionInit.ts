@@ -1,5 +1,6 @@
 import { Layer, ManagedRuntime } from "effect"
-import { consoleLoggerLayer, printLine, settle } from "../node/promiseRuntime.js"
+import { consoleLoggerLayer, settle } from "../node/promiseRuntime.js"
+import { noticeLocalMode } from "./LocalModeNotice.js"
 import { Session } from "./Session.js"
 import { SessionHandle } from "./SessionHandle.js"
 import type { SessionOptions } from "./SessionOptions.js"
@@ -8,7 +9,6 @@ let current: Promise<SessionHandle> | undefined
 let currentHandle: SessionHandle | undefined
 /** The promise that produced `currentHandle` (`current` moves on to a new one during `reinit`). */
 let currentHandleOrigin: Promise<SessionHandle> | undefined
-let warnedDefault = false
 
 const forget = (handle: SessionHandle) => {
   if (currentHandle !== handle) return
@@ -57,18 +57,13 @@ export const getCurrentSession = (): SessionHandle | undefined => currentHandle
 
 /**
  * The current session, or one opened with the defaults (never prompting). When that resolves to a
- * local session, warns once per process, in one line, how to configure uploads. Adapters call this
- * when the user did not call `init()`.
+ * local session, says once per process, in one line, where the profiles stay (`localProfiles`, e.g.
+ * "in /app/sketchlog-profiles/<dataset>/ (the first file 10 s after the first request, …)") and how
+ * to configure uploads. Adapters call this when the user did not call `init()`.
  */
-export const defaultInit = async (): Promise<SessionHandle> => {
+export const defaultInit = async (localProfiles?: string): Promise<SessionHandle> => {
   if (current !== undefined) return current
   const session = await init({ interactive: false })
-  if (session.kind === "local" && !warnedDefault) {
-    warnedDefault = true
-    printLine(
-      "warning",
-      "no session configured, profiles stay on this machine; to upload, call init({ apiKey }) or set WHYLABS_API_KEY and WHYLABS_DEFAULT_ORG_ID",
-    )
-  }
+  if (session.kind === "local") noticeLocalMode(localProfiles)
   return session
 }

@@ -1,4 +1,5 @@
 import type { Duration, Redacted } from "effect"
+import { optionNamesOf } from "../internal/optionNames.js"
 import type { RetryPolicy } from "../platform/RetryPolicy.js"
 import type { SessionKind } from "./SessionError.js"
 
@@ -47,6 +48,28 @@ export interface SessionOptions {
   /** Events kept for a subscriber that falls behind before the oldest are dropped (default 4096). */
   readonly eventBuffer?: number
 }
+
+/** Every option of `init()` / `Session.layer()`. */
+export const sessionOptionNames = optionNamesOf<SessionOptions>()([
+  "forceLocal",
+  "kind",
+  "apiKey",
+  "orgId",
+  "defaultDatasetId",
+  "apiEndpoint",
+  "allowAnonymous",
+  "allowLocal",
+  "interactive",
+  "reinit",
+  "configPath",
+  "baseDir",
+  "allowInsecure",
+  "timeout",
+  "maxConcurrency",
+  "retry",
+  "tokenRefreshMargin",
+  "eventBuffer",
+])
 
 /** Defaults of the options that have one. */
 export const SessionDefaults = {

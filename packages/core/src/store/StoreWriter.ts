@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto"
 import { Effect } from "effect"
 import { causeText } from "../internal/causeText.js"
+import { firstUnknownOption, optionNamesOf } from "../internal/optionNames.js"
 import type { ProfileWrite, WriteReceipt, Writer } from "../writers/Writer.js"
-import { WriterError } from "../writers/WriterError.js"
+import { WriterError, WriterOptionsError } from "../writers/WriterError.js"
 import { displayUrl, openStore, type StoreOptions } from "./openStore.js"
 import type { ProfileStore } from "./ProfileStore.js"
 import { isReplicaId, processReplicaId } from "./ReplicaId.js"
@@ -30,6 +31,14 @@ export interface StoreWriterOptions {
   /** Uploads at once (default 4). */
   readonly concurrency?: number | undefined
 }
+
+const storeWriterOptionNames = optionNamesOf<StoreWriterOptions>()([
+  "store",
+  "storeOptions",
+  "replica",
+  "name",
+  "concurrency",
+])
 
 /** The `<replica>.<id>` a store writer names a write with (`ProfileWrite.writeId`). */
 const WRITE_ID = /^([A-Za-z0-9-]{1,128})\.([a-f0-9]{24})$/
@@ -60,7 +69,10 @@ export class StoreWriter implements Writer {
   /** Names of writes given to `write` without one (a caller outside the logger), per write object. */
   readonly #unnamed = new WeakMap<ProfileWrite, string>()
 
+  /** Throws `WriterOptionsError` for an unknown option (naming the nearest known one). */
   constructor(options: StoreWriterOptions) {
+    const unknown = firstUnknownOption(options, storeWriterOptionNames)
+    if (unknown !== undefined) throw new WriterOptionsError({ writer: "StoreWriter", ...unknown })
     const replica = options.replica ?? processReplicaId()
     if (!isReplicaId(replica) || replica === COMPACTED_REPLICA) {
       throw new RangeError(

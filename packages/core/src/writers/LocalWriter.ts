@@ -4,8 +4,10 @@ import { join, resolve } from "node:path"
 import { Effect } from "effect"
 import { causeText } from "../internal/causeText.js"
 import { errorCode, RETRYABLE_FILE_ERRORS } from "../internal/fileErrors.js"
+import { optionNamesOf } from "../internal/optionNames.js"
 import { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import { safeName, segmentName } from "./internal/fileNames.js"
+import { checkWriterOptionNames } from "./internal/writerOptions.js"
 import type { ProfileWrite, WriteReceipt, Writer } from "./Writer.js"
 import { WriterError } from "./WriterError.js"
 
@@ -33,6 +35,15 @@ export interface LocalWriterOptions {
   readonly fsync?: boolean | undefined
 }
 
+const localWriterOptionNames = optionNamesOf<LocalWriterOptions>()([
+  "dir",
+  "name",
+  "fileMode",
+  "dirMode",
+  "merge",
+  "fsync",
+])
+
 /**
  * Writes each profile to `<dir>/<dataset>/<bucket>[__<segment>].bin`, e.g.
  * `profiles/model-1/20240101T120000Z__http.route=_users,http.method=GET.bin`: the bucket start in ISO
@@ -50,7 +61,9 @@ export class LocalWriter implements Writer {
   readonly #merge: boolean
   readonly #fsync: boolean
 
+  /** Throws `WriterOptionsError` for an unknown option (naming the nearest known one). */
   constructor(options: LocalWriterOptions) {
+    checkWriterOptionNames("LocalWriter", options, localWriterOptionNames)
     this.dir = resolve(options.dir)
     this.name = options.name ?? `local:${options.dir}`
     this.#fileMode = options.fileMode ?? 0o600

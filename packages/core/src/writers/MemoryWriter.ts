@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { checkWriterOptionNames } from "./internal/writerOptions.js"
 import type { ProfileWrite, WriteReceipt, Writer } from "./Writer.js"
 import { WriterError } from "./WriterError.js"
 
@@ -43,6 +44,7 @@ export class MemoryWriter implements Writer {
   #waiters: Waiter[] = []
 
   constructor(options: { readonly name?: string; readonly concurrency?: number } = {}) {
+    checkWriterOptionNames("MemoryWriter", options, ["name", "concurrency"])
     this.name = options.name ?? "memory"
     this.concurrency = options.concurrency ?? 1
   }

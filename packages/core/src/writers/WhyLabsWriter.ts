@@ -1,11 +1,13 @@
 import { Effect } from "effect"
 import { causeText } from "../internal/causeText.js"
+import { optionNamesOf } from "../internal/optionNames.js"
 import type { RetryPolicy } from "../platform/RetryPolicy.js"
 import type { UploadError } from "../session/ProfileUpload.js"
 import { Session } from "../session/Session.js"
 import type { SessionHandle } from "../session/SessionHandle.js"
 import { defaultInit } from "../session/SessionInit.js"
 import type { SessionService } from "../session/SessionService.js"
+import { checkWriterOptionNames } from "./internal/writerOptions.js"
 import type { ProfileWrite, WriteReceipt, Writer } from "./Writer.js"
 import { WriterError } from "./WriterError.js"
 
@@ -27,6 +29,13 @@ export interface WhyLabsWriterOptions {
    */
   readonly uploadRetry?: Partial<RetryPolicy> | undefined
 }
+
+const whyLabsWriterOptionNames = optionNamesOf<WhyLabsWriterOptions>()([
+  "session",
+  "name",
+  "concurrency",
+  "uploadRetry",
+])
 
 const toWriterError = (writer: string, error: UploadError): WriterError => {
   switch (error._tag) {
@@ -60,7 +69,9 @@ export class WhyLabsWriter implements Writer {
   readonly #given: SessionHandle | SessionService | undefined
   readonly #uploadRetry: Partial<RetryPolicy>
 
+  /** Throws `WriterOptionsError` for an unknown option (naming the nearest known one). */
   constructor(options: WhyLabsWriterOptions = {}) {
+    checkWriterOptionNames("WhyLabsWriter", options, whyLabsWriterOptionNames)
     this.name = options.name ?? "whylabs"
     this.concurrency = options.concurrency ?? 4
     this.#given = options.session

@@ -1,8 +1,10 @@
 import { Effect } from "effect"
 import { causeText } from "../internal/causeText.js"
+import { optionNamesOf } from "../internal/optionNames.js"
 import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import type { ProfileSegment } from "../profile/Segment.js"
 import type { TimeBucket } from "../profile/TimeBucket.js"
+import { checkWriterOptionNames } from "./internal/writerOptions.js"
 import { WriterError } from "./WriterError.js"
 
 /**
@@ -77,6 +79,17 @@ export const promiseWriter = (
   name: string,
   write: (profile: ProfileWrite) => Promise<unknown>,
   options: PromiseWriterOptions = {},
+): Writer => {
+  checkWriterOptionNames("promiseWriter", options, promiseWriterOptionNames)
+  return makePromiseWriter(name, write, options)
+}
+
+const promiseWriterOptionNames = optionNamesOf<PromiseWriterOptions>()(["concurrency", "retryable"])
+
+const makePromiseWriter = (
+  name: string,
+  write: (profile: ProfileWrite) => Promise<unknown>,
+  options: PromiseWriterOptions,
 ): Writer => ({
   name,
   concurrency: options.concurrency,

@@ -18,3 +18,19 @@ export class WriterError extends Data.TaggedError("WriterError")<{
     return `writer ${this.writer}: ${this.reason}`
   }
 }
+
+/**
+ * A writer's constructor was given an option it does not know (a typo: `fsynk` for `fsync`) or an
+ * unusable one. `option` names it, `reason` says why (and the nearest known name). Option values
+ * are never echoed.
+ */
+export class WriterOptionsError extends Data.TaggedError("WriterOptionsError")<{
+  /** The kind of writer (`LocalWriter`, `WhyLabsWriter`, …). */
+  readonly writer: string
+  readonly option: string
+  readonly reason: string
+}> {
+  override get message(): string {
+    return `${this.writer} option ${this.option}: ${this.reason}`
+  }
+}

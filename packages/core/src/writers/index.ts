@@ -5,6 +5,13 @@
  */
 export { LocalWriter, type LocalWriterOptions } from "./LocalWriter.js"
 export { Outbox, type OutboxEntry, OutboxError } from "./Outbox.js"
+export {
+  DEFAULT_PROFILE_DIR,
+  PROFILE_DIR_ENV,
+  type ProfileDirEnvironment,
+  resolveProfileDir,
+  startDirectory,
+} from "./ProfileDirectory.js"
 export { WhyLabsWriter, type WhyLabsWriterOptions } from "./WhyLabsWriter.js"
 export {
   type ProfileWrite,
@@ -13,4 +20,4 @@ export {
   type WriteReceipt,
   type Writer,
 } from "./Writer.js"
-export { WriterError } from "./WriterError.js"
+export { WriterError, WriterOptionsError } from "./WriterError.js"

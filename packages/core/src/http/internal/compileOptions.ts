@@ -1,3 +1,4 @@
+import { unknownOptionReason } from "../../internal/optionNames.js"
 import { HttpColumn, type HttpColumnName, headerPresenceColumn, SegmentableColumns } from "../HttpColumns.js"
 import type { HttpExchange } from "../HttpExchange.js"
 import { HttpOptionsError } from "../HttpOptionsError.js"
@@ -133,7 +134,8 @@ const compileLimits = (value: unknown): Required<HttpBodyLimits> => {
   const limits: Record<string, number> = { ...defaultBodyLimits }
   for (const key of Object.keys(value)) {
     const bounds = (LIMIT_BOUNDS as Record<string, readonly [number, number]>)[key]
-    if (bounds === undefined || !Object.hasOwn(LIMIT_BOUNDS, key)) fail(`limits.${key}`, "unknown limit")
+    if (bounds === undefined || !Object.hasOwn(LIMIT_BOUNDS, key))
+      fail(`limits.${key}`, unknownOptionReason(key, Object.keys(LIMIT_BOUNDS), "limit"))
     const n = value[key]
     if (n === undefined) continue
     const [min, max] = bounds!
@@ -178,7 +180,8 @@ export const compileOptions = (options: HttpRowOptions | undefined): CompiledOpt
   if (options === undefined) options = {}
   if (!isRecord(options)) return fail("options", `expected an object, got ${kind(options)}`)
   const raw = options as Record<string, unknown>
-  for (const key of Object.keys(raw)) if (!OPTION_KEYS.has(key)) fail(key, "unknown option")
+  for (const key of Object.keys(raw))
+    if (!OPTION_KEYS.has(key)) fail(key, unknownOptionReason(key, httpRowOptionNames))
 
   const include = patternList("include", raw.include)
   const exclude = compileFieldPatterns(patternList("exclude", raw.exclude))

@@ -122,12 +122,34 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
 
     /** Schedules of datasets seen in the current drain, started after it. */
     let newSchedules: Array<{ key: string; schedule: WriteSchedule }> = []
+    /** Datasets with an early first write (`firstWrite`) still waiting for their first row. */
+    const awaitingFirstRow = new Set<DatasetState>()
+
+    /** Arms the early first write of each dataset whose first row came in the drain just done. */
+    const armFirstWrites = Effect.suspend(() => {
+      const armed: Array<Effect.Effect<void>> = []
+      for (const dataset of awaitingFirstRow) {
+        if (dataset.buckets.size === 0) continue
+        awaitingFirstRow.delete(dataset)
+        const after = dataset.config.firstWriteMillis ?? 0
+        armed.push(
+          backgroundSleep(Duration.millis(after)).pipe(
+            Effect.zipRight(Queue.offer(mailbox, { _tag: "FirstWrite", datasetId: dataset.id })),
+            Effect.asVoid,
+            FiberSet.run(schedules),
+            Effect.asVoid,
+          ),
+        )
+      }
+      return Effect.all(armed, { discard: true })
+    })
 
     const datasetOf = (id: string): DatasetState => {
       if (lastDataset?.id === id) return lastDataset
       let state = store.datasets.get(id)
       if (state === undefined) {
         state = store.addDataset(id, config.configFor(id))
+        if (state.config.firstWriteMillis !== null) awaitingFirstRow.add(state)
         const { scheduleKey, writeSchedule } = state.config
         if (scheduleKey !== null && writeSchedule !== null && !scheduled.has(scheduleKey)) {
           scheduled.add(scheduleKey)
@@ -201,6 +223,11 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
             const key = mail.scheduleKey
             const taken = store.takeWrites((d) => d.config.scheduleKey === key, now, false)
             yield* sink.write(taken.writes)
+            return
+          }
+          case "FirstWrite": {
+            const id = mail.datasetId
+            yield* sink.write(store.takeWrites((d) => d.id === id, now, false).writes)
             return
           }
           case "Flush": {
@@ -277,6 +304,7 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
         const starting = newSchedules
         newSchedules = []
         for (const { key, schedule } of starting) yield* startSchedule(key, schedule)
+        if (awaitingFirstRow.size > 0) yield* armFirstWrites
       })
 
     const rejectClosed = (mail: RowsMail) =>

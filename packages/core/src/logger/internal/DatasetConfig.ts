@@ -1,10 +1,12 @@
+import { Duration, Option } from "effect"
+import { firstUnknownOption } from "../../internal/optionNames.js"
 import { columnTypes } from "../../profile/ColumnType.js"
 import { DatasetProfile } from "../../profile/DatasetProfile.js"
 import type { EmbeddingOptions } from "../../profile/metrics/EmbeddingOptions.js"
 import { ProfileArgumentError } from "../../profile/ProfileError.js"
 import { type TimeGranularity, timeGranularities } from "../../profile/TimeBucket.js"
 import { LoggerOptionsError } from "../LoggerError.js"
-import { type DatasetOptions, LoggerDefaults } from "../LoggerOptions.js"
+import { type DatasetOptions, datasetOptionNames, LoggerDefaults } from "../LoggerOptions.js"
 import { checkSchedule, scheduleKey, type WriteSchedule } from "../WriteSchedule.js"
 
 /** A dataset's options with every default applied, validated. Plain data (it crosses to the worker). */
@@ -13,6 +15,8 @@ export interface DatasetConfig {
   readonly writeSchedule: WriteSchedule | null
   /** `scheduleKey(writeSchedule)`, or null. */
   readonly scheduleKey: string | null
+  /** The first write of the dataset, this long after its first row (once), or null. */
+  readonly firstWriteMillis: number | null
   readonly segmentOn: ReadonlyArray<string>
   readonly maxSegments: number
   readonly overflowValue: string
@@ -36,9 +40,18 @@ const stringRecord = (option: string, value: unknown): Readonly<Record<string, s
   return { ...(value as Record<string, string>) }
 }
 
+const firstWriteMillisOf = (option: string, value: unknown): number | null => {
+  if (value === null) return null
+  const decoded = Duration.decodeUnknown(value)
+  if (Option.isNone(decoded) || !Duration.isFinite(decoded.value))
+    return fail(option, 'must be a duration (e.g. "10 seconds") or null')
+  return Duration.toMillis(decoded.value)
+}
+
 /**
  * Applies `options` over `base` (a dataset's options over the logger's) and checks the result;
- * throws `LoggerOptionsError` naming the option (`prefix` says whose, e.g. `loggerOptions("m-1")`).
+ * throws `LoggerOptionsError` naming the option (`prefix` says whose, e.g. `loggerOptions("m-1")`,
+ * whose options must all be dataset options).
  */
 export const resolveDatasetConfig = (
   options: DatasetOptions,
@@ -46,6 +59,10 @@ export const resolveDatasetConfig = (
   prefix = "",
 ): DatasetConfig => {
   const name = (option: string) => (prefix === "" ? option : `${prefix}.${option}`)
+  if (prefix !== "") {
+    const unknown = firstUnknownOption(options, datasetOptionNames)
+    if (unknown !== undefined) fail(name(unknown.option), unknown.reason)
+  }
   const aggregateBy = options.aggregateBy ?? base?.aggregateBy ?? LoggerDefaults.aggregateBy
   if (!timeGranularities.includes(aggregateBy))
     fail(name("aggregateBy"), `must be one of ${timeGranularities.join(", ")}, got ${String(aggregateBy)}`)
@@ -59,6 +76,10 @@ export const resolveDatasetConfig = (
     const problem = checkSchedule(writeSchedule)
     if (problem !== undefined) fail(name("writeSchedule"), problem)
   }
+  const firstWriteMillis =
+    options.firstWrite === undefined
+      ? (base?.firstWriteMillis ?? null)
+      : firstWriteMillisOf(name("firstWrite"), options.firstWrite)
   const segmentOn = options.segmentOn ?? base?.segmentOn ?? []
   if (!Array.isArray(segmentOn) || !segmentOn.every((c) => typeof c === "string" && c.length > 0))
     fail(name("segmentOn"), "must list column names")
@@ -93,6 +114,7 @@ export const resolveDatasetConfig = (
     writeSchedule:
       writeSchedule === null ? null : { cadence: writeSchedule.cadence, interval: writeSchedule.interval },
     scheduleKey: writeSchedule === null ? null : scheduleKey(writeSchedule),
+    firstWriteMillis,
     segmentOn: [...segmentOn],
     maxSegments,
     overflowValue,

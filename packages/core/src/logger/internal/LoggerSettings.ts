@@ -1,10 +1,12 @@
 import { join } from "node:path"
 import { Duration, Effect, Option } from "effect"
-import { RetryPolicy } from "../../platform/RetryPolicy.js"
+import { firstUnknownOption } from "../../internal/optionNames.js"
+import { RetryPolicy, retryPolicyNames } from "../../platform/RetryPolicy.js"
 import type { SessionService } from "../../session/SessionService.js"
 import { StoreWriter } from "../../store/StoreWriter.js"
 import { resolveStoreUrl } from "../../store/storeUrl.js"
 import { LocalWriter } from "../../writers/LocalWriter.js"
+import { resolveProfileDir } from "../../writers/ProfileDirectory.js"
 import { WhyLabsWriter } from "../../writers/WhyLabsWriter.js"
 import type { Writer } from "../../writers/Writer.js"
 import { LoggerOptionsError } from "../LoggerError.js"
@@ -13,6 +15,8 @@ import {
   type LoggerMode,
   type OverflowPolicy,
   type RollingLoggerOptions,
+  rollingLoggerOptionNames,
+  workerOptionNames,
 } from "../LoggerOptions.js"
 import { type DatasetConfig, resolveDatasetConfig } from "./DatasetConfig.js"
 
@@ -21,6 +25,8 @@ export interface LoggerSettings {
   /** The logger's own dataset options (datasets' `loggerOptions` apply over them). */
   readonly base: DatasetConfig
   readonly defaultWriters: ReadonlyArray<Writer>
+  /** The folder the default `LocalWriter` writes to, when the logger chose one (local mode). */
+  readonly localProfileDir: string | undefined
   readonly outboxDir: string | undefined
   readonly overflow: OverflowPolicy
   readonly mode: LoggerMode
@@ -78,11 +84,20 @@ export const checkWriters = (option: string, writers: ReadonlyArray<Writer>): Re
   return writers
 }
 
+/** Refuses an option name `known` does not hold (`prefix`: whose options, e.g. `worker`). */
+const checkNames = (options: unknown, known: ReadonlyArray<string>, prefix = ""): void => {
+  const unknown = firstUnknownOption(options, known)
+  if (unknown !== undefined)
+    throw new LoggerOptionsError({ option: `${prefix}${unknown.option}`, reason: unknown.reason })
+}
+
 /**
  * A logger's settings from its options: defaults applied (a `StoreWriter` when a store is named, the
- * `store` option or `SKETCHLOG_STORE`; else a `LocalWriter` to `./profiles` for a local session, else
- * a `WhyLabsWriter`; the outbox inside a directory store, or beside the first `LocalWriter`'s folder),
- * every option checked. Fails with `LoggerOptionsError` naming the option.
+ * `store` option or `SKETCHLOG_STORE`; else a `LocalWriter` to the profile directory (`profileDir`,
+ * `SKETCHLOG_PROFILE_DIR`, `./sketchlog-profiles`) for a local session, else a `WhyLabsWriter`; the
+ * outbox inside a directory store, or beside the first `LocalWriter`'s folder; in local mode an
+ * early first write), every option checked, unknown names refused. Fails with `LoggerOptionsError`
+ * naming the option.
  */
 export const resolveLoggerSettings = (
   options: RollingLoggerOptions,
@@ -90,21 +105,43 @@ export const resolveLoggerSettings = (
 ): Effect.Effect<LoggerSettings, LoggerOptionsError> =>
   Effect.try({
     try: (): LoggerSettings => {
-      const base = resolveDatasetConfig(options, undefined)
+      checkNames(options, rollingLoggerOptionNames)
+      if (options.worker !== undefined) checkNames(options.worker, workerOptionNames, "worker.")
+      if (options.retry !== undefined) checkNames(options.retry, retryPolicyNames, "retry.")
+      if (
+        options.profileDir !== undefined &&
+        (typeof options.profileDir !== "string" || options.profileDir === "")
+      )
+        throw new LoggerOptionsError({ option: "profileDir", reason: "must be a non-empty string" })
+      const resolved = resolveDatasetConfig(options, undefined)
       if (options.store !== undefined && options.writers !== undefined)
         throw new LoggerOptionsError({
           option: "store",
           reason: "give store or writers, not both (add a StoreWriter to the writers instead)",
         })
       const store = options.writers === undefined ? resolveStoreUrl(options.store) : undefined
+      const profileDir = resolveProfileDir(options.profileDir)
+      const localProfileDir =
+        store === undefined && options.writers === undefined && session.kind === "local"
+          ? profileDir
+          : undefined
       const defaultWriters =
         store !== undefined
           ? [new StoreWriter({ store })]
           : options.writers === undefined
-            ? session.kind === "local"
-              ? [new LocalWriter({ dir: LoggerDefaults.localDir })]
+            ? localProfileDir !== undefined
+              ? [new LocalWriter({ dir: localProfileDir })]
               : [new WhyLabsWriter({ session })]
             : checkWriters("writers", options.writers)
+      // Local files of the logger's own choosing appear early (the first write soon after the first
+      // row); uploads, stores and the user's writers keep to the schedule alone.
+      const base =
+        options.firstWrite === undefined && localProfileDir !== undefined
+          ? {
+              ...resolved,
+              firstWriteMillis: Duration.toMillis(Duration.decode(LoggerDefaults.firstWriteLocal)),
+            }
+          : resolved
       // A directory store keeps its outbox inside, as LocalWriter does (hidden entries are not listed).
       const firstLocal =
         store !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(store)
@@ -113,7 +150,7 @@ export const resolveLoggerSettings = (
       const outboxDir =
         options.outboxDir === false
           ? undefined
-          : (options.outboxDir ?? join(firstLocal?.dir ?? LoggerDefaults.localDir, ".outbox"))
+          : (options.outboxDir ?? join(firstLocal?.dir ?? profileDir, ".outbox"))
       const queueCapacity = positiveInteger(
         "queueCapacity",
         options.queueCapacity,
@@ -122,6 +159,7 @@ export const resolveLoggerSettings = (
       return {
         base,
         defaultWriters,
+        localProfileDir,
         outboxDir,
         overflow: oneOf("overflow", options.overflow ?? LoggerDefaults.overflow, ["block", "drop"]),
         mode: oneOf("mode", options.mode ?? LoggerDefaults.mode, ["in-thread", "worker"]),

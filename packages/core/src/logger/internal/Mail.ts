@@ -78,8 +78,17 @@ export interface ScheduledWrite {
   readonly at: number
 }
 
+/**
+ * The early first write of one dataset (`firstWrite`), sent once by a fiber started at its first
+ * row; later writes follow the schedule.
+ */
+export interface FirstWrite {
+  readonly _tag: "FirstWrite"
+  readonly datasetId: string
+}
+
 /** A message in the actor's mailbox. */
-export type Mail = RowsMail | FlushMail | StatusMail | SettleMail | CloseMail | ScheduledWrite
+export type Mail = RowsMail | FlushMail | StatusMail | SettleMail | CloseMail | ScheduledWrite | FirstWrite
 
 /** The mails that are not rows: answered in order, between rows. */
 export type ControlMail = Exclude<Mail, RowsMail>

@@ -52,6 +52,8 @@ const EMPTY_ACTOR: ActorStatus = { profiled: 0, droppedByReason: {}, buckets: []
 export interface RollingLoggerEngine {
   readonly service: RollingLoggerService
   readonly fast: LoggerFastPath
+  /** The folder the logger's default `LocalWriter` writes to, when it chose one (local mode). */
+  readonly localProfileDir: string | undefined
 }
 
 /** Everything the logger needs from its surroundings. */
@@ -315,5 +317,5 @@ const build = (
       },
     }
 
-    return { service, fast }
+    return { service, fast, localProfileDir: settings.localProfileDir }
   })

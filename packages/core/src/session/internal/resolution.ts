@@ -3,11 +3,13 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
 import { Effect, Either, Option, Redacted } from "effect"
+import { firstUnknownOption } from "../../internal/optionNames.js"
 import { checkEndpoint, DEFAULT_API_ENDPOINT } from "../../platform/PlatformEndpoint.js"
+import { retryPolicyNames } from "../../platform/RetryPolicy.js"
 import { type ApiKey, parseApiKey } from "../ApiKey.js"
 import { type CachedToken, readTokenCache, tokenCachePath } from "../auth/TokenCache.js"
 import { type ApiKeyError, ConfigError, SessionInitError } from "../SessionError.js"
-import type { SessionOptions } from "../SessionOptions.js"
+import { type SessionOptions, sessionOptionNames } from "../SessionOptions.js"
 import {
   configFilePath,
   type EnvironmentSettings,
@@ -64,6 +66,15 @@ export const resolveSession = (
   options: SessionOptions,
 ): Effect.Effect<Resolution, ResolutionError, FileSystem.FileSystem | Path.Path | Terminal.Terminal> =>
   Effect.gen(function* () {
+    const unknown = firstUnknownOption(options, sessionOptionNames)
+    const unknownRetry = firstUnknownOption(options.retry, retryPolicyNames)
+    if (unknown !== undefined || unknownRetry !== undefined) {
+      const [name, reason] =
+        unknown !== undefined
+          ? [unknown.option, unknown.reason]
+          : [`retry.${unknownRetry!.option}`, unknownRetry!.reason]
+      return yield* Effect.fail(new ConfigError({ source: `the ${name} option`, line: undefined, reason }))
+    }
     const kind = options.kind
     if (options.forceLocal === true || kind === "local") {
       const source = options.forceLocal === true ? "forceLocal" : "kind option"

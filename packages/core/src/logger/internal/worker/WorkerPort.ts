@@ -321,6 +321,7 @@ export const startWorkerPort = (config: WorkerPortConfig): Effect.Effect<ActorPo
         case "Rows":
           return sendRows(mail)
         case "ScheduledWrite":
+        case "FirstWrite":
           return Effect.void
         case "Flush":
           return mail.reply === undefined ? Effect.void : call("Flush", { op: "Flush", reply: mail.reply })
