@@ -16,6 +16,10 @@ export interface TsxChildOptions {
   readonly args?: ReadonlyArray<string>
   /** Kill the child and fail when it has not exited by itself after this long; no limit when unset. */
   readonly limitMs?: number
+  /** The child's working directory (default: this process's). */
+  readonly cwd?: string
+  /** The child's environment (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv
   /** Sees the child's stdout so far after every chunk, e.g. to signal it once it is ready. */
   readonly onStdout?: (out: string, child: ChildProcessWithoutNullStreams) => void
 }
@@ -30,7 +34,7 @@ export const runTsxChild = <T>(script: string, options: TsxChildOptions = {}): P
     const child = spawn(
       process.execPath,
       [...(options.nodeFlags ?? []), "--import", tsx, script, ...(options.args ?? [])],
-      { stdio: "pipe", env: process.env },
+      { stdio: "pipe", env: options.env ?? process.env, cwd: options.cwd },
     )
     let out = ""
     let err = ""
