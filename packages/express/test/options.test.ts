@@ -226,5 +226,21 @@ describe("errors, manual logging and shutdown", () => {
     expect(optionOf({ profileDir: "" })).toBe("profileDir")
     expect(optionOf({ segmentOn: ["request.body.user"] })).toBe("segmentOn[0]")
     expect(optionOf({ logger: "fast" })).toBe("logger")
+    expect(optionOf({ logger: { overload: "block" } })).toBe("logger.overload")
+  })
+
+  it("names the option a typo meant", () => {
+    const messageOf = (options: unknown) => {
+      try {
+        sketchlog(options as SketchlogOptions)
+      } catch (error) {
+        return (error as HttpOptionsError).message
+      }
+      throw new Error("expected HttpOptionsError")
+    }
+    expect(messageOf({ sampleRatio: 0.5 })).toBe('unknown option; did you mean "sampleRate"?')
+    expect(messageOf({ profiledir: "x" })).toBe('unknown option; did you mean "profileDir"?')
+    expect(messageOf({ logger: { overload: "block" } })).toBe('unknown option; did you mean "overflow"?')
+    expect(messageOf({ limits: { maxDeep: 3 } })).toBe('unknown limit; did you mean "maxDepth"?')
   })
 })

@@ -30,7 +30,7 @@ const editDistance = (a: string, b: string): number => {
  */
 export const nearestName = (name: string, known: Iterable<string>): string | undefined => {
   const wanted = name.toLowerCase()
-  const limit = Math.max(2, Math.floor(wanted.length * 0.4))
+  const limit = Math.max(2, Math.ceil(wanted.length * 0.4))
   let best: string | undefined
   let bestDistance = limit + 1
   for (const candidate of known) {
