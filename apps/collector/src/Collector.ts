@@ -9,6 +9,7 @@ import {
   type SessionHandle,
 } from "@sketchlog/core"
 import { createIntake, type IntakeStats } from "@sketchlog/core/intake"
+import { LoggerDefaults } from "@sketchlog/core/logger"
 import type { CollectorConfig, Destination } from "./CollectorConfig.js"
 import { createCollectorServer } from "./CollectorServer.js"
 import { embeddingsFor } from "./EmbeddingsFile.js"
@@ -67,7 +68,11 @@ export const startCollector = async (config: CollectorConfig): Promise<RunningCo
     ...(config.store !== undefined
       ? { store: config.store }
       : config.destination === "local"
-        ? { writers: [new LocalWriter({ dir: config.profileDir })] }
+        ? // Local files come early (the first soon after the first row), then on the schedule.
+          {
+            writers: [new LocalWriter({ dir: config.profileDir })],
+            firstWrite: LoggerDefaults.firstWriteLocal,
+          }
         : {}),
     outboxDir: join(config.profileDir, ".outbox"),
     mode: config.loggerMode,

@@ -1,6 +1,8 @@
 import { resolve } from "node:path"
+import { nearestName } from "@sketchlog/core/adapter"
 import type { LoggerMode, WriteSchedule } from "@sketchlog/core/logger"
 import type { TimeGranularity } from "@sketchlog/core/profile"
+import { resolveProfileDir, startDirectory } from "@sketchlog/core/writers"
 import { Redacted } from "effect"
 import { CollectorConfigError } from "./CollectorConfigError.js"
 import { type EmbeddingsByDataset, readEmbeddingsFile } from "./EmbeddingsFile.js"
@@ -41,12 +43,28 @@ export type Environment = Readonly<Record<string, string | undefined>>
 /** Command-line flags the collector knows (`--host` takes an address: `--host 0.0.0.0` or `--host=::`). */
 export const FLAGS = ["--insecure-no-auth", "--host", "--help"] as const
 
+/**
+ * The `SKETCHLOG_*` variables the collector reads, and those other sketchlog programs read that may
+ * share its environment (`@sketchlog/s3`, the CLI): any other `SKETCHLOG_*` name is a typo, refused.
+ */
+export const SKETCHLOG_VARIABLES = [
+  "SKETCHLOG_PROFILE_DIR",
+  "SKETCHLOG_STORE",
+  "SKETCHLOG_EMBEDDINGS_FILE",
+  "SKETCHLOG_MAX_BODY_BYTES",
+  "SKETCHLOG_QUEUE_CAPACITY",
+  "SKETCHLOG_LOGGER_MODE",
+  "SKETCHLOG_SHUTDOWN_TIMEOUT_SECONDS",
+  "SKETCHLOG_S3_FORCE_PATH_STYLE",
+  "SKETCHLOG_SERVE_TOKEN",
+  "SKETCHLOG_DEBUG",
+] as const
+
 /** Defaults of the settings that have one. */
 export const CollectorDefaults = {
   // This machine only: listening on every interface is a choice (`--host 0.0.0.0`), not a default.
   host: "127.0.0.1",
   port: 8000,
-  profileDir: "sketchlog-profiles",
   datasetCadence: "DAILY",
   uploadCadence: "HOUR",
   uploadInterval: 1,
@@ -105,15 +123,26 @@ export const loadCollectorConfig = async (
       hostArgument = arg === "--host" ? argv[++i] : arg.slice("--host=".length)
       if (hostArgument === undefined || hostArgument.trim() === "" || hostArgument.startsWith("--"))
         fail("--host", "needs an address, e.g. --host 0.0.0.0 (every interface) or --host 127.0.0.1")
-    } else if (!(FLAGS as ReadonlyArray<string>).includes(arg))
+    } else if (!(FLAGS as ReadonlyArray<string>).includes(arg)) {
+      const nearest = nearestName(arg.split("=")[0] as string, FLAGS)
       fail(
         arg,
-        `unknown argument; the collector takes ${FLAGS.join(", ")} and reads the rest from the environment`,
+        `unknown argument${nearest === undefined ? "" : ` (did you mean ${nearest}?)`}; the collector takes ${FLAGS.join(", ")} and reads the rest from the environment`,
       )
+    }
+  }
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith("SKETCHLOG_") || (SKETCHLOG_VARIABLES as ReadonlyArray<string>).includes(name))
+      continue
+    const nearest = nearestName(name, SKETCHLOG_VARIABLES)
+    fail(
+      name,
+      `unknown setting${nearest === undefined ? "" : `; did you mean ${nearest}?`} (the collector reads ${SKETCHLOG_VARIABLES.slice(0, 7).join(", ")})`,
+    )
   }
   // Relative paths are the user's: `pnpm --filter @sketchlog/collector start` runs in apps/collector,
-  // but pnpm (and npm) say where it was started in INIT_CWD.
-  const startedIn = text(env, "INIT_CWD") ?? process.cwd()
+  // but pnpm (and npm) say where it was started in INIT_CWD; core decides as for every entry point.
+  const startedIn = startDirectory(env)
   const password = text(env, "CONTAINER_PASSWORD")
   if (password === undefined && !argv.includes("--insecure-no-auth"))
     fail(
@@ -166,7 +195,7 @@ export const loadCollectorConfig = async (
     apiKey: apiKey === undefined ? undefined : Redacted.make(apiKey),
     orgId: text(env, "WHYLABS_DEFAULT_ORG_ID") ?? text(env, "WHYLABS_ORG_ID"),
     apiEndpoint: text(env, "WHYLABS_API_ENDPOINT"),
-    profileDir: resolve(startedIn, text(env, "SKETCHLOG_PROFILE_DIR") ?? CollectorDefaults.profileDir),
+    profileDir: resolveProfileDir(text(env, "SKETCHLOG_PROFILE_DIR"), env),
     store: text(env, "SKETCHLOG_STORE"),
     aggregateBy,
     writeSchedule: { cadence, interval },

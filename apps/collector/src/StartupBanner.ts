@@ -1,3 +1,5 @@
+import { sep } from "node:path"
+import { describeLocalWrites, LoggerDefaults } from "@sketchlog/core/logger"
 import { displayUrl } from "@sketchlog/core/store"
 import type { RunningCollector } from "./Collector.js"
 import type { CollectorConfig } from "./CollectorConfig.js"
@@ -24,13 +26,16 @@ export const startupBanner = (
     config.store !== undefined
       ? `profiles written to the store ${displayUrl(config.store)}`
       : config.destination === "local"
-        ? `profiles written to ${config.profileDir}`
+        ? `profiles written to ${config.profileDir}${sep}<dataset>${sep}, ${describeLocalWrites(LoggerDefaults.firstWriteLocal, config.writeSchedule, "request")}`
         : `profiles uploaded to WhyLabs${config.orgId === undefined ? "" : ` (${config.orgId})`}`
   const reach = collector.exposed
     ? `reachable from other machines${collector.boundUrl === collector.url ? "" : `; from this one: ${collector.url}`}`
     : "this machine only"
   const auth = config.token === undefined ? "NONE (--insecure-no-auth)" : "bearer token"
-  const schedule = `${config.aggregateBy} profiles written every ${config.writeSchedule.interval} ${config.writeSchedule.cadence}`
+  const schedule =
+    config.store === undefined && config.destination === "local"
+      ? `${config.aggregateBy} profiles`
+      : `${config.aggregateBy} profiles written every ${config.writeSchedule.interval} ${config.writeSchedule.cadence}`
   return {
     banner: `listening on ${collector.boundUrl} (${reach}; auth: ${auth}; ${where}; ${schedule})`,
     warning:

@@ -110,6 +110,28 @@ describe("where the collector listens", () => {
   })
 })
 
+describe("settings it does not know", () => {
+  it("refuses a SKETCHLOG_* variable or a flag it does not know, naming the one meant", async () => {
+    await expect(loadCollectorConfig({ ...withToken, SKETCHLOG_PROFILE_DIRS: "x" })).rejects.toMatchObject({
+      _tag: "CollectorConfigError",
+      setting: "SKETCHLOG_PROFILE_DIRS",
+      reason: expect.stringMatching(/^unknown setting; did you mean SKETCHLOG_PROFILE_DIR\?/),
+    })
+    await expect(loadCollectorConfig({ ...withToken }, ["--insecure-no-auht"])).rejects.toMatchObject({
+      setting: "--insecure-no-auht",
+      reason: expect.stringMatching(/^unknown argument \(did you mean --insecure-no-auth\?\)/),
+    })
+    // Variables of the other sketchlog programs sharing the environment are not typos.
+    await expect(
+      loadCollectorConfig({
+        ...withToken,
+        SKETCHLOG_S3_FORCE_PATH_STYLE: "true",
+        SKETCHLOG_SERVE_TOKEN: "t",
+      }),
+    ).resolves.toMatchObject({ port: 8000 })
+  })
+})
+
 describe("where the collector writes", () => {
   it("relative profile and embeddings paths are the user's (INIT_CWD), not apps/collector", async () => {
     const config = await loadCollectorConfig({ ...withToken, INIT_CWD: dir })
@@ -128,7 +150,7 @@ describe("where the collector writes", () => {
     })
   })
 
-  it("run with `pnpm --filter @sketchlog/collector start` from a folder, its profiles land in that folder", async () => {
+  it("run with `pnpm --filter @sketchlog/collector start` from a folder, its profiles land in that folder, the first within seconds", async () => {
     const stood = join(dir, "where-i-stood")
     await mkdir(stood)
     const proc = spawn("pnpm", ["--dir", root, "--filter", "@sketchlog/collector", "start"], {
@@ -150,12 +172,21 @@ describe("where the collector writes", () => {
           }
         })
       })
-      expect(stdout).toContain(`profiles written to ${join(stood, "sketchlog-profiles")}`)
-      expect((await post(`${url}/log`, logRequest("stood", 4))).status).toBe(200)
-      expect((await post(`${url}/flush`, {})).status).toBe(200)
-      expect((await profilesOf(join(stood, "sketchlog-profiles"), "stood"))?.getColumn("id")?.counts?.n).toBe(
-        4,
+      expect(stdout).toContain(
+        `profiles written to ${join(stood, "sketchlog-profiles")}/<dataset>/, the first file 10 s after the first request, then every hour and at shutdown`,
       )
+      expect((await post(`${url}/log`, logRequest("stood", 4))).status).toBe(200)
+      // No flush: the first file is written by itself (in the logger's worker), seconds after the rows.
+      const sent = Date.now()
+      let rows: number | undefined
+      while (rows === undefined && Date.now() - sent < 30_000) {
+        rows = (
+          await profilesOf(join(stood, "sketchlog-profiles"), "stood").catch(() => undefined)
+        )?.getColumn("id")?.counts?.n
+        if (rows === undefined) await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      expect(rows).toBe(4)
+      expect(Date.now() - sent).toBeLessThan(30_000)
     } finally {
       const exited = new Promise((resolve) => proc.on("exit", resolve))
       process.kill(-(proc.pid as number), "SIGTERM")

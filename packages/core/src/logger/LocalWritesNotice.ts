@@ -17,8 +17,7 @@ export const describeLocalWrites = (
 ): string => {
   const schedule = writeSchedule === undefined ? LoggerDefaults.writeSchedule : writeSchedule
   const early = firstWrite === undefined ? LoggerDefaults.firstWriteLocal : firstWrite
-  const then =
-    schedule === null ? "on flush() and at shutdown" : `${every(schedule)} and at shutdown`
+  const then = schedule === null ? "on flush() and at shutdown" : `${every(schedule)} and at shutdown`
   if (early === null) return `files are written ${then}`
   const millis = Duration.toMillis(Duration.decode(early))
   const after = millis < 1000 ? `${millis} ms` : `${Math.round(millis / 1000)} s`

@@ -5,6 +5,7 @@
  * face: `createRollingLogger()` and `RollingLoggerHandle`.
  */
 export type { FlushResult, WriteFailure } from "./FlushResult.js"
+export { describeLocalWrites } from "./LocalWritesNotice.js"
 export { EmbeddingColumns, LogEmbeddings } from "./LogEmbeddings.js"
 export { LoggerClosedError, LoggerOptionsError, RowsDroppedError, WriteFailedError } from "./LoggerError.js"
 export {
