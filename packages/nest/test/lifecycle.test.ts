@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtemp, rm } from "node:fs/promises"
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises"
+import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { describe, it, type TestContext } from "vitest"
 import { type Call, sendAll } from "./support/http.js"
 import { readProfiles, rowsBySegment } from "./support/profiles.js"
@@ -10,6 +11,8 @@ import { readProfiles, rowsBySegment } from "./support/profiles.js"
 const here = dirname(fileURLToPath(import.meta.url))
 const packageDir = join(here, "..")
 const HINT = "shutdown hooks are off"
+/** tsx's loader by URL, so a child started in any folder finds it. */
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 
 interface Child {
   readonly process: ChildProcess
@@ -23,21 +26,25 @@ interface Child {
 }
 
 /** Starts the fixture app under tsx (sources, not a build) and waits for it to listen. */
-const startChild = (profileDir: string, mode: "hooks" | "no-hooks"): Promise<Child> =>
+const startChild = (
+  profileDir: string,
+  mode: "hooks" | "no-hooks" | "first-run",
+  where: { readonly cwd: string; readonly env: NodeJS.ProcessEnv } = { cwd: packageDir, env: process.env },
+): Promise<Child> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
         "--conditions=@sketchlog/source",
         "--import",
-        "tsx",
+        tsx,
         join(here, "fixtures", "lifecycleApp.ts"),
         profileDir,
         mode,
       ],
       {
-        cwd: packageDir,
-        env: { ...process.env, TSX_TSCONFIG_PATH: join(packageDir, "tsconfig.run.json"), NO_COLOR: "1" },
+        cwd: where.cwd,
+        env: { ...where.env, TSX_TSCONFIG_PATH: join(packageDir, "tsconfig.run.json"), NO_COLOR: "1" },
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       },
     )
@@ -140,4 +147,39 @@ describe.concurrent("lifecycle", () => {
     })
     expect(profiles.filter((p) => p.dataset === "side")).toEqual([])
   })
+
+  it("with nothing configured, writes under ./sketchlog-profiles/<dataset>/ of where it was started, the first file within seconds, and says so", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const dir = await mkdtemp(join(tmpdir(), "sketchlog-nest-first-"))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    await mkdir(join(dir, "app"))
+    const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: join(dir, "stood") }
+    env.WHYLOGS_CONFIG_PATH = join(dir, "no-config")
+    for (const name of ["WHYLABS_API_KEY", "SKETCHLOG_STORE", "SKETCHLOG_PROFILE_DIR"]) delete env[name]
+    const child = await startChild("-", "first-run", { cwd: join(dir, "app"), env })
+    onTestFinished(async () => {
+      if (child.process.exitCode === null && child.process.signalCode === null) {
+        child.process.kill("SIGKILL")
+        await child.exited
+      }
+    })
+    await sendAll(child.base, traffic, 1)
+    const sent = Date.now()
+    const folder = join(dir, "stood", "sketchlog-profiles")
+    let rows: Record<string, number> = {}
+    while (Object.keys(rows).length === 0 && Date.now() - sent < 30_000) {
+      rows = rowsBySegment(await readProfiles(folder).catch(() => []), "shop")
+      if (Object.keys(rows).length === 0) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    // On disk by itself (no flush, no shutdown yet), seconds after the requests.
+    expect(rows["GET /items/:id"], child.output()).toBe(1)
+    expect(child.output()).toContain(
+      `no session configured, profiles stay on this machine, in ${folder}/<dataset>/ (the first file 10 s after the first request, then every 5 minutes and at shutdown)`,
+    )
+    expect(await readdir(join(dir, "app"))).toEqual([])
+    child.process.kill("SIGTERM")
+    await child.exited
+  }, 90_000)
 })
