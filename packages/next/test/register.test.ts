@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process"
-import { mkdtemp, readdir, rm } from "node:fs/promises"
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises"
+import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { DatasetProfileView } from "@sketchlog/core"
 import { sharedHttpProfilers } from "@sketchlog/core/adapter"
 import { afterAll, describe, expect, it, vi } from "vitest"
@@ -12,6 +13,8 @@ import { register } from "../src/register.js"
 import { sketchlogStatus } from "../src/status.js"
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+/** tsx's loader by URL, so a child started in any folder finds it. */
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 const temporary: Array<string> = []
 const tempDir = async () => {
   const dir = await mkdtemp(join(tmpdir(), "sketchlog-next-register-"))
@@ -87,13 +90,27 @@ describe("register() on Node.js", () => {
 })
 
 /** Runs `fixtures/serverProcess.ts` under Node with the package's sources, until it says "ready". */
-const startServerProcess = (mode: "alone" | "next-like", profileDir: string, requests: number) => {
+const startServerProcess = (
+  mode: "alone" | "next-like" | "first-run",
+  profileDir: string,
+  requests: number,
+  where: { readonly cwd: string; readonly env: NodeJS.ProcessEnv } = {
+    cwd: packageDir,
+    env: { ...process.env, SKETCHLOG_PROFILE_DIR: profileDir },
+  },
+) => {
   const child = spawn(
     process.execPath,
-    ["--conditions=@sketchlog/source", "--import", "tsx", join("test", "fixtures", "serverProcess.ts"), mode],
+    [
+      "--conditions=@sketchlog/source",
+      "--import",
+      tsx,
+      join(packageDir, "test", "fixtures", "serverProcess.ts"),
+      mode,
+    ],
     {
-      cwd: packageDir,
-      env: { ...process.env, SKETCHLOG_PROFILE_DIR: profileDir, REQUESTS: String(requests) },
+      cwd: where.cwd,
+      env: { ...where.env, REQUESTS: String(requests) },
       stdio: ["ignore", "pipe", "pipe"],
     },
   )
@@ -138,4 +155,36 @@ describe("register() closes the logger on SIGTERM", () => {
       expect(await profiledRequests(join(profileDir, "shutdown"))).toBe(25)
     },
   )
+})
+
+describe("register() with nothing configured", () => {
+  it("writes under ./sketchlog-profiles/<dataset>/ of where the server was started, the first file within seconds, and says so", {
+    timeout: 90_000,
+  }, async () => {
+    const dir = await tempDir()
+    await mkdir(join(dir, "app"))
+    const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: join(dir, "stood") }
+    env.WHYLOGS_CONFIG_PATH = join(dir, "no-config")
+    for (const name of ["WHYLABS_API_KEY", "SKETCHLOG_STORE", "SKETCHLOG_PROFILE_DIR"]) delete env[name]
+    const server = startServerProcess("first-run", "", 3, { cwd: join(dir, "app"), env })
+    try {
+      await server.ready
+      const ready = Date.now()
+      const folder = join(dir, "stood", "sketchlog-profiles")
+      let requests = 0
+      while (requests < 3 && Date.now() - ready < 30_000) {
+        requests = await profiledRequests(join(folder, "shutdown")).catch(() => 0)
+        if (requests < 3) await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      // On disk by itself (no flush, no signal yet), seconds after the requests.
+      expect(requests, server.output()).toBe(3)
+      expect(server.output()).toContain(
+        `no session configured, profiles stay on this machine, in ${folder}/<dataset>/ (the first file 10 s after the first request`,
+      )
+      expect(await readdir(join(dir, "app"))).toEqual([])
+    } finally {
+      server.child.kill("SIGTERM")
+      await server.exited
+    }
+  })
 })
