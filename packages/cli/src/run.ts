@@ -1,4 +1,5 @@
 import { SKETCHLOG_VERSION } from "@sketchlog/core/platform"
+import { resolveProfileDir } from "@sketchlog/core/writers"
 import { Command, CommanderError } from "commander"
 import type { CliContext } from "./cli/CliContext.js"
 import { type CliIo, writeLine } from "./cli/CliIo.js"
@@ -72,7 +73,14 @@ const buildProgram = (context: CliContext): Command => {
  * line on `io.stderr` (`sketchlog <command>: <what went wrong>`).
  */
 export const run = async (argv: ReadonlyArray<string>, io: CliIo): Promise<ExitCode> => {
-  const context: CliContext = { io, cwd: io.cwd ?? process.cwd(), exitCode: ExitCode.ok }
+  const cwd = io.cwd ?? process.cwd()
+  const context: CliContext = {
+    io,
+    cwd,
+    defaultProfileDir: () =>
+      resolveProfileDir(undefined, io.env ?? { ...process.env, INIT_CWD: process.env.INIT_CWD || cwd }),
+    exitCode: ExitCode.ok,
+  }
   const program = buildProgram(context)
   if (argv.length === 0) {
     program.outputHelp({ error: true })

@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly onStdout?: (text: string) => void
   /** Ends a long-running command (`serve`). */
   readonly stop?: AbortSignal
+  /** The environment the default profile folder is read from (default: this process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }
 
 /** Runs `sketchlog <args>` in this process through `run(argv, io)`, capturing stdout and stderr. */
@@ -56,6 +58,7 @@ export const runCli = async (args: ReadonlyArray<string>, options: RunOptions = 
     cwd: options.cwd,
     openBrowser: options.openBrowser,
     stop: options.stop,
+    env: options.env,
   })
   await new Promise((resolve) => setImmediate(resolve))
   return { code, stdout: stdout.text(), stderr: stderr.text() }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { writeFile } from "node:fs/promises"
+import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { type ConfigSandbox, configSandbox, FakePlatform, normals, repoRoot } from "@sketchlog/test-fixtures"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -100,4 +100,19 @@ describe("sketchlog as a child process", () => {
     },
     CHILD_TIMEOUT,
   )
+})
+
+describe("reading the default folder", () => {
+  it("given no path, reads ./sketchlog-profiles of where it was started, as the logger and the adapters write it", async () => {
+    await mkdir(join(dir, "sketchlog-profiles", "m-1"), { recursive: true })
+    await profileOf({ amount: normals(3, 50, 10, 2) }).write(join(dir, "sketchlog-profiles", "m-1", "h.bin"))
+    const env: NodeJS.ProcessEnv = { ...process.env }
+    delete env.INIT_CWD
+    delete env.SKETCHLOG_PROFILE_DIR
+    const result = await sketchlog(["inspect", "--json"], dir, env)
+    expect(result.stderr).toBe("")
+    expect(result.code).toBe(0)
+    const { profiles } = JSON.parse(result.stdout) as { profiles: Array<{ file: string }> }
+    expect(profiles.map((p) => p.file)).toEqual([join(dir, "sketchlog-profiles", "m-1", "h.bin")])
+  })
 })

@@ -185,3 +185,31 @@ describe("sketchlog inspect", () => {
     }
   })
 })
+
+describe("sketchlog inspect, report, check and upload with no path", () => {
+  it("read the default folder: SKETCHLOG_PROFILE_DIR, else ./sketchlog-profiles of where they were started", async () => {
+    await mkdir(join(dir, "started", "sketchlog-profiles", "m-1"), { recursive: true })
+    await copyFile(join(dir, "people.bin"), join(dir, "started", "sketchlog-profiles", "m-1", "p.bin"))
+    await mkdir(join(dir, "started", "elsewhere", "m-2"), { recursive: true })
+    await copyFile(join(dir, "more.bin"), join(dir, "started", "elsewhere", "m-2", "m.bin"))
+    const started = join(dir, "started")
+    const fromDefault = await runCli(["inspect", "--json"], { cwd: dir, env: { INIT_CWD: started } })
+    expect(fromDefault.code).toBe(0)
+    expect(profilesOf(fromDefault.stdout).map((p) => p.columns.age?.["counts/n"])).toEqual([5])
+    const fromEnv = await runCli(["inspect", "--json"], {
+      cwd: dir,
+      env: { INIT_CWD: started, SKETCHLOG_PROFILE_DIR: "elsewhere" },
+    })
+    expect(profilesOf(fromEnv.stdout).map((p) => p.columns.age?.["counts/n"])).toEqual([2])
+  })
+
+  it("say where they looked when the default folder does not exist yet", async () => {
+    for (const command of [["inspect"], ["report"], ["check", "--monitors", "m.json"], ["upload"]]) {
+      const result = await runCli(command, { cwd: dir, env: { INIT_CWD: join(dir, "nothing-here") } })
+      expect(result.code, command[0]).toBe(3)
+      expect(result.stderr.trim()).toBe(
+        `sketchlog ${command[0]}: no profiles at ${join(dir, "nothing-here", "sketchlog-profiles")} (the default folder: SKETCHLOG_PROFILE_DIR, else ./sketchlog-profiles where you started); name a folder, file or store`,
+      )
+    }
+  })
+})

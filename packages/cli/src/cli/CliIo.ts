@@ -7,6 +7,11 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream
   /** Relative paths are resolved against this directory (default: the process's). */
   readonly cwd?: string | undefined
+  /**
+   * The environment the default profile folder is read from (`SKETCHLOG_PROFILE_DIR`, `INIT_CWD`;
+   * default: the process's, with `cwd` as where it was started when npm or pnpm did not say).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
   /** Opens a URL for the browser sign-in (default: the system's opener); tests follow it themselves. */
   readonly openBrowser?: ((url: string) => void | Promise<void>) | undefined
   /** Ends a long-running command (`serve`) as SIGINT would; tests use it (default: the process's signals). */

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "commander"
 import { openCatalog } from "../catalog/openCatalog.js"
 import type { CliContext } from "../cli/CliContext.js"
 import { writeLine } from "../cli/CliIo.js"
+import { pathsOrDefault } from "../cli/defaultProfileDir.js"
 import { ExitCode } from "../cli/ExitCode.js"
 import { printable } from "../format/printable.js"
 import { renderTextTable } from "../format/TextTable.js"
@@ -94,12 +95,16 @@ export const registerCheck = (program: Command, context: CliContext): Command =>
     .description(
       "Evaluate each rule of a monitors file over its latest complete window (the last whole hour or day), print a table, and exit 1 when any rule fires. With --webhook, post the firing rules as JSON (with a Slack-compatible text field).",
     )
-    .argument("<store>", "a directory of profiles or an s3://bucket/prefix URL")
+    .argument(
+      "[store]",
+      "a directory of profiles or an s3://bucket/prefix URL; default: $SKETCHLOG_PROFILE_DIR, else ./sketchlog-profiles",
+    )
     .requiredOption("--monitors <file>", 'the rules: { "monitors": [rule, …] } (see the README)')
     .option("--webhook <url>", "POST the firing rules here as JSON", parseWebhook)
     .option("--at <time>", "evaluate as if it were this time (ISO 8601 or epoch ms; default now)", parseTime)
     .option("--json", "print the outcomes as JSON instead of a table")
-    .action(async (storeUrl: string, options: CheckOptions) => {
+    .action(async (given: string | undefined, options: CheckOptions) => {
+      const [storeUrl] = (await pathsOrDefault(given === undefined ? [] : [given], context)) as [string]
       const rules = await readMonitorsFile(resolve(context.cwd, options.monitors), options.monitors)
       const catalog = await openCatalog(storeUrl, context.cwd, {
         log: (line) => writeLine(context.io.stderr, `sketchlog check: ${printable(line)}`),

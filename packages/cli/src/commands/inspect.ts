@@ -4,6 +4,7 @@ import type { Command } from "commander"
 import type { CliContext } from "../cli/CliContext.js"
 import { usageError } from "../cli/CliError.js"
 import { writeLine } from "../cli/CliIo.js"
+import { pathsOrDefault } from "../cli/defaultProfileDir.js"
 import { parseList } from "../cli/options.js"
 import { renderCsv } from "../format/csv.js"
 import { formatCount, formatNumber, formatPercent, formatTime } from "../format/numbers.js"
@@ -38,8 +39,8 @@ export const registerInspect = (program: Command, context: CliContext): Command 
       "Show each profile's columns with whylogs' summary fields: counts, types, distribution, cardinality and frequent values. Works on whylogs-written profiles too.",
     )
     .argument(
-      "<paths...>",
-      "profile files, directories searched for .bin files, or stores (s3://bucket/prefix)",
+      "[paths...]",
+      "profile files, directories searched for .bin files, or stores (s3://bucket/prefix); default: $SKETCHLOG_PROFILE_DIR, else ./sketchlog-profiles",
     )
     .option("--json", "print JSON: { profiles: [{ file, datasetTimestamp, …, columns: { name: summary } }] }")
     .option("--csv", "print CSV: one row per column of each profile, every summary field")
@@ -48,7 +49,7 @@ export const registerInspect = (program: Command, context: CliContext): Command 
     .option("--merge", "merge all the profiles into one before showing it")
     .action(async (paths: string[], options: InspectOptions) => {
       if (options.json === true && options.csv === true) throw usageError("choose one of --json and --csv")
-      const files = await readInputs(paths, options, context)
+      const files = await readInputs([...(await pathsOrDefault(paths, context))], options, context)
       const groups: Array<{ label: string; files: string[]; view: DatasetProfileView }> =
         options.merge === true
           ? [

@@ -5,6 +5,7 @@ import { openCatalog } from "../catalog/openCatalog.js"
 import type { CliContext } from "../cli/CliContext.js"
 import { usageError } from "../cli/CliError.js"
 import { writeLine } from "../cli/CliIo.js"
+import { pathsOrDefault } from "../cli/defaultProfileDir.js"
 import { parseCount } from "../cli/options.js"
 import { printable } from "../format/printable.js"
 import { MonitorBoard } from "../monitor/MonitorBoard.js"
@@ -45,7 +46,10 @@ export const registerServe = (program: Command, context: CliContext): Command =>
     .description(
       "Serve a read-only web UI over a directory of profiles or an s3:// store: datasets and their pulse, each column over hours and days, drift against a reference, and the monitors file's rules with when they fired. Everything it loads ships in the package (no CDN). Listens on 127.0.0.1 unless told otherwise; another address requires --token.",
     )
-    .argument("<store>", "a directory of profiles or an s3://bucket/prefix URL")
+    .argument(
+      "[store]",
+      "a directory of profiles or an s3://bucket/prefix URL; default: $SKETCHLOG_PROFILE_DIR, else ./sketchlog-profiles",
+    )
     .option("--port <port>", "port to listen on (0 picks a free one)", parseCount(0), 8080)
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--monitors <file>", 'alert rules to show: { "monitors": [rule, …] } (see `sketchlog check`)')
@@ -55,7 +59,11 @@ export const registerServe = (program: Command, context: CliContext): Command =>
     )
     .option("--concurrency <n>", "profiles read at once", parseCount(1), 8)
     .option("--cache-mb <n>", "memory for digests of hours, in MiB", parseCount(16), 160)
-    .action(async (storeUrl: string, options: ServeOptions) => {
+    .action(async (given: string | undefined, options: ServeOptions) => {
+      // The default folder may not exist yet: the pages show it once profiles appear.
+      const [storeUrl] = (await pathsOrDefault(given === undefined ? [] : [given], context, {
+        mustExist: false,
+      })) as [string]
       if (options.port > 65535) throw usageError(`--port must be at most 65535, got ${options.port}`)
       const token = options.token ?? process.env.SKETCHLOG_SERVE_TOKEN
       const log = (line: string) => writeLine(context.io.stderr, `sketchlog serve: ${printable(line)}`)

@@ -6,6 +6,7 @@ import { type Command, Option } from "commander"
 import type { CliContext } from "../cli/CliContext.js"
 import { authError, CliError, inputError, usageError } from "../cli/CliError.js"
 import { writeLine } from "../cli/CliIo.js"
+import { pathsOrDefault } from "../cli/defaultProfileDir.js"
 import { describeFailure } from "../cli/describeFailure.js"
 import { ExitCode } from "../cli/ExitCode.js"
 import { parseCount } from "../cli/options.js"
@@ -44,7 +45,10 @@ export const registerUpload = (program: Command, context: CliContext): Command =
     .description(
       "Upload every .bin profile under a directory, and what the rolling logger's platform writer left in its outbox (<dir>/.outbox/whylabs/), through the configured session (see whoami). Profiles at <dir>/<dataset>/… go to <dataset>, outbox entries to their own dataset, unless --dataset-id says otherwise. An outbox entry is removed once the platform confirmed it; do not run this while a logger uses the same outbox (it replays it itself). What was uploaded is recorded in <dir>/.sketchlog-upload.json after each success; --resume skips what it lists (same bytes, same destination). Every failure is reported; the exit code is 1 when any upload failed, 4 when the platform refused the credentials.",
     )
-    .argument("<dir>", "the directory of profiles")
+    .argument(
+      "[dir]",
+      "the directory of profiles; default: $SKETCHLOG_PROFILE_DIR, else ./sketchlog-profiles",
+    )
     .option("--dataset-id <id>", "upload every profile to this dataset")
     .option("--resume", "skip profiles the manifest lists as uploaded already")
     .option("--no-outbox", "leave the outbox alone")
@@ -60,7 +64,8 @@ export const registerUpload = (program: Command, context: CliContext): Command =
         .choices(["auto", "always", "never"])
         .default("auto"),
     )
-    .action(async (dir: string, options: UploadOptions) => {
+    .action(async (given: string | undefined, options: UploadOptions) => {
+      const [dir] = (await pathsOrDefault(given === undefined ? [] : [given], context)) as [string]
       const root = resolve(context.cwd, dir)
       const info = await stat(root).catch(() => undefined)
       if (info === undefined || !info.isDirectory()) throw inputError(`${dir}: not a directory`)
