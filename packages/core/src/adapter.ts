@@ -5,5 +5,11 @@
  * an adapter for another framework be.
  */
 export * from "./capture/index.js"
-export { firstUnknownOption, nearestName, unknownOptionReason } from "./internal/optionNames.js"
+// Option names, for packages that check their own options as core does (typos refused, the nearest named).
+export {
+  firstUnknownOption,
+  nearestName,
+  optionNamesOf,
+  unknownOptionReason,
+} from "./internal/optionNames.js"
 export * from "./profiler/index.js"

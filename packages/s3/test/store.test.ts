@@ -6,10 +6,11 @@ import {
   readStoredProfile,
   StoreError,
 } from "@sketchlog/core/store"
+import { WriterOptionsError } from "@sketchlog/core/writers"
 import { S3Server } from "@sketchlog/test-fixtures/s3"
 import { Chunk, Effect, Either, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { S3Store } from "../src/index.js"
+import { S3Store, S3Writer } from "../src/index.js"
 
 const HOUR = Date.UTC(2026, 11, 7, 16)
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
@@ -114,5 +115,16 @@ describe("S3Store", () => {
     expect(withCredentials.message).not.toContain(secret)
     expect(await failure(openStore("s3://a"))).toMatchObject({ reason: "invalid-url" })
     expect(await failure(store.put("../escape.bin", bytesOf([1])))).toMatchObject({ reason: "invalid-url" })
+  })
+})
+
+describe("S3Writer options", () => {
+  it("refuses an unknown option, naming the one meant", () => {
+    expect(() => new S3Writer({ url: "s3://bucket/p", regoin: "eu-west-1" } as never)).toThrow(
+      WriterOptionsError,
+    )
+    expect(() => new S3Writer({ url: "s3://bucket/p", regoin: "eu-west-1" } as never)).toThrow(
+      'S3Writer option regoin: unknown option; did you mean "region"?',
+    )
   })
 })
