@@ -33,6 +33,8 @@ const appEnvironment = (extra) => {
     "WHYLABS_API_KEY",
     "SKETCHLOG_PROFILE_DIR",
     "SKETCHLOG_STORE",
+    // pnpm's record of where `pnpm test:packaging` was run: the app's profiles go where it was started.
+    "INIT_CWD",
     "HTTP_PROXY",
     "HTTPS_PROXY",
   ]) {

@@ -7,10 +7,11 @@
  * them in `sketchlog serve`.
  */
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises"
-import { join, relative, resolve } from "node:path"
+import { join, relative } from "node:path"
 import { renderReport } from "@sketchlog/cli"
 import type { DatasetProfileView } from "@sketchlog/core"
 import { compareProfiles } from "@sketchlog/core/drift"
+import { resolveProfileDir } from "@sketchlog/core/writers"
 import { DEMO_DATASET } from "./app.js"
 import { driftSummary } from "./demo/DriftSummary.js"
 import { routeSummaryTable } from "./demo/RouteSummary.js"
@@ -21,7 +22,9 @@ import { sendTraffic } from "./traffic.js"
 const REQUESTS_PER_HALF = Number(process.env.DEMO_REQUESTS ?? 1500)
 const CONCURRENCY = 16
 const started = performance.now()
-const out = resolve(process.env.SKETCHLOG_PROFILE_DIR ?? "sketchlog-profiles", "express-demo")
+// Where every sketchlog entry point writes: SKETCHLOG_PROFILE_DIR, else ./sketchlog-profiles of where
+// the demo was started (`pnpm demo` from the root, or `pnpm --filter` from anywhere).
+const out = join(resolveProfileDir(), "express-demo")
 const say = (text = "") => process.stdout.write(`${text}\n`)
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)}s`
 
