@@ -1,12 +1,10 @@
-import { spawn } from "node:child_process"
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises"
-import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { runApp } from "./support/runApp.js"
 
-const tsxCli = createRequire(import.meta.url).resolve("tsx/cli")
 const app = fileURLToPath(new URL("./support/firstRunApp.ts", import.meta.url))
 
 let dir = ""
@@ -21,7 +19,7 @@ afterAll(async () => {
  * Runs the one-liner app in `<root>/app` as `pnpm start` run from `<root>/stood` would (INIT_CWD),
  * with no session, store or folder configured but `env`.
  */
-const runApp = async (name: string, watch: string, env: Record<string, string>) => {
+const runFirstRun = async (name: string, watch: string, env: Record<string, string>) => {
   const root = join(dir, name)
   await mkdir(join(root, "app"), { recursive: true })
   const childEnv: NodeJS.ProcessEnv = {
@@ -32,38 +30,14 @@ const runApp = async (name: string, watch: string, env: Record<string, string>) 
   }
   for (const name of ["WHYLABS_API_KEY", "SKETCHLOG_STORE", "SKETCHLOG_PROFILE_DIR"])
     if (env[name] === undefined) delete childEnv[name]
-  return new Promise<{
-    code: number | null
-    report: { firstFileMs?: number; files: string[] }
-    err: string
-    root: string
-  }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [tsxCli, "--conditions=@sketchlog/source", app, join(root, watch)],
-      {
-        cwd: join(root, "app"),
-        env: childEnv,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    )
-    let out = ""
-    let err = ""
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk
-    })
-    child.stderr.on("data", (chunk: Buffer) => {
-      err += chunk
-    })
-    child.once("exit", (code) =>
-      resolve({ code, report: JSON.parse(out.trim().split("\n").pop() || "{}"), err, root }),
-    )
-  })
+  const { code, out, err } = await runApp(app, [join(root, watch)], { cwd: join(root, "app"), env: childEnv })
+  const report = JSON.parse(out.trim().split("\n").pop() || "{}") as { firstFileMs?: number; files: string[] }
+  return { code, report, err, root }
 }
 
 describe("the one-liner with nothing configured", () => {
   it("writes under ./sketchlog-profiles/<dataset>/ of where it was started, the first file within seconds of the first request, and says where and when", async () => {
-    const { code, report, err, root } = await runApp("default", "stood/sketchlog-profiles", {})
+    const { code, report, err, root } = await runFirstRun("default", "stood/sketchlog-profiles", {})
     expect(code).toBe(0)
     expect(report.firstFileMs).toBeLessThan(30_000)
     expect(report.files.length).toBeGreaterThan(0)
@@ -74,7 +48,7 @@ describe("the one-liner with nothing configured", () => {
   }, 60_000)
 
   it("honours SKETCHLOG_PROFILE_DIR, relative to where it was started", async () => {
-    const { code, report, err, root } = await runApp("env", "stood/elsewhere", {
+    const { code, report, err, root } = await runFirstRun("env", "stood/elsewhere", {
       SKETCHLOG_PROFILE_DIR: "elsewhere",
     })
     expect(code).toBe(0)

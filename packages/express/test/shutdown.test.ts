@@ -1,32 +1,15 @@
-import { spawn } from "node:child_process"
 import { mkdtemp, rm } from "node:fs/promises"
-import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
 import { readWrittenProfiles, rowsBySegment } from "./support/profiles.js"
+import { runApp } from "./support/runApp.js"
 
-const tsxCli = createRequire(import.meta.url).resolve("tsx/cli")
 const app = fileURLToPath(new URL("./support/exitingApp.ts", import.meta.url))
 
 /** Runs the app in a child process; resolves with its exit code and output once it exits by itself. */
-const run = (dir: string, mode: string) =>
-  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, [tsxCli, "--conditions=@sketchlog/source", app, dir, mode], {
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-    let out = ""
-    let err = ""
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk
-    })
-    child.stderr.on("data", (chunk: Buffer) => {
-      err += chunk
-    })
-    // Were anything left holding the event loop, the child would never exit and this test would time out.
-    child.once("exit", (code) => resolve({ code, out, err }))
-  })
+const run = (dir: string, mode: string) => runApp(app, [dir, mode])
 
 describe("clean shutdown", () => {
   const dirs: Array<string> = []
