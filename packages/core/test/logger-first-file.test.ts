@@ -107,30 +107,46 @@ describe("local mode: the first profile is on disk soon after the first row", ()
     )
   })
 
-  it.effect("leaves writers the user gave, and firstWrite: null, to the schedule alone", () => {
-    const memory = new MemoryWriter()
-    const profileDir = join(dir, "none")
-    return Effect.gen(function* () {
-      yield* run(
-        { datasetId: "d", writers: [memory] },
-        Effect.gen(function* () {
-          yield* (yield* RollingLogger).log({ x: 1 })
-          yield* moveTo(at(12, 4, 59))
-          expect(memory.writes).toHaveLength(0)
-        }),
-      )
-      yield* run(
-        { datasetId: "d", profileDir, firstWrite: null },
-        Effect.gen(function* () {
-          yield* (yield* RollingLogger).log({ x: 1 })
-          yield* moveTo(at(12, 4, 59))
-          expect(yield* rowsOnDisk(profileDir, "d")).toBe(0)
-          yield* moveTo(at(12, 5, 0))
-          expect(yield* rowsOnDisk(profileDir, "d")).toBe(1)
-        }),
-      )
-    })
-  })
+  it.effect(
+    "leaves writers the user gave, writeSchedule: null and firstWrite: null to the schedule (or flush) alone",
+    () => {
+      const memory = new MemoryWriter()
+      const profileDir = join(dir, "none")
+      return Effect.gen(function* () {
+        yield* run(
+          { datasetId: "d", writers: [memory] },
+          Effect.gen(function* () {
+            yield* (yield* RollingLogger).log({ x: 1 })
+            yield* moveTo(at(12, 4, 59))
+            expect(memory.writes).toHaveLength(0)
+          }),
+        )
+        // No schedule (writes only on flush and close): no early write either.
+        const unscheduled = join(dir, "unscheduled")
+        yield* run(
+          { datasetId: "d", profileDir: unscheduled, writeSchedule: null },
+          Effect.gen(function* () {
+            const logger = yield* RollingLogger
+            yield* logger.log({ x: 1 })
+            yield* moveTo(at(12, 30))
+            expect(yield* rowsOnDisk(unscheduled, "d")).toBe(0)
+            yield* logger.flush
+            expect(yield* rowsOnDisk(unscheduled, "d")).toBe(1)
+          }),
+        )
+        yield* run(
+          { datasetId: "d", profileDir, firstWrite: null },
+          Effect.gen(function* () {
+            yield* (yield* RollingLogger).log({ x: 1 })
+            yield* moveTo(at(12, 4, 59))
+            expect(yield* rowsOnDisk(profileDir, "d")).toBe(0)
+            yield* moveTo(at(12, 5, 0))
+            expect(yield* rowsOnDisk(profileDir, "d")).toBe(1)
+          }),
+        )
+      })
+    },
+  )
 })
 
 describe("unknown options are refused with the nearest known name", () => {

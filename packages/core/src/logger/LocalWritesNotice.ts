@@ -16,7 +16,8 @@ export const describeLocalWrites = (
   first = "row",
 ): string => {
   const schedule = writeSchedule === undefined ? LoggerDefaults.writeSchedule : writeSchedule
-  const early = firstWrite === undefined ? LoggerDefaults.firstWriteLocal : firstWrite
+  const early =
+    firstWrite !== undefined ? firstWrite : schedule === null ? null : LoggerDefaults.firstWriteLocal
   const then = schedule === null ? "on flush() and at shutdown" : `${every(schedule)} and at shutdown`
   if (early === null) return `files are written ${then}`
   const millis = Duration.toMillis(Duration.decode(early))

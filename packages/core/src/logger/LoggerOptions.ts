@@ -27,7 +27,8 @@ export interface DatasetOptions {
    * Write a dataset's first profile this long after its first row, once, then follow `writeSchedule`,
    * so the first file shows up without waiting for the schedule. Default `"10 seconds"` when the
    * logger writes local files of its own choosing (a local session, no `writers`, no store; the
-   * adapters in local mode too), else `null`: uploads, stores and your writers keep to the schedule.
+   * adapters in local mode too) and a schedule, else `null`: uploads, stores, your writers and
+   * `writeSchedule: null` keep to the schedule (or to flush and close) alone.
    */
   readonly firstWrite?: Duration.DurationInput | null | undefined
   /** Columns whose values pick the segment (default none). */

@@ -46,7 +46,11 @@ export const startProfilerLogger = (
   const loggerOptions = options.logger ?? {}
   const uploads = session.kind !== "local"
   const store = resolveStoreUrl(options.store ?? loggerOptions.store)
-  const localFiles = !uploads && store === undefined && loggerOptions.writers === undefined
+  const localFiles =
+    !uploads &&
+    store === undefined &&
+    loggerOptions.writers === undefined &&
+    loggerOptions.writeSchedule !== null
   const logger = createRollingLogger({
     // The server must never wait for profiling nor buffer without bound: rows that do not fit
     // are dropped and counted unless the user asks for back-pressure.

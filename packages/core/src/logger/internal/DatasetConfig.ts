@@ -76,10 +76,13 @@ export const resolveDatasetConfig = (
     const problem = checkSchedule(writeSchedule)
     if (problem !== undefined) fail(name("writeSchedule"), problem)
   }
+  // Without a schedule (writes only on flush and close) there is no early write unless asked for.
   const firstWriteMillis =
-    options.firstWrite === undefined
-      ? (base?.firstWriteMillis ?? null)
-      : firstWriteMillisOf(name("firstWrite"), options.firstWrite)
+    options.firstWrite !== undefined
+      ? firstWriteMillisOf(name("firstWrite"), options.firstWrite)
+      : writeSchedule === null
+        ? null
+        : (base?.firstWriteMillis ?? null)
   const segmentOn = options.segmentOn ?? base?.segmentOn ?? []
   if (!Array.isArray(segmentOn) || !segmentOn.every((c) => typeof c === "string" && c.length > 0))
     fail(name("segmentOn"), "must list column names")

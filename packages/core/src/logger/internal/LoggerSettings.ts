@@ -136,7 +136,7 @@ export const resolveLoggerSettings = (
       // Local files of the logger's own choosing appear early (the first write soon after the first
       // row); uploads, stores and the user's writers keep to the schedule alone.
       const base =
-        options.firstWrite === undefined && localProfileDir !== undefined
+        options.firstWrite === undefined && localProfileDir !== undefined && resolved.writeSchedule !== null
           ? {
               ...resolved,
               firstWriteMillis: Duration.toMillis(Duration.decode(LoggerDefaults.firstWriteLocal)),
