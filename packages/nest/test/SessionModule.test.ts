@@ -271,12 +271,13 @@ describe("several applications and failures", () => {
     expect(rowsBySegment(await readProfiles(shop.state.dir), "shop")).toEqual({ "GET /items/:id": 9 })
   })
 
-  it("refuses to start on a mistyped option, naming it", async () => {
+  it("refuses to start on a mistyped option, naming it and the one meant", async () => {
     @Module({ imports: [SessionModule.forRoot({ datasetID: "shop" } as SessionModuleOptions)] })
     class Mistyped {}
     await expect(Test.createTestingModule({ imports: [Mistyped] }).compile()).rejects.toMatchObject({
       _tag: "HttpOptionsError",
       option: "datasetID",
+      message: 'unknown option; did you mean "datasetId"?',
     })
   })
 

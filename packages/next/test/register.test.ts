@@ -59,6 +59,9 @@ describe("register() on Node.js", () => {
       profileDir,
     })
     await expect(bad).rejects.toMatchObject({ _tag: "HttpOptionsError", option: "sampleRate" })
+    await expect(
+      register({ datasetId: "first", profiledir: profileDir } as Parameters<typeof register>[0]),
+    ).rejects.toMatchObject({ option: "profiledir", message: 'unknown option; did you mean "profileDir"?' })
     expect(processState().registration).toBeUndefined()
     expect(processState().registered).toBeUndefined()
     expect(sharedHttpProfilers()).toEqual([])
