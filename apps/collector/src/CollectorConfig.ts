@@ -35,6 +35,12 @@ export interface CollectorConfig {
   readonly embeddings: EmbeddingsByDataset
   /** How long SIGTERM waits for requests in flight and for the writers before giving up. */
   readonly shutdownTimeoutMs: number
+  /**
+   * What to tell the operator at start: a `SKETCHLOG_*` variable the collector does not read, with the
+   * name it probably meant. A warning, not a refusal: other programs (and newer versions) share the
+   * environment, and the collector must not refuse to start over a name that is not its own.
+   */
+  readonly notices: ReadonlyArray<string>
 }
 
 /** Environment variables as `process.env` holds them. */
@@ -45,7 +51,8 @@ export const FLAGS = ["--insecure-no-auth", "--host", "--help"] as const
 
 /**
  * The `SKETCHLOG_*` variables the collector reads, and those other sketchlog programs read that may
- * share its environment (`@sketchlog/s3`, the CLI): any other `SKETCHLOG_*` name is a typo, refused.
+ * share its environment (`@sketchlog/s3`, the CLI): any other `SKETCHLOG_*` name is likely a typo, and
+ * the collector says so at start (naming the variable it probably meant).
  */
 export const SKETCHLOG_VARIABLES = [
   "SKETCHLOG_PROFILE_DIR",
@@ -131,13 +138,13 @@ export const loadCollectorConfig = async (
       )
     }
   }
+  const notices: string[] = []
   for (const name of Object.keys(env)) {
     if (!name.startsWith("SKETCHLOG_") || (SKETCHLOG_VARIABLES as ReadonlyArray<string>).includes(name))
       continue
     const nearest = nearestName(name, SKETCHLOG_VARIABLES)
-    fail(
-      name,
-      `unknown setting${nearest === undefined ? "" : `; did you mean ${nearest}?`} (the collector reads ${SKETCHLOG_VARIABLES.slice(0, 7).join(", ")})`,
+    notices.push(
+      `${name} is not a setting of the collector, ignored${nearest === undefined ? "" : `; did you mean ${nearest}?`} (it reads ${SKETCHLOG_VARIABLES.slice(0, 7).join(", ")})`,
     )
   }
   // Relative paths are the user's: `pnpm --filter @sketchlog/collector start` runs in apps/collector,
@@ -209,5 +216,6 @@ export const loadCollectorConfig = async (
     shutdownTimeoutMs:
       integer(env, "SKETCHLOG_SHUTDOWN_TIMEOUT_SECONDS", CollectorDefaults.shutdownTimeoutSeconds, 1, 3600) *
       1000,
+    notices,
   }
 }

@@ -32,6 +32,7 @@ if (argv.includes("--help")) {
 } else {
   try {
     const config = await loadCollectorConfig(process.env, argv)
+    for (const notice of config.notices) complain(notice)
     const collector = await startCollector(config)
     const { banner, warning } = startupBanner(config, collector)
     say(banner)

@@ -111,12 +111,13 @@ describe("where the collector listens", () => {
 })
 
 describe("settings it does not know", () => {
-  it("refuses a SKETCHLOG_* variable or a flag it does not know, naming the one meant", async () => {
-    await expect(loadCollectorConfig({ ...withToken, SKETCHLOG_PROFILE_DIRS: "x" })).rejects.toMatchObject({
-      _tag: "CollectorConfigError",
-      setting: "SKETCHLOG_PROFILE_DIRS",
-      reason: expect.stringMatching(/^unknown setting; did you mean SKETCHLOG_PROFILE_DIR\?/),
-    })
+  it("warns of a SKETCHLOG_* variable and refuses a flag it does not know, naming the one meant", async () => {
+    const config = await loadCollectorConfig({ ...withToken, SKETCHLOG_PROFILE_DIRS: "x" })
+    expect(config.notices).toEqual([
+      expect.stringMatching(
+        /^SKETCHLOG_PROFILE_DIRS is not a setting of the collector, ignored; did you mean SKETCHLOG_PROFILE_DIR\?/,
+      ),
+    ])
     await expect(loadCollectorConfig({ ...withToken }, ["--insecure-no-auht"])).rejects.toMatchObject({
       setting: "--insecure-no-auht",
       reason: expect.stringMatching(/^unknown argument \(did you mean --insecure-no-auth\?\)/),
@@ -128,7 +129,7 @@ describe("settings it does not know", () => {
         SKETCHLOG_S3_FORCE_PATH_STYLE: "true",
         SKETCHLOG_SERVE_TOKEN: "t",
       }),
-    ).resolves.toMatchObject({ port: 8000 })
+    ).resolves.toMatchObject({ port: 8000, notices: [] })
   })
 })
 
