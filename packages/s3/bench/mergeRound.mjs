@@ -1,7 +1,7 @@
 // One merge round of `pnpm bench:fleet`, in a process of its own running the built packages (dist/,
 // as an application would), so its peak RSS is the reader's: prints one JSON line of figures.
 // Arguments: <endpoint> <store url> <concurrency>.
-import { readMergedProfiles } from "@sketchlog/core"
+import { readMergedProfiles } from "@sketchlog/core/store"
 import { S3Store } from "@sketchlog/s3"
 import { Effect } from "effect"
 
