@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises"
+import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Chunk, Effect, Stream } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { type DatasetProfileView, LocalWriter } from "../src/index.js"
+import { DatasetProfileView, LocalWriter } from "../src/index.js"
 import {
   DirectoryStore,
   type ProfileStore,
@@ -126,5 +126,53 @@ describe("readMergedProfiles", () => {
     await run(local.write(writeOf("m", T0, "/a", [3])))
     const read = await run(readMergedProfiles(new DirectoryStore(dir)))
     expect(read.profiles.map((p) => [p.datasetId, p.replicas, n(p.view)])).toEqual([["m", ["local"], 3]])
+  })
+
+  it("merges each output as a running total: the same bytes as chaining merges of its objects in key order", async () => {
+    const store = new DirectoryStore(dir)
+    await fill(store)
+    const listed = await run(Stream.runCollect(store.list({ datasetId: "m" })))
+    const read = await run(readMergedProfiles(store, { datasetId: "m", window: "hour", concurrency: 4 }))
+    for (const profile of read.profiles) {
+      const keys = Chunk.toReadonlyArray(listed)
+        .filter(
+          (p) =>
+            p.segment === profile.segment &&
+            Math.floor(p.timestamp / 3_600_000) * 3_600_000 === profile.timestamp,
+        )
+        .map((p) => p.key)
+      const views = await Promise.all(
+        keys.map(async (key) => DatasetProfileView.deserialize(await run(store.read(key)))),
+      )
+      const chained = views.slice(1).reduce((a, b) => a.merge(b), views[0] as DatasetProfileView)
+      expect(profile.objects).toBe(keys.length)
+      expect(Buffer.from(profile.view.serialize())).toEqual(Buffer.from(chained.serialize()))
+    }
+  })
+
+  it("with skipUnreadable, leaves out an object that is not a profile — also the first of its output — and merges the rest exactly", async () => {
+    const store = new DirectoryStore(dir)
+    await fill(store)
+    const [first] = Chunk.toReadonlyArray(await run(Stream.runCollect(store.list({ datasetId: "m" }))))
+    await writeFile(join(dir, first?.key ?? ""), "not a profile")
+    expect(await run(Effect.flip(readMergedProfiles(store, { datasetId: "m" })))).toMatchObject({
+      reason: "unreadable",
+      key: first?.key,
+    })
+    const seen: ReadProgress[] = []
+    const read = await run(
+      readMergedProfiles(store, { datasetId: "m", skipUnreadable: true, onProgress: (p) => seen.push(p) }),
+    )
+    expect(read.unreadable.map((e) => e.key)).toEqual([first?.key])
+    expect(read.merged).toBe(17)
+    expect(read.profiles.map((p) => [p.objects, n(p.view)])).toEqual([
+      [2, 6],
+      [3, 9],
+      [3, 9],
+      [3, 9],
+      [3, 9],
+      [3, 9],
+    ])
+    expect(seen.at(-1)).toMatchObject({ total: 18, done: 18 })
   })
 })

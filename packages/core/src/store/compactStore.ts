@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto"
 import { Chunk, Effect, Stream } from "effect"
 import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
+import { ProfileAccumulator } from "../profile/ProfileAccumulator.js"
 import type { ProfileStore } from "./ProfileStore.js"
 import { readGroup } from "./readGroup.js"
-import { readStoredProfile } from "./readStoredProfile.js"
+import { addStoredProfile } from "./readStoredProfile.js"
 import type { StoredProfile } from "./StoredProfile.js"
 import { StoreError } from "./StoreError.js"
 import { profileKey } from "./StoreKey.js"
@@ -132,17 +133,24 @@ export const compactStore = (
           totals.removed += superseded.length
           return yield* step({ step: "finished", ...where, objects: superseded.length })
         }
-        // Merged in key order, so two runs over the same objects write the same bytes.
-        const views = yield* Effect.forEach(
-          live,
-          (profile) => {
-            const known = read.compacted.get(profile.key)
-            return known !== undefined ? Effect.succeed(known) : retryStore(readStoredProfile(store, profile))
-          },
-          { concurrency },
+        // Merged in key order, so two runs over the same objects write the same bytes; each download is
+        // decoded straight into the running total, so a group holds only the downloads in flight.
+        const total = new ProfileAccumulator()
+        yield* Stream.fromIterable(live).pipe(
+          Stream.mapEffect(
+            (profile): Effect.Effect<DatasetProfileView | Uint8Array, StoreError> => {
+              const known = read.compacted.get(profile.key)
+              return known !== undefined ? Effect.succeed(known) : retryStore(store.read(profile.key))
+            },
+            { concurrency },
+          ),
+          Stream.zipWithIndex,
+          Stream.runForEach(([content, i]) =>
+            addStoredProfile(store, (live[i] as StoredProfile).key, total, content),
+          ),
         )
         totals.bytesRead += live.reduce((n, p) => n + (p.size ?? 0), 0)
-        const merged = views.slice(1).reduce((a, b) => a.merge(b), views[0] as DatasetProfileView)
+        const merged = total.view()
         // Everything the new object stands for: the group's objects and what compacted ones replaced.
         const names = new Set(group.map((p) => objectName(p.key)))
         for (const cover of read.covers.values()) for (const name of cover) names.add(name)

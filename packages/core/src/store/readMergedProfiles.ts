@@ -1,12 +1,12 @@
 import { Chunk, Effect, Option, Stream } from "effect"
 import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
+import { MergeOutputs } from "./internal/MergeOutputs.js"
 import type { ProfileQuery } from "./ProfileQuery.js"
 import type { ProfileStore } from "./ProfileStore.js"
 import { type ReadGroup, readGroup } from "./readGroup.js"
-import { decodeStoredProfile } from "./readStoredProfile.js"
 import type { StoredProfile } from "./StoredProfile.js"
 import type { StoreError } from "./StoreError.js"
-import { groupOf, REPLACES_METADATA, withReplacedNames } from "./Supersession.js"
+import { groupOf } from "./Supersession.js"
 import { retryStore } from "./storeRetry.js"
 
 /** The time windows merged profiles are cut into. */
@@ -49,6 +49,7 @@ export interface MergedProfile {
   readonly timestamp: number
   /** The segment id, `undefined` when unsegmented or when segments were merged. */
   readonly segment: string | undefined
+  /** The merge (decoded from the merged bytes when first read: until then it holds a third of the memory). */
   readonly view: DatasetProfileView
   /** Stored objects merged into it. */
   readonly objects: number
@@ -73,37 +74,32 @@ export interface MergedRead {
   readonly conflicts: ReadonlyArray<string>
 }
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
-
-const windowStart = (timestamp: number, window: MergeWindow): number =>
-  window === "hour"
-    ? Math.floor(timestamp / HOUR) * HOUR
-    : window === "day"
-      ? Math.floor(timestamp / DAY) * DAY
-      : timestamp
-
 /** A live object and, for a compacted one, its view (already read to learn what it replaces). */
 interface Live {
   readonly profile: StoredProfile
   readonly view: DatasetProfileView | undefined
 }
 
-interface Accumulator {
-  readonly datasetId: string
-  timestamp: number
-  readonly segment: string | undefined
-  view: DatasetProfileView
-  objects: number
-  readonly replicas: Set<string>
+/** The end of a group: the listing position of its last object. */
+interface GroupEnd {
+  readonly end: number
+}
+
+/** A live object, downloaded: its bytes, or the view its group already read. */
+interface Fetched {
+  readonly profile: StoredProfile
+  readonly content: DatasetProfileView | Uint8Array
 }
 
 /**
  * Lists the profiles `options` asks for and merges them per dataset, time window and segment across
- * replicas: the fleet view. Objects are downloaded `concurrency` at a time and merged as they come
- * (in key order, so the result is the same on every run); memory holds the listing, the merged
- * profiles and the objects in flight. Objects that a compacted object replaces are skipped — also
- * while a compaction is between writing its object and deleting its inputs — so every row counts once.
+ * replicas: the fleet view. Objects are downloaded `concurrency` at a time and merged as they come,
+ * in key order (so the result is the same on every run): each download is decoded straight into its
+ * output's running total (`ProfileAccumulator.addBytes`), and an output is closed (kept as its
+ * merged bytes until its `view` is read) once the listing is past it. Memory holds the listing, the merged profiles, the
+ * running totals of the partitions being read and the objects in flight, however many objects each
+ * output merges. Objects that a compacted object replaces are skipped — also while a compaction is
+ * between writing its object and deleting its inputs — so every row counts once.
  */
 export const readMergedProfiles = (
   store: ProfileStore,
@@ -111,7 +107,6 @@ export const readMergedProfiles = (
 ): Effect.Effect<MergedRead, StoreError> =>
   Effect.gen(function* () {
     const concurrency = Math.max(1, options.concurrency ?? 16)
-    const window = options.window ?? "bucket"
     const listing = Chunk.toReadonlyArray(yield* retryStore(Stream.runCollect(store.list(options))))
     const progress = { total: listing.length, done: 0, bytes: 0 }
     const report = () => options.onProgress?.({ ...progress })
@@ -119,29 +114,12 @@ export const readMergedProfiles = (
     let superseded = 0
     const conflicts: string[] = []
     const unreadable: StoreError[] = []
-    const outputs = new Map<string, Accumulator>()
-
-    const add = (profile: StoredProfile, view: DatasetProfileView) => {
-      const segment = options.mergeSegments === true ? undefined : profile.segment
-      const start = window === "all" ? 0 : windowStart(profile.timestamp, window)
-      const id = `${profile.datasetId}\u0000${start}\u0000${segment ?? ""}`
-      const found = outputs.get(id)
-      if (found === undefined) {
-        outputs.set(id, {
-          datasetId: profile.datasetId,
-          timestamp: window === "all" ? profile.timestamp : start,
-          segment,
-          view,
-          objects: 1,
-          replicas: new Set([profile.replica ?? "local"]),
-        })
-      } else {
-        found.view = found.view.merge(view)
-        found.timestamp = Math.min(found.timestamp, window === "all" ? profile.timestamp : start)
-        found.objects++
-        found.replicas.add(profile.replica ?? "local")
-      }
-    }
+    const outputs = new MergeOutputs(
+      store,
+      options.window ?? "bucket",
+      options.mergeSegments === true,
+      listing,
+    )
 
     const unreadableOr = <A>(
       effect: Effect.Effect<A, StoreError>,
@@ -160,67 +138,72 @@ export const readMergedProfiles = (
         ),
       )
 
-    const liveOf = (group: ReadGroup): Live[] => {
+    const step = () => {
+      progress.done++
+      report()
+    }
+
+    // The listing cut into groups (`groupOf`, adjacent in key order), each with where it ends.
+    const groups: Array<{ profiles: StoredProfile[]; end: number }> = []
+    listing.forEach((profile, i) => {
+      const last = groups[groups.length - 1]
+      if (last !== undefined && groupOf(last.profiles[0] as StoredProfile) === groupOf(profile)) {
+        last.profiles.push(profile)
+        last.end = i
+      } else groups.push({ profiles: [profile], end: i })
+    })
+
+    const liveOf = (group: ReadGroup, end: number): Array<Live | GroupEnd> => {
       superseded += group.resolved.superseded.length
       progress.done += group.resolved.superseded.length
       if (group.resolved.conflicts.length > 0) conflicts.push(...group.resolved.conflicts)
-      return group.resolved.live.map((profile) => ({ profile, view: group.compacted.get(profile.key) }))
+      return [
+        ...group.resolved.live.map((profile) => ({ profile, view: group.compacted.get(profile.key) })),
+        { end },
+      ]
     }
 
-    yield* Stream.fromIterable(listing).pipe(
-      Stream.groupAdjacentBy(groupOf),
+    yield* Stream.fromIterable(groups).pipe(
       Stream.mapEffect(
-        ([, profiles]) => {
-          const group = Chunk.toReadonlyArray(profiles)
-          return unreadableOr(readGroup(store, group, concurrency), () => {
-            progress.done += group.length
-          })
-        },
+        ({ profiles, end }) =>
+          unreadableOr(
+            Effect.map(readGroup(store, profiles, concurrency), (group) => liveOf(group, end)),
+            () => {
+              progress.done += profiles.length
+            },
+          ).pipe(Effect.map(Option.getOrElse((): Array<Live | GroupEnd> => [{ end }]))),
         { concurrency },
       ),
-      Stream.mapConcat(Option.match({ onNone: (): Live[] => [], onSome: liveOf })),
+      Stream.mapConcat((items) => items),
+      // Downloads run `concurrency` at once; decoding and merging happen below, one object at a time
+      // in key order, so only the downloads in flight hold bytes.
       Stream.mapEffect(
-        ({ profile, view }) =>
-          view !== undefined
-            ? Effect.succeed(Option.some({ profile, view }))
-            : unreadableOr(
-                retryStore(store.read(profile.key)).pipe(
-                  Effect.flatMap((bytes) => {
+        (item): Effect.Effect<Option.Option<Fetched | GroupEnd>, StoreError> =>
+          "end" in item
+            ? Effect.succeed(Option.some(item))
+            : item.view !== undefined
+              ? Effect.succeed(Option.some({ profile: item.profile, content: item.view }))
+              : unreadableOr(
+                  Effect.map(retryStore(store.read(item.profile.key)), (bytes) => {
                     progress.bytes += bytes.byteLength
-                    return decodeStoredProfile(store, profile.key, bytes)
+                    return { profile: item.profile, content: bytes }
                   }),
-                  Effect.map((read) => ({ profile, view: read })),
+                  step,
                 ),
-                () => {
-                  progress.done++
-                  report()
-                },
-              ),
         { concurrency },
       ),
-      Stream.runForEach((item) =>
-        Effect.sync(() => {
-          if (Option.isNone(item)) return
-          add(item.value.profile, item.value.view)
-          progress.done++
-          report()
-        }),
-      ),
+      Stream.runForEach((item) => {
+        if (Option.isNone(item)) return Effect.void
+        const value = item.value
+        if ("end" in value) return Effect.sync(() => outputs.passed(value.end))
+        return Effect.zipRight(
+          unreadableOr(outputs.add(value.profile, value.content), () => undefined),
+          Effect.sync(step),
+        )
+      }),
     )
 
-    const profiles = Array.from(outputs.values(), (o) => ({
-      datasetId: o.datasetId,
-      timestamp: o.timestamp,
-      segment: o.segment,
-      view: o.view.metadata[REPLACES_METADATA] === undefined ? o.view : withReplacedNames(o.view, []),
-      objects: o.objects,
-      replicas: Array.from(o.replicas).sort(),
-    })).sort(
-      (a, b) =>
-        compare(a.datasetId, b.datasetId) ||
-        a.timestamp - b.timestamp ||
-        compare(a.segment ?? "", b.segment ?? ""),
-    )
+    const profiles = outputs.results()
     return {
       profiles,
       listed: listing.length,
@@ -231,5 +214,3 @@ export const readMergedProfiles = (
       conflicts,
     }
   })
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
