@@ -94,8 +94,11 @@ export const readProfiles = async (
   return out
 }
 
-/** The merge of several profiles (whylogs' merge; timestamps become the earliest). */
+/**
+ * The merge of several profiles (whylogs' merge; timestamps become the earliest), through one running
+ * total per column (`DatasetProfileView.mergeAll`).
+ */
 export const mergeAll = (views: ReadonlyArray<DatasetProfileView>): DatasetProfileView => {
   if (views.length === 0) throw inputError("no profiles to merge")
-  return views.slice(1).reduce((merged, view) => merged.merge(view), views[0] as DatasetProfileView)
+  return DatasetProfileView.mergeAll(views)
 }

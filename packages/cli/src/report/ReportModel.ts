@@ -1,4 +1,4 @@
-import type { DatasetProfileView } from "@sketchlog/core"
+import { DatasetProfileView } from "@sketchlog/core"
 import {
   type ColumnDrift,
   compareProfiles,
@@ -105,8 +105,9 @@ const segmentLabel = (view: DatasetProfileView): string => {
   return segment.values.join(" · ")
 }
 
+/** One running total per column (`DatasetProfileView.mergeAll`), not a new view per merged profile. */
 const mergeAll = (views: ReadonlyArray<DatasetProfileView>): DatasetProfileView =>
-  views.slice(1).reduce((a, b) => a.merge(b), views[0] as DatasetProfileView)
+  DatasetProfileView.mergeAll(views)
 
 const groupBySegment = (views: ReadonlyArray<DatasetProfileView>): Map<string, DatasetProfileView[]> => {
   const out = new Map<string, DatasetProfileView[]>()
@@ -135,16 +136,19 @@ const bandsOf = (name: string, timeline: ReadonlyArray<readonly [number, Dataset
 const buildSection = (
   index: number,
   views: ReadonlyArray<DatasetProfileView>,
+  merged: DatasetProfileView,
   baseline: DatasetProfileView | undefined,
   options: ReportOptions,
 ): ReportSection => {
-  const merged = mergeAll(views)
-  const byTime = new Map<number, DatasetProfileView>()
+  const byTime = new Map<number, DatasetProfileView[]>()
   for (const view of views) {
     const known = byTime.get(view.datasetTimestamp)
-    byTime.set(view.datasetTimestamp, known === undefined ? view : known.merge(view))
+    if (known === undefined) byTime.set(view.datasetTimestamp, [view])
+    else known.push(view)
   }
-  const timeline = [...byTime.entries()].sort(([a], [b]) => a - b)
+  const timeline = [...byTime.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([time, list]): readonly [number, DatasetProfileView] => [time, mergeAll(list)])
   const drift = baseline === undefined ? undefined : compareProfiles(baseline, merged, options.drift)
   const driftByColumn = new Map(drift?.columns.map((c) => [c.column, c]))
   const columns = orderColumns(merged.columnNames).map((name, i): ColumnModel => {
@@ -199,13 +203,12 @@ export const buildReportModel = (
     const group = baselineGroups.get(key)
     return group === undefined ? undefined : mergeAll(group)
   }
-  const groups = [...groupBySegment(views).entries()].map(([key, list]) => ({
-    key,
-    list,
-    rows: rowCount(mergeAll(list).columns.values()),
-  }))
+  const groups = [...groupBySegment(views).entries()].map(([key, list]) => {
+    const merged = mergeAll(list)
+    return { key, list, merged, rows: rowCount(merged.columns.values()) }
+  })
   groups.sort((a, b) => b.rows - a.rows || (a.key < b.key ? -1 : 1))
-  const sections = groups.map((g, i) => buildSection(i, g.list, baselineFor(g.key), options))
+  const sections = groups.map((g, i) => buildSection(i, g.list, g.merged, baselineFor(g.key), options))
   const times = [...new Set(views.map((v) => v.datasetTimestamp))].sort((a, b) => a - b)
   return {
     title: options.title ?? "Profile report",
