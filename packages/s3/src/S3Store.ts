@@ -86,7 +86,9 @@ export class S3Store implements ProfileStore {
         const key = object.Key?.slice(this.prefix.length)
         if (key === undefined || !key.endsWith(".bin")) return Option.none()
         const profile = parseProfileKey(key, object.Size)
-        return profile !== undefined && matchesQuery(profile, query) ? Option.some(profile) : Option.none()
+        return profile !== undefined && matchesQuery(profile, query)
+          ? Option.some({ ...profile, version: object.ETag })
+          : Option.none()
       }),
     )
   }

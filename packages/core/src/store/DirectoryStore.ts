@@ -135,11 +135,8 @@ export class DirectoryStore implements ProfileStore {
       } else if (entry.isFile() && entry.name.endsWith(".bin")) {
         const parsed = parseProfileKey(key)
         if (parsed === undefined || !matchesQuery(parsed, query)) continue
-        const size = await stat(join(this.root, key)).then(
-          (info) => info.size,
-          () => undefined,
-        )
-        yield { ...parsed, size }
+        const info = await stat(join(this.root, key)).catch(() => undefined)
+        yield { ...parsed, size: info?.size, version: info === undefined ? undefined : String(info.mtimeMs) }
       }
     }
   }

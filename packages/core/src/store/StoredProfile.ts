@@ -17,4 +17,10 @@ export interface StoredProfile {
   readonly replica: string | undefined
   /** Size in bytes, when the listing tells. */
   readonly size: number | undefined
+  /**
+   * What changes when the object is written again under the same key, when the listing tells: an
+   * object store's ETag, a file's modification time. Readers that cache what they read of an object
+   * key the cache by key, size and version.
+   */
+  readonly version?: string | undefined
 }
