@@ -17,16 +17,24 @@ export class ProfileDigest {
   /** No profile at all. */
   static readonly empty = new ProfileDigest(0, new Map(), 0)
 
-  /** The digest of a profile read from the store. */
-  static of(view: DatasetProfileView): ProfileDigest {
+  /**
+   * The digest of a profile read from the store, or of the merge of several (`merged`: their rows,
+   * each profile's own `rowsOf`, summed — a merge's columns may come from different profiles).
+   */
+  static of(
+    view: DatasetProfileView,
+    merged?: { readonly rows: number; readonly profiles: number },
+  ): ProfileDigest {
     const columns = new Map<string, ColumnDigest>()
+    for (const [name, column] of view.columns) columns.set(name, ColumnDigest.of(column))
+    return new ProfileDigest(merged?.rows ?? ProfileDigest.rowsOf(view), columns, merged?.profiles ?? 1)
+  }
+
+  /** A profile's rows: the largest `counts/n` of its columns. */
+  static rowsOf(view: DatasetProfileView): number {
     let rows = 0
-    for (const [name, column] of view.columns) {
-      const digest = ColumnDigest.of(column)
-      columns.set(name, digest)
-      rows = Math.max(rows, digest.n)
-    }
-    return new ProfileDigest(rows, columns, 1)
+    for (const column of view.columns.values()) rows = Math.max(rows, column.counts?.n ?? 0)
+    return rows
   }
 
   /** The merge of several digests: columns of any side, merged where several have them. */

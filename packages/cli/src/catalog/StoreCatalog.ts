@@ -1,10 +1,6 @@
-import {
-  type ProfileStore,
-  readStoredProfile,
-  type StoredProfile,
-  supersededKeys,
-} from "@sketchlog/core/store"
+import { type ProfileStore, type StoredProfile, supersededKeys } from "@sketchlog/core/store"
 import { Chunk, Effect, Stream } from "effect"
+import { isCurrent, type PartitionDigest, PartitionMerge, plan } from "./PartitionDigest.js"
 import { ProfileDigest } from "./ProfileDigest.js"
 import { runEffect } from "./runEffect.js"
 import { groupListing, type Listing, segmentOf } from "./StoreListing.js"
@@ -41,29 +37,22 @@ export interface SeriesResult {
 
 const HOUR = RESOLUTION_MS.hour
 
-/** The profiles of one (dataset, segment, hour), replicas merged, and what went into the digest. */
-interface Partition {
-  readonly id: string
-  readonly digest: ProfileDigest
-  /** Keys in the digest, with the size they had. */
-  readonly keys: ReadonlyMap<string, number | undefined>
-  /** Keys that could not be read, with the size they had then and why. */
-  readonly failed: ReadonlyMap<string, { readonly size: number | undefined; readonly message: string }>
-  /** Keys a compacted object of the partition already holds: skipped, or their rows would count twice. */
-  readonly superseded: ReadonlySet<string>
-  readonly bytes: number
-}
+/** Every segment of an hour, as one partition (the segment filter of most pages and monitors). */
+const ALL_SEGMENTS = "\u0001"
 
 const partitionId = (datasetId: string, segment: string, hour: number) =>
   `${datasetId}\u0000${segment}\u0000${hour}`
 
 /**
  * The monitor's view of a profile store: its listing (refreshed in the background) and digests of
- * its hours, each made once from the hour's profiles (every replica merged) and kept in memory up to
- * a budget, so every stored profile is read at most once while its hour stays cached — new profiles
- * of an hour are merged into its digest; only a profile that changed or disappeared (rewritten,
- * compacted) makes the hour be read again. Reads run with bounded concurrency; a profile that
- * cannot be read is a `StoreProblem`, never a failure of the whole query.
+ * its hours — every segment together, or one segment when a page filters on it —, each made once
+ * from the hour's profiles (every replica decoded into one running merge, then one digest) and kept
+ * in memory up to a budget, so every stored profile is read at most once while its hour stays cached:
+ * new profiles of an hour are merged into its digest; only a profile that changed (another size or
+ * version: ETag, modification time) or disappeared (compacted) makes the hour be read again. Series
+ * and digests of ranges are kept per dataset listing: a listing where any of the dataset's objects
+ * changed computes them again (from the cached hours). Reads run with bounded concurrency; a profile
+ * that cannot be read is a `StoreProblem`, never a failure of the whole query.
  */
 export class StoreCatalog {
   readonly #concurrency: number
@@ -74,13 +63,12 @@ export class StoreCatalog {
   #listing: Listing | undefined
   #listingPromise: Promise<Listing> | undefined
   /** Partitions, least recently used first. */
-  readonly #partitions = new Map<string, Partition>()
-  readonly #pending = new Map<string, Promise<Partition>>()
+  readonly #partitions = new Map<string, PartitionDigest>()
+  readonly #pending = new Map<string, Promise<PartitionDigest>>()
   #bytes = 0
-  /** Bumped whenever a dataset's partitions change, so cached series know they are stale. */
-  readonly #versions = new Map<string, number>()
-  readonly #series = new Map<string, { version: number; result: Promise<SeriesResult> }>()
-  readonly #digests = new Map<string, { version: number; result: Promise<DigestResult> }>()
+  /** Kept per dataset listing (`DatasetListing.signature`): a changed listing computes them again. */
+  readonly #series = new Map<string, { signature: string; result: Promise<SeriesResult> }>()
+  readonly #digests = new Map<string, { signature: string; result: Promise<DigestResult> }>()
   readonly #reported = new Set<string>()
   /** Profiles read so far (each read is one download and decode). */
   reads = 0
@@ -169,34 +157,29 @@ export class StoreCatalog {
   }
 
   /**
-   * A result kept in `cache` under `key` while the dataset's version stays the same (least recently
+   * A result kept in `cache` under `key` while the dataset's listing stays the same (least recently
    * used dropped beyond `limit`); a failure is not kept.
    */
-  #cached<A>(
-    cache: Map<string, { version: number; result: Promise<A> }>,
+  async #cached<A>(
+    cache: Map<string, { signature: string; result: Promise<A> }>,
     limit: number,
     key: string,
     datasetId: string,
     compute: () => Promise<A>,
   ): Promise<A> {
+    const signature = (await this.listing()).datasets.get(datasetId)?.signature ?? ""
     const known = cache.get(key)
-    if (known !== undefined && known.version === (this.#versions.get(datasetId) ?? 0)) {
+    if (known !== undefined && known.signature === signature) {
       cache.delete(key)
       cache.set(key, known)
       return known.result
     }
     const result = compute()
-    const entry = { version: this.#versions.get(datasetId) ?? 0, result }
+    const entry = { signature, result }
     cache.set(key, entry)
-    // Computing may digest new hours and so move the dataset's version: the result is current then.
-    result.then(
-      () => {
-        entry.version = this.#versions.get(datasetId) ?? 0
-      },
-      () => {
-        if (cache.get(key) === entry) cache.delete(key)
-      },
-    )
+    result.catch(() => {
+      if (cache.get(key) === entry) cache.delete(key)
+    })
     while (cache.size > limit) cache.delete(cache.keys().next().value as string)
     return result
   }
@@ -221,7 +204,7 @@ export class StoreCatalog {
     return { resolution, range, points, problems: hours.problems }
   }
 
-  /** Digests of each hour of `range` that has profiles (segments merged), oldest first. */
+  /** Digests of each hour of `range` that has profiles (every segment, or `segment`), oldest first. */
   async #hours(
     datasetId: string,
     range: TimeRange,
@@ -230,37 +213,32 @@ export class StoreCatalog {
     const listing = await this.listing()
     const dataset = listing.datasets.get(datasetId)
     if (dataset === undefined) return { digests: [], problems: [] }
-    const groups = new Map<string, { hour: number; segment: string; profiles: StoredProfile[] }>()
+    const hours = new Map<number, StoredProfile[]>()
     for (const profile of dataset.profiles) {
       if (profile.timestamp < range.from || profile.timestamp >= range.to) continue
-      const seg = segmentOf(profile)
-      if (segment !== undefined && seg !== segment) continue
+      if (segment !== undefined && segmentOf(profile) !== segment) continue
       const hour = windowStart(profile.timestamp, "hour")
-      const id = partitionId(datasetId, seg, hour)
-      const group = groups.get(id)
-      if (group === undefined) groups.set(id, { hour, segment: seg, profiles: [profile] })
-      else group.profiles.push(profile)
+      const list = hours.get(hour)
+      if (list === undefined) hours.set(hour, [profile])
+      else list.push(profile)
     }
     const partitions = await Promise.all(
-      [...groups.entries()].map(([id, group]) => this.#partition(id, datasetId, group.profiles)),
+      [...hours].map(async ([hour, profiles]): Promise<[number, PartitionDigest]> => {
+        const id = partitionId(datasetId, segment ?? ALL_SEGMENTS, hour)
+        return [hour, await this.#partition(id, profiles)]
+      }),
     )
-    const byHour = new Map<number, ProfileDigest[]>()
     const problems: StoreProblem[] = []
-    for (const partition of partitions) {
-      const hour = Number(partition.id.slice(partition.id.lastIndexOf("\u0000") + 1))
-      const list = byHour.get(hour)
-      if (list === undefined) byHour.set(hour, [partition.digest])
-      else list.push(partition.digest)
+    for (const [, partition] of partitions)
       for (const [key, failure] of partition.failed) problems.push({ key, message: failure.message })
-    }
-    const digests = [...byHour.entries()]
+    const digests = partitions
       .sort(([a], [b]) => a - b)
-      .map(([hour, list]): [number, ProfileDigest] => [hour, ProfileDigest.merge(list)])
+      .map(([hour, partition]): [number, ProfileDigest] => [hour, partition.digest])
     return { digests, problems }
   }
 
   /** The partition's digest, brought up to date with `profiles` (its current listing). */
-  #partition(id: string, datasetId: string, profiles: ReadonlyArray<StoredProfile>): Promise<Partition> {
+  #partition(id: string, profiles: ReadonlyArray<StoredProfile>): Promise<PartitionDigest> {
     const pending = this.#pending.get(id)
     if (pending !== undefined) return pending
     const known = this.#partitions.get(id)
@@ -269,74 +247,61 @@ export class StoreCatalog {
       this.#partitions.set(id, known)
       return Promise.resolve(known)
     }
-    const promise = this.#update(id, datasetId, known, profiles).finally(() => this.#pending.delete(id))
+    const promise = this.#update(id, known, profiles).finally(() => this.#pending.delete(id))
     this.#pending.set(id, promise)
     return promise
   }
 
   async #update(
     id: string,
-    datasetId: string,
-    known: Partition | undefined,
+    known: PartitionDigest | undefined,
     profiles: ReadonlyArray<StoredProfile>,
-  ): Promise<Partition> {
+  ): Promise<PartitionDigest> {
     // Objects a compaction already merged (also while it has not deleted them yet) are skipped.
     const superseded = await runEffect(supersededKeys(this.store, profiles)).catch(() => new Set<string>())
-    // A key that is gone, changed size (rewritten) or is now superseded invalidates the digest: start over.
-    const keep =
-      known !== undefined &&
-      [...known.keys].every(([key, size]) => {
-        const now = profiles.find((p) => p.key === key)
-        return now !== undefined && now.size === size && !superseded.has(key)
-      })
-    const base = keep ? known : undefined
-    const toRead = profiles.filter((p) => {
-      if (base?.keys.has(p.key) || superseded.has(p.key)) return false
-      const failed = base?.failed.get(p.key)
-      return failed === undefined || failed.size !== p.size
-    })
-    const results = await Promise.all(toRead.map((p) => this.#read(p)))
-    const digests = base === undefined ? [] : [base.digest]
+    // A key that is gone, changed (size, version) or is now superseded invalidates the digest: start over.
+    const { base, toRead } = plan(known, profiles, superseded)
+    const merge = new PartitionMerge()
+    await Promise.all(toRead.map((profile) => this.#read(profile, merge)))
+    const digest = ProfileDigest.merge([base?.digest ?? ProfileDigest.empty, merge.digest()])
     const keys = new Map(base?.keys)
     const failed = new Map(base?.failed)
-    results.forEach((result, i) => {
-      const profile = toRead[i] as StoredProfile
-      if (result instanceof ProfileDigest) {
-        digests.push(result)
-        keys.set(profile.key, profile.size)
-        failed.delete(profile.key)
-      } else failed.set(profile.key, { size: profile.size, message: result })
-    })
-    const digest = ProfileDigest.merge(digests)
-    const partition: Partition = { id, digest, keys, failed, superseded, bytes: digest.approximateBytes }
+    for (const [key, stamp] of merge.keys) {
+      keys.set(key, stamp)
+      failed.delete(key)
+    }
+    for (const [key, failure] of merge.failed) failed.set(key, failure)
+    const partition: PartitionDigest = {
+      id,
+      digest,
+      keys,
+      failed,
+      superseded,
+      bytes: digest.approximateBytes,
+    }
     if (known !== undefined) {
       this.#partitions.delete(id)
       this.#bytes -= known.bytes
     }
     this.#partitions.set(id, partition)
     this.#bytes += partition.bytes
-    this.#versions.set(datasetId, (this.#versions.get(datasetId) ?? 0) + 1)
     this.#evict()
     return partition
   }
 
-  /** Reads and digests one profile; a failure is its message (reported once). */
-  #read(profile: StoredProfile): Promise<ProfileDigest | string> {
-    const read = readStoredProfile(this.store, profile).pipe(
-      Effect.map((view) => ProfileDigest.of(view)),
-      Effect.tap(() =>
-        Effect.sync(() => {
-          this.reads++
-        }),
+  /** Reads one profile into `merge` (a failure is recorded there and reported once). */
+  async #read(profile: StoredProfile, merge: PartitionMerge): Promise<void> {
+    const read = await Effect.runPromise(
+      this.#semaphore.withPermits(1)(
+        Effect.either(Effect.catchAllDefect(this.store.read(profile.key), (defect) => Effect.fail(defect))),
       ),
-      // A profile that decodes but breaks a digest (a bug, or bytes no check caught) is a problem too.
-      Effect.catchAllDefect((defect) => Effect.fail(defect)),
-      Effect.catchAll((error) => Effect.succeed(problemText(error))),
     )
-    return Effect.runPromise(this.#semaphore.withPermits(1)(read)).then((result) => {
-      if (typeof result === "string") this.#report(`cannot read ${profile.key}: ${result}`)
-      return result
-    })
+    const failure =
+      read._tag === "Left"
+        ? merge.fail(profile, problemText(read.left))
+        : merge.add(profile, read.right, problemText)
+    if (failure === undefined) this.reads++
+    else this.#report(`cannot read ${profile.key}: ${failure}`)
   }
 
   #evict(): void {
@@ -353,15 +318,6 @@ export class StoreCatalog {
     this.#log(line)
   }
 }
-
-/** Whether the digest holds exactly `profiles` (same keys, same sizes) and retries nothing. */
-const isCurrent = (partition: Partition, profiles: ReadonlyArray<StoredProfile>): boolean =>
-  profiles.length === partition.keys.size + partition.failed.size + partition.superseded.size &&
-  profiles.every((p) =>
-    partition.keys.has(p.key)
-      ? partition.keys.get(p.key) === p.size
-      : partition.superseded.has(p.key) || partition.failed.get(p.key)?.size === p.size,
-  )
 
 /** Whole hours covering `range`. */
 export const hourRange = (range: TimeRange): TimeRange => ({
