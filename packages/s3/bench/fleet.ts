@@ -151,15 +151,20 @@ const main = async () => {
     )
 
     const rounds = []
-    for (let round = 0; round < ROUNDS; round++) rounds.push(await childRound(server.endpoint))
+    const loads = []
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.push(await childRound(server.endpoint))
+      loads.push(loadavg().split(" ")[0])
+    }
     const rates = rounds.map((r) => r.merged / r.seconds)
     const rate = stats(rates)
     const rss = stats(rounds.map((r) => r.peakRss / 2 ** 20))
     const baseline = stats(rounds.map((r) => r.baselineRss / 2 ** 20))
     const first = rounds[0] as (typeof rounds)[number]
+    const readerCpu = stats(rounds.map((r) => (r.cpuSeconds * 1e6) / r.merged))
     console.log(
       `merge    ${fmt(rate.median)} profiles/s median of ${ROUNDS} rounds (min ${fmt(rate.min)}, max ${fmt(rate.max)}), ${CONCURRENCY} downloads at once; ` +
-        `peak RSS ${fmt(rss.median)} MB (max ${fmt(rss.max)}; ${fmt(baseline.median)} MB with the packages loaded, before reading); CPU ${fmt((first.cpuSeconds * 1e6) / first.merged)} µs per profile in the reader; ` +
+        `peak RSS ${fmt(rss.median)} MB (max ${fmt(rss.max)}; ${fmt(baseline.median)} MB with the packages loaded, before reading); CPU ${fmt(readerCpu.median)} µs per profile in the reader (min ${fmt(readerCpu.min)}, max ${fmt(readerCpu.max)}); load average after each round ${loads.join(", ")}; ` +
         `${first.merged} objects → ${first.outputs} profiles, ${fmt(first.bytes / 2 ** 20, 1)} MiB`,
     )
     if (first.rows !== PROFILES * ROWS)
