@@ -2,6 +2,7 @@ import { type ProfileStore, type StoredProfile, supersededKeys } from "@sketchlo
 import { Chunk, Effect, Stream } from "effect"
 import { isCurrent, type PartitionDigest, PartitionMerge, plan } from "./PartitionDigest.js"
 import { ProfileDigest } from "./ProfileDigest.js"
+import { ReadPermits } from "./ReadPermits.js"
 import { runEffect } from "./runEffect.js"
 import { groupListing, type Listing, segmentOf } from "./StoreListing.js"
 import { problemText, type StoreProblem } from "./StoreProblem.js"
@@ -59,7 +60,7 @@ export class StoreCatalog {
   readonly #maxAge: number
   readonly #budget: number
   readonly #log: (line: string) => void
-  readonly #semaphore: Effect.Semaphore
+  readonly #permits: ReadPermits
   #listing: Listing | undefined
   #listingPromise: Promise<Listing> | undefined
   /** Partitions, least recently used first. */
@@ -78,7 +79,7 @@ export class StoreCatalog {
     options: CatalogOptions = {},
   ) {
     this.#concurrency = Math.max(1, options.concurrency ?? 8)
-    this.#semaphore = Effect.unsafeMakeSemaphore(this.#concurrency)
+    this.#permits = new ReadPermits(this.#concurrency)
     this.#maxAge = options.listingMaxAgeMs ?? 15_000
     this.#budget = options.cacheBytes ?? 160 * 1024 * 1024
     this.#log = options.log ?? (() => undefined)
@@ -292,7 +293,7 @@ export class StoreCatalog {
   /** Reads one profile into `merge` (a failure is recorded there and reported once). */
   async #read(profile: StoredProfile, merge: PartitionMerge): Promise<void> {
     const read = await Effect.runPromise(
-      this.#semaphore.withPermits(1)(
+      this.#permits.with(
         Effect.either(Effect.catchAllDefect(this.store.read(profile.key), (defect) => Effect.fail(defect))),
       ),
     )
