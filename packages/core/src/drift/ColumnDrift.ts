@@ -1,5 +1,6 @@
 import type { KllDoublesSketch } from "@sketchlog/sketches"
 import type { ColumnProfileView } from "../profile/ColumnProfileView.js"
+import type { FrequentItem } from "../profile/metrics/FrequentItemsMetric.js"
 import type { ResolvedDriftOptions } from "./DriftOptions.js"
 import { type DriftVerdict, hellingerVerdict, ksVerdict, worseVerdict } from "./DriftThresholds.js"
 import { categoricalHellinger, type HellingerResult, numericHellinger } from "./Hellinger.js"
@@ -24,20 +25,40 @@ export interface ColumnDrift {
   readonly reason: string | undefined
 }
 
-/** The column's KLL sketch, when it has values in it. */
-const numbers = (column: ColumnProfileView): KllDoublesSketch | undefined => {
+/**
+ * What drift compares of one side of a column, whatever holds it (a profile's column view, or a
+ * monitor's reduced digest of many profiles).
+ */
+export interface DriftSample {
+  /**
+   * The numbers' KLL sketch: undefined when it holds no value, or when the values are booleans (they
+   * feed the sketch as 1/0, but their drift is a change of shares: compared as categories).
+   */
+  readonly numbers: KllDoublesSketch | undefined
+  /** The frequent values, asked for only when numbers cannot be compared; undefined without them. */
+  readonly frequent: (() => ReadonlyArray<FrequentItem>) | undefined
+  /** Values that are not null. */
+  readonly nonNull: number
+}
+
+/** What the two sides are called in reasons ("the column is not in the baseline"). */
+export interface DriftSideNames {
+  readonly baseline: string
+  readonly target: string
+}
+
+/** A column's drift sample from its profile view. */
+export const columnSample = (column: ColumnProfileView): DriftSample => {
   const sketch = column.distribution?.kll.peek()
-  return sketch === undefined || sketch.isEmpty ? undefined : sketch
-}
-
-/** Booleans feed the KLL sketch as 1/0, but their drift is a change of shares: compare them as categories. */
-const isBoolean = (column: ColumnProfileView): boolean => {
   const types = column.types
-  return types !== undefined && types.boolean > 0 && types.integral === 0 && types.fractional === 0
+  const isBoolean = types !== undefined && types.boolean > 0 && types.integral === 0 && types.fractional === 0
+  const frequentItems = column.frequentItems
+  return {
+    numbers: sketch === undefined || sketch.isEmpty || isBoolean ? undefined : sketch,
+    frequent: frequentItems === undefined ? undefined : () => frequentItems.items(),
+    nonNull: column.counts === undefined ? 0 : column.counts.n - column.counts.null,
+  }
 }
-
-const nonNull = (column: ColumnProfileView): number =>
-  column.counts === undefined ? 0 : column.counts.n - column.counts.null
 
 /**
  * Compares one column. Numbers (both sides' KLL sketches hold values, not booleans) get the
@@ -50,6 +71,24 @@ export const compareColumn = (
   baseline: ColumnProfileView | undefined,
   target: ColumnProfileView | undefined,
   options: ResolvedDriftOptions,
+): ColumnDrift =>
+  compareSamples(
+    column,
+    baseline === undefined ? undefined : columnSample(baseline),
+    target === undefined ? undefined : columnSample(target),
+    options,
+  )
+
+/**
+ * `compareColumn` over drift samples: the one place the tests are chosen and the verdict made, for
+ * profiles and for anything else that keeps a column's sketches (`names` words the reasons).
+ */
+export const compareSamples = (
+  column: string,
+  baseline: DriftSample | undefined,
+  target: DriftSample | undefined,
+  options: ResolvedDriftOptions,
+  names: DriftSideNames = { baseline: "baseline", target: "target" },
 ): ColumnDrift => {
   const none = (kind: ColumnDriftKind, reason: string): ColumnDrift => ({
     column,
@@ -59,12 +98,12 @@ export const compareColumn = (
     verdict: undefined,
     reason,
   })
-  if (baseline === undefined) return none("target-only", "the column is not in the baseline")
-  if (target === undefined) return none("baseline-only", "the column is not in the target")
+  if (baseline === undefined) return none("target-only", `the column is not in the ${names.baseline}`)
+  if (target === undefined) return none("baseline-only", `the column is not in the ${names.target}`)
   const { thresholds } = options
-  const a = numbers(baseline)
-  const b = numbers(target)
-  if (a !== undefined && b !== undefined && !isBoolean(baseline) && !isBoolean(target)) {
+  const a = baseline.numbers
+  const b = target.numbers
+  if (a !== undefined && b !== undefined) {
     const h = numericHellinger(a, b, options.histogram)
     const k = ksTest(a, b, options.ksRanks)
     const hellinger =
@@ -87,10 +126,10 @@ export const compareColumn = (
       }
     }
   }
-  if (baseline.frequentItems !== undefined && target.frequentItems !== undefined) {
+  if (baseline.frequent !== undefined && target.frequent !== undefined) {
     const h = categoricalHellinger(
-      { items: baseline.frequentItems.items(), total: nonNull(baseline) },
-      { items: target.frequentItems.items(), total: nonNull(target) },
+      { items: baseline.frequent(), total: baseline.nonNull },
+      { items: target.frequent(), total: target.nonNull },
     )
     if (h !== undefined && !Number.isNaN(h.distance)) {
       const verdict = hellingerVerdict(h.distance, thresholds.hellinger)
@@ -104,7 +143,7 @@ export const compareColumn = (
       }
     }
   }
-  const emptySide = nonNull(baseline) === 0 ? "baseline" : nonNull(target) === 0 ? "target" : undefined
+  const emptySide = baseline.nonNull === 0 ? names.baseline : target.nonNull === 0 ? names.target : undefined
   return none(
     "not-comparable",
     emptySide !== undefined

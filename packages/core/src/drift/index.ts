@@ -4,7 +4,15 @@
  * (categories), and the Kolmogorov–Smirnov test on the sketches' CDFs — and whylogs' verdicts
  * (NO_DRIFT, POSSIBLE_DRIFT, DRIFT) under thresholds that can be changed.
  */
-export { type ColumnDrift, type ColumnDriftKind, compareColumn } from "./ColumnDrift.js"
+export {
+  type ColumnDrift,
+  type ColumnDriftKind,
+  columnSample,
+  compareColumn,
+  compareSamples,
+  type DriftSample,
+  type DriftSideNames,
+} from "./ColumnDrift.js"
 export { DriftOptionsError } from "./DriftError.js"
 export {
   type DriftOptions,
