@@ -143,6 +143,18 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10)
 const series = `/api/datasets/loan-scoring/columns/request.body.income?range=custom&from=${day(seeded.start)}&to=${day(seeded.end - 1)}&res=hour`
 const columnPage = `/datasets/loan-scoring/columns/request.body.income?range=custom&from=${day(seeded.start)}&to=${day(seeded.end - 1)}&res=hour`
 
+/** The server process's CPU time so far (user + system), ms. */
+const serverCpu = async () => {
+  const fields = (await readFile(`/proc/${child.pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+/** One request's wall time and the server's CPU time for it. */
+const measured = async (path: string) => {
+  const cpu = await serverCpu()
+  const wall = await timed(path)
+  return { wall, cpu: (await serverCpu()) - cpu }
+}
+
 const load = async () => (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ")
 console.log(
   `store: ${seeded.written} profiles (${DATASETS.length} datasets × ${DAYS} days × 24 h × ${SEGMENTS.length} segments × 2 replicas, 20 columns, 200 rows each)`,
@@ -151,14 +163,15 @@ console.log(`load average before: ${await load()}`)
 console.log(
   `server started and listed the store in ${(startupMs / 1000).toFixed(1)} s (tsx start-up included)`,
 )
-const cold = await timed("/")
+const cold = await measured("/")
 console.log(
-  `datasets page, cold (first request: reads each dataset's last 24 h and what the monitors need): ${cold.toFixed(0)} ms`,
+  `datasets page, cold (first request: reads each dataset's last 24 h and what the monitors need): ${cold.wall.toFixed(0)} ms, server CPU ${cold.cpu} ms (load ${await load()})`,
 )
 console.log(`datasets page, warm: ${spread(await rounds("/"))}`)
-const seriesCold = await timed(series)
+console.log(`server RSS after the datasets page: ${await rss()}`)
+const seriesCold = await measured(series)
 console.log(
-  `a column's 14-day hourly series (336 points), cold (reads the dataset's 2,688 profiles): ${(seriesCold / 1000).toFixed(1)} s`,
+  `a column's 14-day hourly series (336 points), cold (reads the dataset's 2,688 profiles): ${(seriesCold.wall / 1000).toFixed(1)} s, server CPU ${(seriesCold.cpu / 1000).toFixed(1)} s (load ${await load()})`,
 )
 console.log(`a column's 14-day hourly series, warm (JSON): ${spread(await rounds(series))}`)
 console.log(
