@@ -222,4 +222,19 @@ describe("sketchlog serve over HTTP", () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(url)
   })
+
+  it("with warm, reads what the datasets page shows before anyone asks: the first visit reads nothing", async () => {
+    const catalog = await openCatalog("store", dir)
+    const server = await startMonitorServer({ catalog, port: 0, storeLabel: "store", warm: true })
+    try {
+      for (let i = 0; i < 200 && catalog.reads < 3; i++) await new Promise((r) => setTimeout(r, 25))
+      expect(catalog.reads).toBe(3)
+      const page = await get(server.url, "/")
+      expect(page.status).toBe(200)
+      expect(page.body).toContain("loan")
+      expect(catalog.reads).toBe(3)
+    } finally {
+      await server.close()
+    }
+  })
 })

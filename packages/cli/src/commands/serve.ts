@@ -88,6 +88,7 @@ export const registerServe = (program: Command, context: CliContext): Command =>
           token: token === "" ? undefined : token,
           storeLabel: displayUrl(storeUrl),
           log,
+          warm: true,
         })
       } catch (error) {
         if (error instanceof MonitorServerError) throw usageError(error.message)

@@ -29,6 +29,8 @@ export interface MonitorServerOptions {
   readonly storeLabel: string
   /** Where problems are written (unreadable profiles, failed listings, request errors). */
   readonly log?: ((line: string) => void) | undefined
+  /** Once listening, read what the datasets page shows in the background (default false). */
+  readonly warm?: boolean | undefined
 }
 
 /** A running monitor server. */
@@ -380,6 +382,8 @@ export const startMonitorServer = async (options: MonitorServerOptions): Promise
     )
     server.listen(options.port ?? 8080, host, () => resolve())
   })
+  // A failed warm-up is shown by the page that needs the same reads, and logged by the catalog.
+  if (options.warm === true) summaries().catch(() => undefined)
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(":") ? `[${host}]` : host
   return {
