@@ -96,9 +96,9 @@ interface Fetched {
  * replicas: the fleet view. Objects are downloaded `concurrency` at a time and merged as they come,
  * in key order (so the result is the same on every run): each download is decoded straight into its
  * output's running total (`ProfileAccumulator.addBytes`), and an output is closed (kept as its
- * merged bytes until its `view` is read) once the listing is past it. Memory holds the listing, the merged profiles, the
- * running totals of the partitions being read and the objects in flight, however many objects each
- * output merges. Objects that a compacted object replaces are skipped — also while a compaction is
+ * merged bytes until its `view` is read) once the listing is past it. Memory holds the listing, the
+ * merged profiles, the running totals of the partitions being read and the objects in flight,
+ * however many objects each output merges. Objects that a compacted object replaces are skipped — also while a compaction is
  * between writing its object and deleting its inputs — so every row counts once.
  */
 export const readMergedProfiles = (
