@@ -18,7 +18,7 @@ const windowStart = (timestamp: number, window: MergeWindow): number =>
       ? Math.floor(timestamp / DAY) * DAY
       : timestamp
 
-/** One output: a running total while objects come, its merged view once the listing is past it. */
+/** One output: a running total while objects come, its merged bytes once the listing is past it. */
 interface Output {
   readonly datasetId: string
   /** For `"all"`: the earliest bucket merged so far. */
