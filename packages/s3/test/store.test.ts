@@ -65,6 +65,12 @@ describe("S3Store", () => {
     const listed = await run(Stream.runCollect(store.list({ datasetId: "other" })))
     expect(Chunk.toArray(listed)[0]).toMatchObject({ datasetId: "other", replica: "a", timestamp: HOUR })
     expect(Chunk.toArray(listed)[0]?.size).toBe(bytesOf([4]).byteLength)
+    // The version is the object's ETag: written again with other bytes, the listing says so.
+    const version = Chunk.toArray(listed)[0]?.version
+    expect(version).toMatch(/^"[0-9a-f]{32}"$/)
+    await run(store.put(keys[3] as string, bytesOf([5])))
+    const relisted = await run(Stream.runCollect(store.list({ datasetId: "other" })))
+    expect(Chunk.toArray(relisted)[0]?.version).not.toBe(version)
 
     const view = await run(readStoredProfile(store, keys[1] as string))
     expect(view.getColumn("x")?.counts?.n).toBe(1)
