@@ -48,7 +48,7 @@ export interface DriftSideNames {
 }
 
 /** A column's drift sample from its profile view. */
-export const columnSample = (column: ColumnProfileView): DriftSample => {
+const columnSample = (column: ColumnProfileView): DriftSample => {
   const sketch = column.distribution?.kll.peek()
   const types = column.types
   const isBoolean = types !== undefined && types.boolean > 0 && types.integral === 0 && types.fractional === 0

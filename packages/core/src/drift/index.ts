@@ -7,7 +7,6 @@
 export {
   type ColumnDrift,
   type ColumnDriftKind,
-  columnSample,
   compareColumn,
   compareSamples,
   type DriftSample,
