@@ -2,7 +2,7 @@ import type { TimeGranularity } from "../../../profile/TimeBucket.js"
 import type { ColumnarRows } from "../../ColumnarRows.js"
 import type { FlushResult, WriteFailure } from "../../FlushResult.js"
 import type { DropReason } from "../../LoggerStatus.js"
-import type { SettledWrite } from "../Actor.js"
+import type { SettledWrite } from "../ActorSink.js"
 import type { DatasetConfig } from "../DatasetConfig.js"
 import type { ActorStatus, CloseReply, RequestRows, SyncMode } from "../Mail.js"
 
