@@ -19,7 +19,6 @@ import { fileURLToPath } from "node:url"
 import {
   askServer,
   type BenchServer,
-  benchApplication,
   mainCpuAdded,
   median,
   pinToCpu,
@@ -30,6 +29,7 @@ import {
   startBenchServer,
   stopBenchServers,
 } from "@sketchlog/test-fixtures/bench"
+import { type RouteName, routes } from "./routes.js"
 
 /** The middleware each server runs in front of the same two routes. */
 const allVariants = ["bare", "pino-http", "sketchlog", "sketchlog-worker"] as const
@@ -42,23 +42,6 @@ const variants: ReadonlyArray<Variant> = allVariants.filter(
     process.env.BENCH_VARIANTS.split(",").includes(v),
 )
 
-/** A 20-field request body, as a model-serving API receives: the benches' loan application and more. */
-const jsonBody = JSON.stringify({
-  applicant_id: "a-10293",
-  ...benchApplication,
-  region: "north-east",
-  channel: "web",
-  device: "mobile",
-  marketing_opt_in: true,
-  referral_code: "SPRING24",
-  requested_at: "2025-03-14T09:26:53Z",
-})
-
-const routes = {
-  hello: { method: "GET", path: "/hello" },
-  json: { method: "POST", path: "/json", body: jsonBody, headers: { "content-type": "application/json" } },
-} as const
-type RouteName = keyof typeof routes
 /** `BENCH_ROUTES=json` runs one route. */
 const routeNames = (Object.keys(routes) as Array<RouteName>).filter(
   (r) => process.env.BENCH_ROUTES === undefined || process.env.BENCH_ROUTES.split(",").includes(r),
