@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from "express"
-import { captureOf } from "./internal/RequestCapture.js"
+import { expressCaptures } from "./internal/ExpressCaptures.js"
 
 /**
  * An error handler that records the class of what a handler threw (`http.error`: `TypeError`,
@@ -9,7 +9,7 @@ import { captureOf } from "./internal/RequestCapture.js"
  */
 export const errorHandler = (): ErrorRequestHandler =>
   function sketchlogErrorHandler(error, req, _res, next) {
-    const capture = captureOf(req)
-    if (capture !== undefined && capture.error === undefined) capture.error = error
+    const slot = expressCaptures.slotOf(req)
+    if (slot >= 0) expressCaptures.setError(slot, error)
     next(error)
   }

@@ -1,6 +1,7 @@
 import { type HttpProfiler, type HttpProfilerStatus, holdSharedHttpProfiler } from "@sketchlog/core/adapter"
 import type { NextFunction, Request, RequestHandler, Response } from "express"
-import { captureOf, RequestCapture } from "./internal/RequestCapture.js"
+import { expressCaptures } from "./internal/ExpressCaptures.js"
+import { faceRequests } from "./internal/requestFace.js"
 import type { SketchlogOptions } from "./SketchlogOptions.js"
 
 /** The middleware `sketchlog()` returns: an Express handler with the profiler's controls. */
@@ -25,13 +26,20 @@ export interface SketchlogMiddleware extends RequestHandler {
 /** Profilers made by `sketchlog()`, for the package-level `shutdown()`. */
 export const expressProfilers = new Set<HttpProfiler>()
 
+/** The profiler `req.sketchlog` speaks for on a request no profiler captured: the first open one. */
+const firstOpenProfiler = (): HttpProfiler | undefined => {
+  for (const profiler of expressProfilers) if (profiler.state !== "closed") return profiler
+  return undefined
+}
+
 /**
  * Express middleware that profiles every request and response: one line, `app.use(sketchlog())`.
  * The session is resolved once (the first requests wait for it, a few milliseconds at start-up);
  * each request gets `req.sketchlog` (`session`, `datasetId`, `log(row)`); when its response ends
  * (or the client goes away) the exchange is handed to the profiler, which maps and logs it on a later
- * turn of the event loop. Nothing but a few field reads happens on the response path. Mounting it
- * twice with equal options (app and router, or twice by mistake) profiles each request once.
+ * turn of the event loop. Nothing but a few field reads happens on the response path, into a slot
+ * of preallocated arrays: no object or property per request. Mounting it twice with equal options
+ * (app and router, or twice by mistake) profiles each request once.
  * Throws `HttpOptionsError` for a bad option.
  */
 export const sketchlog = (options: SketchlogOptions = {}): SketchlogMiddleware => {
@@ -42,19 +50,18 @@ export const sketchlog = (options: SketchlogOptions = {}): SketchlogMiddleware =
   expressProfilers.add(profiler)
 
   const handle = (req: Request, res: Response, next: NextFunction): void => {
-    const seen = captureOf(req)
-    if (seen !== undefined) {
-      // Mounted again on this request's way: one capture per request; a second, different
+    faceRequests(req, firstOpenProfiler)
+    const seen = expressCaptures.slotOf(req)
+    if (seen >= 0) {
+      // Mounted again on this request's way: one slot per request; a second, different
       // configuration records it too, but the same profiler never sees a request twice.
-      if (!seen.recordedBy(profiler) && seen.primary !== profiler && profiler.state !== "closed") {
-        if (profiler.admit()) seen.recordWith(profiler)
+      if (!expressCaptures.recordedBy(seen, profiler) && profiler.state !== "closed" && profiler.admit()) {
+        expressCaptures.recordWith(seen, profiler)
       }
       next()
       return
     }
-    const capture = new RequestCapture(req, res, profiler)
-    req.sketchlog = capture
-    if (profiler.state !== "closed" && profiler.admit()) capture.recordWith(profiler)
+    if (profiler.state !== "closed" && profiler.admit()) expressCaptures.start(req, res, profiler)
     if (profiler.state === "starting") {
       // Only while the session resolves (start-up): then `req.sketchlog.session` is set in handlers.
       void profiler.ready.then(() => next())

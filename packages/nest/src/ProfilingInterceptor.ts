@@ -8,7 +8,7 @@ import {
 import { ApplicationConfig, Reflector } from "@nestjs/core"
 import { type Observable, tap } from "rxjs"
 import { HandlerProfiles } from "./internal/HandlerProfile.js"
-import { captureOf, nodeRequest } from "./internal/RequestCapture.js"
+import { nestCaptures, nodeRequest } from "./internal/RequestCapture.js"
 import { platformRoute } from "./internal/routeTemplate.js"
 
 /**
@@ -30,20 +30,18 @@ export class ProfilingInterceptor implements NestInterceptor {
     if (context.getType() !== "http") return next.handle()
     const http = context.switchToHttp()
     const request = http.getRequest<unknown>()
-    const capture = captureOf(nodeRequest(request))
-    // No capture: sampled out, or not served through a hook of this module. A second SessionModule's
+    const slot = nestCaptures.slotOf(nodeRequest(request))
+    // No slot: sampled out, or not served through a hook of this module. A second SessionModule's
     // interceptor finds the handler already noted and leaves it to the first.
-    if (capture === undefined || capture.handler !== undefined) return next.handle()
+    if (slot < 0 || nestCaptures.handlerOf(slot) !== undefined) return next.handle()
     const profile = this.#profiles.of(context.getClass(), context.getHandler())
-    capture.handler = profile
+    const route = profile.skip ? undefined : (platformRoute(request) ?? profile.metadataRoute)
+    nestCaptures.noteHandler(slot, profile, route, request, http.getResponse<unknown>())
     if (profile.skip) return next.handle()
-    capture.routeTemplate = platformRoute(request) ?? profile.metadataRoute
-    capture.platformRequest = request
-    capture.platformResponse = http.getResponse<unknown>()
     return next.handle().pipe(
       tap({
         error: (error: unknown) => {
-          capture.error = error
+          if (nestCaptures.slotOf(nodeRequest(request)) === slot) nestCaptures.setError(slot, error)
         },
       }),
     )

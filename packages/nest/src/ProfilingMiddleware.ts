@@ -1,6 +1,6 @@
 import { Inject, Injectable, type NestMiddleware } from "@nestjs/common"
 import type { HttpProfiler } from "@sketchlog/core/adapter"
-import { nodeRequest, nodeResponse, startCapture } from "./internal/RequestCapture.js"
+import { arrivedListened, nestCaptures, nodeRequest, nodeResponse } from "./internal/RequestCapture.js"
 import { SKETCHLOG_PROFILER } from "./tokens.js"
 
 /**
@@ -14,7 +14,8 @@ export class ProfilingMiddleware implements NestMiddleware {
   constructor(@Inject(SKETCHLOG_PROFILER) private readonly profiler: HttpProfiler) {}
 
   use(req: unknown, res: unknown, next: () => void): void {
-    startCapture(nodeRequest(req), nodeResponse(res), this.profiler)
+    const request = nodeRequest(req)
+    if (!arrivedListened(request)) nestCaptures.start(request, nodeResponse(res), this.profiler)
     next()
   }
 }

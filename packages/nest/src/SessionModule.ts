@@ -16,7 +16,7 @@ import { APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core"
 import { RollingLoggerHandle, SessionHandle } from "@sketchlog/core"
 import { type HttpProfiler, type HttpProfilerHold, holdSharedHttpProfiler } from "@sketchlog/core/adapter"
 import { watchFastifyRequests } from "./internal/fastifyRequests.js"
-import { startCapture } from "./internal/RequestCapture.js"
+import { listenedServers, nestCaptures } from "./internal/RequestCapture.js"
 import { watchReplies } from "./internal/replyHook.js"
 import { onceProcessWide, SHUTDOWN_HINT, ShutdownHooksProbe } from "./internal/shutdownHooks.js"
 import { ProfilingInterceptor } from "./ProfilingInterceptor.js"
@@ -155,9 +155,10 @@ export class SessionModule
     }
     serverOwners.set(server, this.profiler)
     const profiler = this.profiler
-    this.#listener = (req, res) => startCapture(req, res, profiler)
+    this.#listener = (req, res) => nestCaptures.start(req, res, profiler)
     this.#server = server as ServerLike
     this.#server.prependListener("request", this.#listener)
+    listenedServers.add(server)
     this.#unwatchReplies = watchReplies(adapter)
     if (adapter.getType() === "fastify" && !watchFastifyRequests(adapter.getInstance())) {
       this.#logger.warn(
@@ -178,6 +179,7 @@ export class SessionModule
     if (this.#server !== undefined && this.#listener !== undefined) {
       this.#server.removeListener("request", this.#listener)
       serverOwners.delete(this.#server)
+      listenedServers.delete(this.#server)
     }
     this.#unwatchReplies?.()
     await this.hold.release()

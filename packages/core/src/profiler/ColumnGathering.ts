@@ -1,6 +1,6 @@
-import type { RecordedExchange } from "../capture/DeferredExchange.js"
 import { ColumnRowsBuilder } from "../http/ColumnRowsBuilder.js"
 import type { ColumnarHttpRowMapper } from "../http/HttpRowMapper.js"
+import { type RecordedBatch, releaseSlots } from "./ExchangeBatch.js"
 import { ExchangeGathering } from "./ExchangeGathering.js"
 
 /** Exchanges of one dataset, segment and second being gathered by column. */
@@ -21,13 +21,21 @@ export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
   /** The builders of the batch under way, by dataset and segment. */
   readonly #builders = new Map<string, Gathering>()
 
-  gather(exchanges: ReadonlyArray<RecordedExchange>, datasets: ReadonlyArray<string | undefined>): void {
+  gather(batch: RecordedBatch): void {
     const mapper = this.mapper
-    for (let i = 0; i < exchanges.length; i++) {
-      const exchange = this.exchangeOf(exchanges[i]!)
-      if (exchange === undefined) continue
-      const result = mapper.mapColumns(exchange, this.#target, datasets[i])
-      if (result._tag === "Skipped") this.skipped(result)
+    const datasets = batch.datasets
+    let i = 0
+    try {
+      while (i < datasets.length) {
+        const exchange = this.exchangeAt(batch, i)
+        if (exchange !== undefined) {
+          const result = mapper.mapColumns(exchange, this.#target, datasets[i])
+          if (result._tag === "Skipped") this.skipped(result)
+        }
+        this.releaseAt(batch, i++)
+      }
+    } finally {
+      releaseSlots(batch, i) // only when something threw: what was not released yet
     }
     for (const gathering of this.#builders.values()) this.#give(gathering)
     this.#builders.clear()

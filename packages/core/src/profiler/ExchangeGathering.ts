@@ -1,9 +1,11 @@
 import { isDeferredExchange, type RecordedExchange } from "../capture/DeferredExchange.js"
+import type { ExchangeSlots } from "../capture/ExchangeSlots.js"
 import type { HttpExchange } from "../http/HttpExchange.js"
 import type { HttpRowSkipped } from "../http/HttpRow.js"
 import type { HttpRowMapper } from "../http/HttpRowMapper.js"
 import { causeText } from "../internal/causeText.js"
 import type { RollingLoggerHandle } from "../logger/RollingLoggerHandle.js"
+import type { RecordedBatch } from "./ExchangeBatch.js"
 import type { FailureReport } from "./FailureReport.js"
 import { HttpProfilerError } from "./HttpProfilerError.js"
 import type { ProfilerCounters } from "./ProfilerCounters.js"
@@ -33,20 +35,33 @@ export abstract class ExchangeGathering<Mapper extends HttpRowMapper> {
     this.notes = notes
   }
 
-  /** Maps `exchanges` (each to `datasets[i]` when set) and hands them to the logger. */
-  abstract gather(
-    exchanges: ReadonlyArray<RecordedExchange>,
-    datasets: ReadonlyArray<string | undefined>,
-  ): void
+  /**
+   * Maps the batch's exchanges (each to `datasets[i]` when set) and hands them to the logger,
+   * releasing each slot once its exchange is mapped.
+   */
+  abstract gather(batch: RecordedBatch): void
 
-  /** The exchange a recording stands for, or `undefined` (counted skipped) when building it threw. */
-  protected exchangeOf(recorded: RecordedExchange): HttpExchange | undefined {
+  /**
+   * The exchange of the batch's `i`th recording, or `undefined` (counted skipped) when building it
+   * threw. Call `releaseAt(batch, i)` once it is mapped.
+   */
+  protected exchangeAt(batch: RecordedBatch, i: number): HttpExchange | undefined {
+    const source = batch.sources[i]!
+    const slot = batch.slots[i]!
     try {
+      if (slot >= 0) return (source as ExchangeSlots).exchangeAt(slot)
+      const recorded = source as RecordedExchange
       return isDeferredExchange(recorded) ? recorded.toExchange() : recorded
     } catch {
       this.notes.counters.skip("unreadable-exchange")
       return undefined
     }
+  }
+
+  /** Lets go of the batch's `i`th recording: its slot (if any) may be reused. */
+  protected releaseAt(batch: RecordedBatch, i: number): void {
+    const slot = batch.slots[i]!
+    if (slot >= 0) (batch.sources[i] as ExchangeSlots).release(slot)
   }
 
   /** Counts a skipped exchange; a failing callback is also reported. */

@@ -1,5 +1,6 @@
 import { Effect, Exit, Scope } from "effect"
 import { isDeferredExchange, type RecordedExchange } from "../capture/DeferredExchange.js"
+import type { ExchangeSlots } from "../capture/ExchangeSlots.js"
 import type { HttpExchange } from "../http/HttpExchange.js"
 import type { HttpRow } from "../http/HttpRow.js"
 import { type ColumnarHttpRowMapper, createColumnarHttpRowMapper } from "../http/HttpRowMapper.js"
@@ -79,6 +80,12 @@ export interface HttpProfiler {
    * Never throws.
    */
   record(exchange: RecordedExchange, options?: RecordOptions): void
+  /**
+   * Takes slot `slot` of `source` (a capture without an object per request, `NodeCaptureSlots`), as
+   * `record` takes an exchange: held (`source.hold`) while it waits, its exchange built when it is
+   * mapped, then released; released at once when it is dropped. Never throws.
+   */
+  recordSlot(source: ExchangeSlots, slot: number, options?: RecordOptions): void
   /**
    * Accounts for an admitted request the application excluded once it knew where the request went
    * (Nest's `@SkipProfiling()`): counted recorded and skipped as `excluded`, so that `admitted =
@@ -203,6 +210,13 @@ class Profiler implements HttpProfiler {
     else if (!this.#batch.add(exchange, options?.datasetId)) this.#counters.drop("backlog-full")
   }
 
+  recordSlot(source: ExchangeSlots, slot: number, options?: RecordOptions): void {
+    this.#counters.recorded++
+    if (this.#state === "failed") this.#counters.drop("not-running")
+    else if (this.#state === "closed") this.#counters.drop("closed")
+    else if (!this.#batch.addSlot(source, slot, options?.datasetId)) this.#counters.drop("backlog-full")
+  }
+
   exclude(): void {
     this.#counters.recorded++
     this.#counters.skip("excluded")
@@ -323,7 +337,7 @@ class Profiler implements HttpProfiler {
       const gathering = this.#columnar
         ? new ColumnGathering(this.#mapper, logger, defaultDatasetId, notes)
         : new RowGathering(this.#mapper, logger, defaultDatasetId, notes)
-      this.#batch.start((exchanges, datasets) => gathering.gather(exchanges, datasets))
+      this.#batch.start((batch) => gathering.gather(batch))
     } catch (cause) {
       const error =
         cause instanceof HttpProfilerError

@@ -1,6 +1,6 @@
-import type { RecordedExchange } from "../capture/DeferredExchange.js"
 import type { HttpRowMapper } from "../http/HttpRowMapper.js"
 import type { Row } from "../profile/DatasetProfile.js"
+import { type RecordedBatch, releaseSlots } from "./ExchangeBatch.js"
 import { ExchangeGathering } from "./ExchangeGathering.js"
 
 /**
@@ -9,33 +9,46 @@ import { ExchangeGathering } from "./ExchangeGathering.js"
  * the mapper files exchanges by.
  */
 export class RowGathering extends ExchangeGathering<HttpRowMapper> {
-  gather(exchanges: ReadonlyArray<RecordedExchange>, datasets: ReadonlyArray<string | undefined>): void {
-    // Consecutive rows of one dataset and one second go to the logger as one batch: they share any
-    // time bucket (every granularity is a whole number of seconds), so one timestamp serves them all.
-    let group: Array<Row> = []
-    let groupDataset: string | undefined
-    let groupSecond = Number.NaN
-    let groupTimestamp = 0
-    for (let i = 0; i < exchanges.length; i++) {
-      const exchange = this.exchangeOf(exchanges[i]!)
-      if (exchange === undefined) continue
-      const result = this.mapper.map(exchange)
-      if (result._tag === "Skipped") {
-        this.skipped(result)
-        continue
+  gather(batch: RecordedBatch): void {
+    let i = 0
+    try {
+      while (i < batch.datasets.length) {
+        this.#map(batch, i)
+        this.releaseAt(batch, i++)
       }
-      const datasetId = datasets[i] ?? result.datasetId ?? this.defaultDatasetId
-      const second = Math.floor(result.timestamp / 1000)
-      if (datasetId !== groupDataset || second !== groupSecond) {
-        if (group.length > 0) this.#give(group, groupDataset, groupTimestamp)
-        group = []
-        groupDataset = datasetId
-        groupSecond = second
-        groupTimestamp = result.timestamp
-      }
-      group.push(result.row)
+    } finally {
+      releaseSlots(batch, i) // only when something threw: what was not released yet
     }
-    if (group.length > 0) this.#give(group, groupDataset, groupTimestamp)
+    if (this.#group.length > 0) this.#give(this.#group, this.#groupDataset, this.#groupTimestamp)
+    this.#group = []
+    this.#groupDataset = undefined
+    this.#groupSecond = Number.NaN
+  }
+
+  #group: Array<Row> = []
+  #groupDataset: string | undefined
+  #groupSecond = Number.NaN
+  #groupTimestamp = 0
+
+  /** Maps the batch's `i`th exchange into the group under way (a new dataset or second hands it over). */
+  #map(batch: RecordedBatch, i: number): void {
+    const exchange = this.exchangeAt(batch, i)
+    if (exchange === undefined) return
+    const result = this.mapper.map(exchange)
+    if (result._tag === "Skipped") {
+      this.skipped(result)
+      return
+    }
+    const datasetId = batch.datasets[i] ?? result.datasetId ?? this.defaultDatasetId
+    const second = Math.floor(result.timestamp / 1000)
+    if (datasetId !== this.#groupDataset || second !== this.#groupSecond) {
+      if (this.#group.length > 0) this.#give(this.#group, this.#groupDataset, this.#groupTimestamp)
+      this.#group = []
+      this.#groupDataset = datasetId
+      this.#groupSecond = second
+      this.#groupTimestamp = result.timestamp
+    }
+    this.#group.push(result.row)
   }
 
   #give(rows: Array<Row>, datasetId: string | undefined, timestamp: number): void {

@@ -1,16 +1,17 @@
-import type { ServerResponse } from "node:http"
+import type { IncomingMessage, ServerResponse } from "node:http"
 
-/** What the hooks report to: the capture of the request a response answers. */
-export interface ResponseSink {
-  /** Whether this request is being recorded (the hooks ignore it otherwise). */
-  readonly watching: boolean
+/** What the hooks report to: the slot of the request a response answers. */
+export interface ResponseNotes {
+  /** The slot of a request being captured, or -1 (the hooks then only forward the call). */
+  slotOf(req: IncomingMessage | undefined): number
+  /** Whether the slot's response is still under way. */
+  isOpen(slot: number): boolean
   /** The value given to `res.json` / `res.send(object)`. */
-  responseBody: unknown
+  setResponseBody(slot: number, body: unknown): void
   /** Bytes passed to `res.write` (streamed bodies). */
-  written: number
+  noteWrite(slot: number, bytes: number): void
   /** The last chunk given to `res.end`, measured later only if nothing else says the size. */
-  endChunk: unknown
-  endEncoding: unknown
+  noteEnd(slot: number, chunk: unknown, encoding: unknown): void
 }
 
 type Method = (this: ServerResponse, ...args: Array<unknown>) => unknown
@@ -19,10 +20,10 @@ const hooked = new WeakSet<object>()
 /** The prototype of the last response seen (hooked, or found to have nothing to hook). */
 let lastSeen: object | null = null
 
-/** The capture of the request a response answers (`res.req.sketchlog`), when it is being watched. */
-const sinkOf = (res: ServerResponse): ResponseSink | undefined => {
-  const sink = (res.req as { sketchlog?: Partial<ResponseSink> } | undefined)?.sketchlog
-  return sink?.watching === true ? (sink as ResponseSink) : undefined
+/** The open slot of the request a response answers, or -1. */
+const openSlot = (notes: ResponseNotes, res: ServerResponse): number => {
+  const slot = notes.slotOf(res.req)
+  return slot >= 0 && notes.isOpen(slot) ? slot : -1
 }
 
 /** The prototype in `res`'s chain that defines `name` itself. */
@@ -37,12 +38,12 @@ const ownerOf = (res: object, name: string): object | undefined => {
  * Hooks `json`, `write` and `end` once, on the prototype that defines `json` (Express's own
  * `express.response`, shared by every app and sub-app of that copy of Express, and below Node's
  * `ServerResponse.prototype`, so plain Node responses are untouched). A hook looks up the request's
- * capture (`res.req.sketchlog`) and, when there is none, only forwards the call. Hooking the prototype
+ * slot (from `res.req`) and, when there is none, only forwards the call. Hooking the prototype
  * rather than each response keeps the response path free of per-request closures and of new own
  * properties on `res` (which cost more than the whole profiling: V8 has to give every response its
  * own shape).
  */
-export const hookResponses = (res: ServerResponse): void => {
+export const hookResponses = (res: ServerResponse, notes: ResponseNotes): void => {
   // Responses of one app share their prototype: the walk below runs once per prototype.
   const proto = Object.getPrototypeOf(res) as object | null
   if (proto === lastSeen) return
@@ -53,24 +54,21 @@ export const hookResponses = (res: ServerResponse): void => {
   const json = owner.json as Method
   const above = Object.getPrototypeOf(owner) as Record<string, Method>
   owner.json = function sketchlogJson(this: ServerResponse, ...args: Array<unknown>) {
-    const sink = sinkOf(this)
+    const slot = openSlot(notes, this)
     // Express 4 still accepts the deprecated `res.json(status, body)`.
-    if (sink !== undefined)
-      sink.responseBody = args.length > 1 && typeof args[0] === "number" ? args[1] : args[0]
+    if (slot >= 0)
+      notes.setResponseBody(slot, args.length > 1 && typeof args[0] === "number" ? args[1] : args[0])
     return json.apply(this, args)
   }
   // `write` and `end` are looked up above at each call, so a later patch of Node's own methods is kept.
   owner.write = function sketchlogWrite(this: ServerResponse, ...args: Array<unknown>) {
-    const sink = sinkOf(this)
-    if (sink !== undefined) sink.written += byteLength(args[0], args[1])
+    const slot = openSlot(notes, this)
+    if (slot >= 0) notes.noteWrite(slot, byteLength(args[0], args[1]))
     return above.write!.apply(this, args)
   }
   owner.end = function sketchlogEnd(this: ServerResponse, ...args: Array<unknown>) {
-    const sink = sinkOf(this)
-    if (sink !== undefined && typeof args[0] !== "function") {
-      sink.endChunk = args[0]
-      sink.endEncoding = args[1]
-    }
+    const slot = openSlot(notes, this)
+    if (slot >= 0 && typeof args[0] !== "function") notes.noteEnd(slot, args[0], args[1])
     return above.end!.apply(this, args)
   }
 }

@@ -1,4 +1,4 @@
-import { captureOf } from "./RequestCapture.js"
+import { nestCaptures } from "./RequestCapture.js"
 
 interface FastifyLike {
   addHook(
@@ -16,11 +16,8 @@ interface FastifyLike {
 export const watchFastifyRequests = (instance: unknown): boolean => {
   try {
     ;(instance as FastifyLike).addHook("onRequest", (request, reply, done) => {
-      const capture = captureOf(request.raw as never)
-      if (capture !== undefined && capture.platformRequest === undefined) {
-        capture.platformRequest = request
-        capture.platformResponse = reply
-      }
+      const slot = nestCaptures.slotOf(request.raw as never)
+      if (slot >= 0) nestCaptures.notePlatform(slot, request, reply)
       done()
     })
     return true

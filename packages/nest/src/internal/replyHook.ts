@@ -1,4 +1,4 @@
-import { captureOfResponse } from "./RequestCapture.js"
+import { nestCaptures, nodeResponse } from "./RequestCapture.js"
 
 interface ReplyingAdapter {
   reply(response: unknown, body: unknown, statusCode?: number): unknown
@@ -20,11 +20,11 @@ export const watchReplies = (adapter: ReplyingAdapter): (() => void) => {
     body: unknown,
     statusCode?: number,
   ) {
-    const capture = captureOfResponse(response)
-    if (capture !== undefined) {
+    const slot = nestCaptures.slotOf(nodeResponse(response).req)
+    if (slot >= 0 && nestCaptures.isOpen(slot)) {
       // The status given here (exception filters), else the one already set (`@HttpCode`, the default).
       const status = statusCode ?? (response as { statusCode?: unknown }).statusCode
-      if (typeof status !== "number" || status < 400) capture.responseBody = body
+      if (typeof status !== "number" || status < 400) nestCaptures.setResponseBody(slot, body)
     }
     // biome-ignore lint/complexity/noArguments: forwards the call exactly as Nest made it
     return reply.apply(this, arguments as unknown as Parameters<ReplyingAdapter["reply"]>)
