@@ -12,14 +12,14 @@ import {
   type OnModuleInit,
   type Provider,
 } from "@nestjs/common"
-import { APP_INTERCEPTOR, HttpAdapterHost } from "@nestjs/core"
+import { HttpAdapterHost } from "@nestjs/core"
 import { RollingLoggerHandle, SessionHandle } from "@sketchlog/core"
 import { type HttpProfiler, type HttpProfilerHold, holdSharedHttpProfiler } from "@sketchlog/core/adapter"
 import { watchFastifyRequests } from "./internal/fastifyRequests.js"
+import { hookHandlers } from "./internal/handlerHooks.js"
 import { listenedServers, nestCaptures } from "./internal/RequestCapture.js"
 import { watchReplies } from "./internal/replyHook.js"
 import { onceProcessWide, SHUTDOWN_HINT, ShutdownHooksProbe } from "./internal/shutdownHooks.js"
-import { ProfilingInterceptor } from "./ProfilingInterceptor.js"
 import { ProfilingMiddleware } from "./ProfilingMiddleware.js"
 import type { SessionModuleAsyncOptions, SessionModuleOptions } from "./SessionModuleOptions.js"
 import {
@@ -44,7 +44,7 @@ const serverOwners = new WeakMap<object, HttpProfiler>()
 /**
  * The providers both `forRoot` and `forRootAsync` register beside the options: the shared profiler
  * (started before the application, so the session is resolved when it begins serving), the session
- * and the rolling logger for injection, and the global interceptor.
+ * and the rolling logger for injection.
  */
 const providers: ReadonlyArray<Provider> = [
   {
@@ -68,7 +68,6 @@ const providers: ReadonlyArray<Provider> = [
     useFactory: (p: HttpProfiler) => p.logger,
   },
   { provide: RollingLoggerHandle, useExisting: SKETCHLOG_ROLLING_LOGGER },
-  { provide: APP_INTERCEPTOR, useClass: ProfilingInterceptor },
 ]
 
 const exported = [
@@ -128,7 +127,10 @@ export class SessionModule
     @Inject(SKETCHLOG_PROFILER) private readonly profiler: HttpProfiler,
     @Inject(PROFILER_HOLD) private readonly hold: HttpProfilerHold,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-  ) {}
+  ) {
+    // Before the application registers its routes (that happens in `init()`, after modules are made).
+    hookHandlers()
+  }
 
   /** Requests not served through the HTTP server (see `ProfilingMiddleware`) are captured here. */
   configure(consumer: MiddlewareConsumer): void {

@@ -40,13 +40,13 @@ function finishOnClose(this: ServerResponse): void {
  */
 class NestCaptures extends NodeCaptureSlots {
   readonly #profilers: Array<HttpProfiler | undefined> = []
-  /** Set by the interceptor when the request reaches a handler. */
+  /** Set when the request reaches a route handler (`handlerHooks`). */
   readonly #handlers: Array<HandlerProfile | undefined> = []
-  /** The template the interceptor found (platform's, else from metadata). */
+  /** The template found then (the platform's, else from metadata). */
   readonly #routeTemplates: Array<string | undefined> = []
   /**
    * The platform's own request and response objects when they wrap the Node ones (Fastify's hold
-   * the route, the parsed body and the response headers), set by the interceptor or a platform hook.
+   * the route, the parsed body and the response headers), set by the handler hook or a platform hook.
    */
   readonly #platformRequests: Array<unknown> = []
   readonly #platformResponses: Array<unknown> = []
@@ -67,7 +67,7 @@ class NestCaptures extends NodeCaptureSlots {
     return this.#handlers[slot]
   }
 
-  /** What the interceptor learnt when the request reached its handler. */
+  /** What the handler hook learnt when the request reached its route handler. */
   noteHandler(
     slot: number,
     handler: HandlerProfile,
