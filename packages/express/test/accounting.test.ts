@@ -5,6 +5,7 @@ import express5 from "express"
 import express4 from "express4"
 import { afterEach, describe, expect, it } from "vitest"
 import { sketchlog } from "../src/index.js"
+import { expressCaptures } from "../src/internal/ExpressCaptures.js"
 import { listen } from "./support/listen.js"
 import { countOf, readWrittenProfiles, rowsBySegment } from "./support/profiles.js"
 
@@ -116,6 +117,8 @@ for (const [major, express] of [
         profiled: requests.length,
         dropped: {},
       })
+      // Every request's slot was freed once mapped: nothing of a request outlives its profiling.
+      expect(expressCaptures.inUse).toBe(0)
     })
   })
 }

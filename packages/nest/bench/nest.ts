@@ -13,7 +13,6 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 import type { INestApplication } from "@nestjs/common"
 import {
   type BenchServer,
-  benchApplication,
   mainCpuAdded,
   median,
   pinToCpu,
@@ -25,6 +24,7 @@ import {
   startBenchServer,
   stopBenchServers,
 } from "@sketchlog/test-fixtures/bench"
+import { type RouteName, routes } from "./routes.js"
 
 /**
  * bare: no SessionModule; sketchlog: SessionModule profiling in-thread; sketchlog-worker: the logger in
@@ -33,20 +33,6 @@ import {
  */
 const variants = ["bare", "sketchlog", "sketchlog-worker", "module-only"] as const
 type Variant = (typeof variants)[number]
-
-/** A realistic application, as the demo's traffic sends. */
-const application = JSON.stringify(benchApplication)
-
-const routes = {
-  "POST /v1/score": {
-    method: "POST",
-    path: "/v1/score",
-    body: application,
-    headers: { "content-type": "application/json" },
-  },
-  "GET /v1/models/:modelId": { method: "GET", path: "/v1/models/credit-v3" },
-} as const
-type RouteName = keyof typeof routes
 
 const here = dirname(fileURLToPath(import.meta.url))
 const demoApp = join(here, "..", "..", "..", "apps", "nest-demo", "src", "app.ts")

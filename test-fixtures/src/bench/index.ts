@@ -17,7 +17,12 @@ export {
   startBenchServer,
   stopBenchServers,
 } from "./BenchServer.js"
-export { type CallgrindCount, type CallgrindRun, countInstructions } from "./Callgrind.js"
+export {
+  type CallgrindCount,
+  type CallgrindRun,
+  countInstructions,
+  printInstructionCounts,
+} from "./Callgrind.js"
 export { pinToCpu, spawnNode } from "./CpuPinning.js"
 export { freePort } from "./FreePort.js"
 export { inRoundOrder, median } from "./Rounds.js"
