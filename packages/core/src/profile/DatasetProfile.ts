@@ -179,22 +179,34 @@ export class DatasetProfile {
         this.#droppedRows++
         continue
       }
-      const column = this.#column(name)
-      const length = values?.length
-      if (typeof length !== "number") continue
-      if (column === undefined) {
-        this.#droppedCells += length
-        continue
+      this.#trackColumn(name, values)
+    }
+  }
+
+  /**
+   * @internal `trackColumns` for columns already gathered in a `Map` (the rolling logger's batches),
+   * without building a record of them first.
+   */
+  trackColumnMap(columns: ReadonlyMap<string, ArrayLike<unknown>>): void {
+    for (const [name, values] of columns) this.#trackColumn(name, values)
+  }
+
+  #trackColumn(name: string, values: ArrayLike<unknown>): void {
+    const column = this.#column(name)
+    const length = values?.length
+    if (typeof length !== "number") return
+    if (column === undefined) {
+      this.#droppedCells += length
+      return
+    }
+    for (let i = 0; i < length; i++) {
+      let value: unknown
+      try {
+        value = values[i]
+      } catch {
+        value = UNREADABLE
       }
-      for (let i = 0; i < length; i++) {
-        let value: unknown
-        try {
-          value = values[i]
-        } catch {
-          value = UNREADABLE
-        }
-        column.track(value)
-      }
+      column.track(value)
     }
   }
 

@@ -84,7 +84,7 @@ export class ColumnBatch {
   /** Tracks what was gathered into `profile` and empties the batch (keeping its arrays' shape cache). */
   drainInto(profile: DatasetProfile): void {
     if (this.rows === 0) return
-    profile.trackColumns(Object.fromEntries(this.#columns))
+    profile.trackColumnMap(this.#columns)
     this.#columns.clear()
     this.#keys.length = 0
     this.#arrays.length = 0
