@@ -11,7 +11,8 @@ export class HeaderScan {
   count = 0
   size = 0
   contentType: string | undefined = undefined
-  contentLength: string | undefined = undefined
+  /** As given: Node keeps a `content-length` set by number as a number. */
+  contentLength: string | number | undefined = undefined
   readonly present: Array<boolean>
   private readonly visit = (value: unknown, name: string): void => this.line(name, value)
 
@@ -48,7 +49,7 @@ export class HeaderScan {
       size = name.length + value.length + 4
     } else if (typeof value === "number") {
       lines = 1
-      size = name.length + String(value).length + 4
+      size = name.length + decimalLength(value) + 4
     } else if (Array.isArray(value)) {
       // Node caps header lines per request; a hand-made map might not, so sizes are summed over the
       // first lines only.
@@ -71,8 +72,15 @@ export class HeaderScan {
       if (typeof first === "string") this.contentType = first
     } else if (lower === "content-length") {
       const first = Array.isArray(value) ? value[0] : value
-      this.contentLength =
-        typeof first === "number" ? String(first) : typeof first === "string" ? first : undefined
+      this.contentLength = typeof first === "number" || typeof first === "string" ? first : undefined
     }
   }
+}
+
+/** Characters of `String(value)`, without building the string for the usual case (a byte count). */
+const decimalLength = (value: number): number => {
+  if (!Number.isSafeInteger(value) || value < 0) return String(value).length
+  let length = 1
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) length++
+  return length
 }

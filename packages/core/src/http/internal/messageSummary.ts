@@ -4,6 +4,8 @@ import { isStreamLike } from "./bodyWalk.js"
 import { HeaderScan } from "./headerScan.js"
 
 const DIGITS = /^\d{1,15}$/
+/** The largest count `DIGITS` admits, for a `content-length` given as a number. */
+const MAX_DIGITS_VALUE = 999_999_999_999_999
 
 /**
  * What becomes of a message's body: `none`, no parsed JSON body (it counts by size and content type
@@ -47,13 +49,13 @@ export class MessageSummary {
 
     const size = message?.size
     this.size = typeof size === "number" && Number.isSafeInteger(size) && size >= 0 ? size : null
-    if (
-      this.size === null &&
-      this.scanned &&
-      scan.contentLength !== undefined &&
-      DIGITS.test(scan.contentLength)
-    ) {
-      this.size = Number(scan.contentLength)
+    const length = scan.contentLength
+    if (this.size === null && this.scanned && length !== undefined) {
+      if (typeof length === "number") {
+        this.size = Number.isSafeInteger(length) && length >= 0 && length <= MAX_DIGITS_VALUE ? length : null
+      } else if (DIGITS.test(length)) {
+        this.size = Number(length)
+      }
     }
 
     const body = message?.body
