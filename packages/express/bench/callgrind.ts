@@ -2,7 +2,7 @@
 // against Express + sketchlog (in-thread; `sketchlog-worker` counts every thread of worker mode), the
 // figure that backs per-request claims on a machine whose wall clock is shared.
 // Run: pnpm bench:express:callgrind   (CALLGRIND_VARIANTS=bare,sketchlog CALLGRIND_ROUTES=json
-// CALLGRIND_SHORT=300 CALLGRIND_LONG=1500 to change the run; takes a few minutes per variant)
+// CALLGRIND_WARMUP=3000 CALLGRIND_SHORT=300 CALLGRIND_LONG=1500 to change the run; takes a few minutes per variant)
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -25,7 +25,7 @@ try {
         variant,
         args: [profileDir],
         routes: Object.fromEntries(routeNames.map((r) => [r, routes[r]])),
-        warmup: 500,
+        warmup: Number(process.env.CALLGRIND_WARMUP ?? 3000),
         short: Number(process.env.CALLGRIND_SHORT ?? 300),
         long: Number(process.env.CALLGRIND_LONG ?? 1500),
         connections: 4,

@@ -1,8 +1,9 @@
 // Instructions per request of the Nest bench's servers (the nest-demo app) under valgrind's callgrind:
 // without SessionModule against with it, the figure that backs per-request claims on a machine whose
 // wall clock is shared.
-// Run: pnpm bench:nest:callgrind   (CALLGRIND_VARIANTS=bare,sketchlog,module-only CALLGRIND_SHORT=300
-// CALLGRIND_LONG=1500 to change the run; takes a few minutes per variant)
+// Run: pnpm bench:nest:callgrind   (CALLGRIND_VARIANTS=bare,sketchlog,module-only
+// CALLGRIND_ROUTES="GET /v1/models/:modelId" CALLGRIND_SHORT=300
+// CALLGRIND_LONG=1500 CALLGRIND_WARMUP=3000 to change the run; takes a few minutes per variant)
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -12,7 +13,9 @@ import {
   countInstructions,
   printInstructionCounts,
 } from "@sketchlog/test-fixtures/bench"
-import { routes } from "./routes.js"
+import { type RouteName, routes } from "./routes.js"
+
+const routeNames = (process.env.CALLGRIND_ROUTES?.split(",") ?? Object.keys(routes)) as Array<RouteName>
 
 const profileDir = mkdtempSync(join(tmpdir(), "sketchlog-callgrind-nest-"))
 try {
@@ -23,8 +26,8 @@ try {
         script: fileURLToPath(new URL("./nest.ts", import.meta.url)),
         variant,
         args: [profileDir],
-        routes,
-        warmup: 500,
+        routes: Object.fromEntries(routeNames.map((r) => [r, routes[r]])),
+        warmup: Number(process.env.CALLGRIND_WARMUP ?? 3000),
         short: Number(process.env.CALLGRIND_SHORT ?? 300),
         long: Number(process.env.CALLGRIND_LONG ?? 1500),
         connections: 4,
