@@ -3,6 +3,13 @@
  * runs, the request body and the median of rounds. A subpath of its own (`@sketchlog/test-fixtures/bench`),
  * so tests that import the fake platform never load autocannon.
  */
+
+export {
+  type AllocationCount,
+  type AllocationRun,
+  countAllocations,
+  printAllocationCounts,
+} from "./Allocations.js"
 export { benchApplication } from "./BenchApplication.js"
 export {
   askServer,
