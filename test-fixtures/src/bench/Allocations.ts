@@ -92,22 +92,3 @@ export const countAllocations = async (run: AllocationRun): Promise<Array<Alloca
     child.kill("SIGKILL")
   }
 }
-
-/** Prints the counts as a table, each beside the `bare` variant's bytes of the same route. */
-export const printAllocationCounts = (counts: ReadonlyArray<AllocationCount>): void => {
-  const bare = new Map(counts.filter((c) => c.variant === "bare").map((c) => [c.route, c.bytesPerRequest]))
-  console.log(`bytes allocated per request (--trace-gc-nvp), node ${process.version}`)
-  console.table(
-    counts.map((c) => {
-      const base = bare.get(c.route)
-      return {
-        route: c.route,
-        variant: c.variant,
-        requests: c.requests,
-        collections: c.collections,
-        "bytes/req": Math.round(c.bytesPerRequest),
-        "added bytes/req": base === undefined ? "" : Math.round(c.bytesPerRequest - base),
-      }
-    }),
-  )
-}

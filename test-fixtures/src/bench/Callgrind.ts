@@ -162,24 +162,3 @@ export const countInstructions = async (run: CallgrindRun): Promise<Array<Callgr
     rmSync(dir, { recursive: true, force: true })
   }
 }
-
-/** Prints the counts as a table, each beside the `bare` variant's count of the same route. */
-export const printInstructionCounts = (counts: ReadonlyArray<CallgrindCount>): void => {
-  const bare = new Map(counts.filter((c) => c.variant === "bare").map((c) => [c.route, c.perRequest]))
-  const first = counts[0]
-  console.log(
-    `callgrind, instructions per request (every thread; ${first?.longRequests} − ${first?.shortRequests} requests), node ${process.version}`,
-  )
-  console.table(
-    counts.map((c) => {
-      const base = bare.get(c.route)
-      return {
-        route: c.route,
-        variant: c.variant,
-        "Ir/req": Math.round(c.perRequest),
-        "added Ir/req": base === undefined ? "" : Math.round(c.perRequest - base),
-        "bare ÷ variant": base === undefined ? "" : (base / c.perRequest).toFixed(3),
-      }
-    }),
-  )
-}

@@ -83,14 +83,8 @@ class ExpressCaptures extends NodeCaptureSlots {
   }
 
   protected override opened(slot: number): void {
-    this.#primaries[slot] = undefined
-    this.#others[slot] = undefined
+    this.cleared(slot)
     this.#written[slot] = 0
-    this.#endChunks[slot] = undefined
-    this.#endEncodings[slot] = undefined
-    this.#routes[slot] = undefined
-    this.#baseUrls[slot] = undefined
-    this.#apps[slot] = undefined
   }
 
   protected override cleared(slot: number): void {
