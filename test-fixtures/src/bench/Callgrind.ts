@@ -48,7 +48,18 @@ const drive = async (url: string, route: BenchRequest, count: number, connection
   const headers =
     body === undefined ? {} : { ...route.headers, "content-length": String(Buffer.byteLength(body)) }
   let next = 0
-  const one = (): Promise<void> =>
+  // A keep-alive socket the slowed-down server closes as the client reuses it resets: sent again.
+  const one = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send()
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        if (attempt >= 3 || (code !== "ECONNRESET" && code !== "EPIPE")) throw error
+      }
+    }
+  }
+  const send = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const req = request(
         {
