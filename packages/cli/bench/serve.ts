@@ -7,6 +7,7 @@
  * too: the machine is shared, so wall-clock figures are noisy.
  *
  * SKETCHLOG_BENCH_STORE=<dir> keeps (or reuses) the seeded store; default a temporary directory.
+ * SKETCHLOG_BENCH_BUILT=1 serves with the built CLI (`pnpm build` first) instead of the sources under tsx.
  */
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
@@ -79,22 +80,15 @@ await writeFile(
   }),
 )
 
-const child = spawn(
-  process.execPath,
-  [
-    "--import",
-    "tsx",
-    "--conditions=@sketchlog/source",
-    join(root, "packages/cli/src/main.ts"),
-    "serve",
-    store,
-    "--port",
-    "0",
-    "--monitors",
-    monitors,
-  ],
-  { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-)
+// SKETCHLOG_BENCH_BUILT=1 runs the built CLI as users do (`pnpm build` first), without tsx in the server.
+const built = process.env.SKETCHLOG_BENCH_BUILT === "1"
+const entry = built
+  ? [join(root, "packages/cli/dist/main.js")]
+  : ["--import", "tsx", "--conditions=@sketchlog/source", join(root, "packages/cli/src/main.ts")]
+const child = spawn(process.execPath, [...entry, "serve", store, "--port", "0", "--monitors", monitors], {
+  cwd: root,
+  stdio: ["ignore", "pipe", "pipe"],
+})
 let stderr = ""
 child.stderr.on("data", (c: Buffer) => {
   stderr += c.toString("utf8")
@@ -161,7 +155,7 @@ console.log(
 )
 console.log(`load average before: ${await load()}`)
 console.log(
-  `server started and listed the store in ${(startupMs / 1000).toFixed(1)} s (tsx start-up included)`,
+  `server started and listed the store in ${(startupMs / 1000).toFixed(1)} s (${built ? "the built CLI" : "tsx start-up included"})`,
 )
 const cold = await measured("/")
 console.log(
