@@ -77,11 +77,35 @@ describe.each(modes)("rows logged by column (%s)", (mode) => {
       queueCapacity: 100,
       segmentOn: ["http.route", "http.method"],
     })
+    // A buffered row first: the batches then wait behind it for the actor (an idle in-thread actor
+    // would profile the first batch at once and free its room).
+    void logger.log({ "http.route": "/a", "http.method": "GET", ms: 1 }, { timestamp: T0 })
     void logger.logColumnar(batch("/a", "GET", 80))
     void logger.logColumnar(batch("/a", "GET", 30))
     await logger.close()
-    expect(memory.totalCount("ms")).toBe(80)
-    expect(logger.status().rows).toMatchObject({ received: 110, accepted: 80, profiled: 80, dropped: 30 })
+    expect(memory.totalCount("ms")).toBe(81)
+    expect(logger.status().rows).toMatchObject({ received: 111, accepted: 81, profiled: 81, dropped: 30 })
     expect(logger.status().rows.droppedByReason["queue-full"]).toBe(30)
+  })
+})
+
+describe("rows logged by column to an idle in-thread logger", () => {
+  it("are profiled before logColumnar returns, and never overtake rows sent before them", async () => {
+    const { memory, logger } = memoryLogger("in-thread", { segmentOn: ["http.route", "http.method"] })
+    const row = { "http.route": "/a", "http.method": "GET", ms: 1 }
+    // A row buffered before a batch is handed over first, so the batch waits for the actor too.
+    void logger.log(row, { timestamp: T0 })
+    void logger.logColumnar(batch("/a", "GET", 10))
+    expect(logger.status().rows.profiled).toBe(0)
+    await logger.settle()
+    await new Promise((resolve) => setTimeout(resolve, 20)) // the actor parks on its empty mailbox
+    void logger.logColumnar(batch("/a", "GET", 5))
+    expect(logger.status().rows.profiled).toBe(16)
+    void logger.log(row, { timestamp: T0 })
+    void logger.logColumnar(batch("/a", "GET", 7))
+    expect(logger.status().rows.profiled).toBe(16)
+    await logger.close()
+    expect(memory.totalCount("ms")).toBe(24)
+    expect(logger.status().rows).toMatchObject({ received: 24, accepted: 24, profiled: 24, dropped: 0 })
   })
 })

@@ -1,4 +1,4 @@
-import { Clock, Deferred, Duration, Effect, FiberSet, Queue, type Scope } from "effect"
+import { Clock, Deferred, Duration, Effect, FiberSet, Option, Queue, type Scope } from "effect"
 import type { FlushResult } from "../FlushResult.js"
 import { RowsDroppedError, WriteFailedError } from "../LoggerError.js"
 import type { DropReason } from "../LoggerStatus.js"
@@ -41,6 +41,15 @@ export interface RunningActor {
    * thing at a time, so it never sees a drain half done).
    */
   readonly peek: () => ActorStatus
+  /**
+   * Tracks a fire-and-forget rows mail at once, on the caller's turn, when the actor is idle (parked
+   * on an empty mailbox, so nothing sent before it is still waiting) and the rows go to a dataset it
+   * already tracks; returns false, having done nothing, when the mail must go through the mailbox.
+   * Saves a batch the mailbox, the fiber's wake-up and its drain.
+   */
+  readonly trackNow: (mail: RowsMail) => boolean
+  /** A mail is about to be offered to the mailbox: `trackNow` waits for the actor until it is taken. */
+  readonly expectMail: () => void
 }
 
 /** A rows mail waiting for its rows to be tracked (and maybe written) before it is answered. */
@@ -68,13 +77,26 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
     let profiled = 0
     let closed = false
     let lastDataset: DatasetState | undefined
+    /**
+     * True from the moment a mail is offered (or the actor runs) until the actor parks on an empty
+     * mailbox again: while it is set, rows tracked at once could overtake a mail sent before them.
+     */
+    let busy = true
+    const clock = yield* Effect.clock
+
+    /** The actor's own mails (its schedules), offered as the port offers: `busy` first. */
+    const offer = (mail: Mail) =>
+      Effect.suspend(() => {
+        busy = true
+        return Queue.offer(mailbox, mail)
+      })
 
     const startSchedule = (key: string, schedule: WriteSchedule) =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const at = nextWriteTime(schedule, now)
         yield* backgroundSleep(Duration.millis(at - now))
-        yield* Queue.offer(mailbox, { _tag: "ScheduledWrite", scheduleKey: key, at })
+        yield* offer({ _tag: "ScheduledWrite", scheduleKey: key, at })
       }).pipe(Effect.forever, FiberSet.run(schedules))
 
     /** Schedules of datasets seen in the current drain, started after it. */
@@ -91,7 +113,7 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
         const after = dataset.config.firstWriteMillis ?? 0
         armed.push(
           backgroundSleep(Duration.millis(after)).pipe(
-            Effect.zipRight(Queue.offer(mailbox, { _tag: "FirstWrite", datasetId: dataset.id })),
+            Effect.zipRight(offer({ _tag: "FirstWrite", datasetId: dataset.id })),
             Effect.asVoid,
             FiberSet.run(schedules),
             Effect.asVoid,
@@ -315,7 +337,13 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
     })
 
     const take = Effect.gen(function* () {
-      const first = yield* Queue.take(mailbox)
+      const first = yield* Effect.zipRight(
+        Effect.sync(() => {
+          busy = false
+        }),
+        Queue.take(mailbox),
+      )
+      busy = true
       const mails: Mail[] = [first]
       if (config.batchSize > 1) {
         for (const mail of yield* Queue.takeUpTo(mailbox, config.batchSize - 1)) mails.push(mail)
@@ -356,7 +384,38 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
         Effect.catchAllDefect((defect) => Effect.logError("the rolling logger's actor stopped", defect)),
       ),
     )
-    return { done: Effect.asVoid(fiber.await), peek }
+    const trackNow = (mail: RowsMail): boolean => {
+      if (busy || closed || mail.reply !== undefined || mail.rows._tag !== "ColumnarRows") return false
+      // The size counts a parked taker as -1: only a positive size means mails are waiting.
+      if (Option.getOrElse(mailbox.unsafeSize(), () => 1) > 0) return false
+      const rows = mail.rows
+      // A dataset's first rows go through the mailbox: they may start its schedules or first write.
+      const dataset = rows.datasetIds === undefined ? store.datasets.get(rows.datasetId) : undefined
+      if (dataset === undefined || awaitingFirstRow.has(dataset)) return false
+      busy = true
+      try {
+        const now = clock.unsafeCurrentTimeMillis()
+        const tally = new DropTally()
+        gatherRows(store, resolve, mail, now, tally)
+        profiled += store.commit(now)
+        sink.release(mail.permits)
+        for (const [datasetId, byReason] of tally.counts) {
+          for (const [reason, count] of byReason) {
+            droppedByReason[reason] = (droppedByReason[reason] ?? 0) + count
+            Effect.runFork(sink.dropped(datasetId, reason, count))
+          }
+        }
+      } catch (defect) {
+        Effect.runFork(Effect.logError("the rolling logger's actor met a defect", defect))
+      } finally {
+        busy = false
+      }
+      return true
+    }
+    const expectMail = () => {
+      busy = true
+    }
+    return { done: Effect.asVoid(fiber.await), peek, trackNow, expectMail }
   })
 
 /** Rows gathered before the actor tracks them without waiting for the end of the drain. */

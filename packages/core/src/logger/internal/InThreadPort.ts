@@ -30,6 +30,7 @@ export const startInThreadPort = (config: InThreadPortConfig): Effect.Effect<Act
       }
       const taken = config.buffer.take()
       if (taken === undefined) return
+      actor.expectMail()
       mailbox.unsafeOffer({
         _tag: "Rows",
         rows: taken.batch,
@@ -40,9 +41,15 @@ export const startInThreadPort = (config: InThreadPortConfig): Effect.Effect<Act
     }
     yield* Effect.addFinalizer(() => Effect.sync(flush))
     return {
-      send: (mail) => Effect.asVoid(Queue.offer(mailbox, mail)),
+      send: (mail) =>
+        Effect.suspend(() => {
+          actor.expectMail()
+          return Effect.asVoid(Queue.offer(mailbox, mail))
+        }),
       post: (mail) => {
         flush()
+        if (actor.trackNow(mail)) return
+        actor.expectMail()
         if (!mailbox.unsafeOffer(mail)) Effect.runFork(Queue.offer(mailbox, mail))
       },
       buffered: () => {
