@@ -20,6 +20,11 @@ interface Gathering {
 export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
   /** The builders of the batch under way, by dataset and segment. */
   readonly #builders = new Map<string, Gathering>()
+  /**
+   * The gathering the previous exchange went to: consecutive exchanges of one dataset, segment and
+   * second (the usual case) find it without a key string built and looked up for each.
+   */
+  #last: Gathering | undefined
 
   gather(batch: RecordedBatch): void {
     const mapper = this.mapper
@@ -37,6 +42,7 @@ export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
     } finally {
       releaseSlots(batch, i) // only when something threw: what was not released yet
     }
+    this.#last = undefined
     for (const gathering of this.#builders.values()) this.#give(gathering)
     this.#builders.clear()
   }
@@ -48,8 +54,17 @@ export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
     timestamp: number,
   ): ColumnRowsBuilder => {
     const datasetId = datasetOption ?? this.defaultDatasetId
-    const key = segment.length === 0 ? datasetId : `${datasetId}\u0000${segment.join("\u0000")}`
     const second = Math.floor(timestamp / 1000)
+    const last = this.#last
+    if (
+      last !== undefined &&
+      last.second === second &&
+      last.datasetId === datasetId &&
+      sameValues(last.segment, segment)
+    ) {
+      return last.builder
+    }
+    const key = segment.length === 0 ? datasetId : `${datasetId}\u0000${segment.join("\u0000")}`
     let gathering = this.#builders.get(key)
     if (gathering !== undefined && gathering.second !== second) {
       this.#give(gathering)
@@ -65,6 +80,7 @@ export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
       }
       this.#builders.set(key, gathering)
     }
+    this.#last = gathering
     return gathering.builder
   }
 
@@ -83,4 +99,10 @@ export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
       }),
     )
   }
+}
+
+const sameValues = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
