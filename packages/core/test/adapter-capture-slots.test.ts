@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net"
 import { afterEach, describe, expect, it } from "vitest"
 import { createHttpProfiler, type HttpProfiler, NodeCaptureSlots } from "../src/adapter.js"
+import type { HttpExchange } from "../src/http/index.js"
 import { getCurrentSession } from "../src/session/index.js"
 import { MemoryWriter } from "../src/writers/MemoryWriter.js"
 
@@ -84,6 +85,27 @@ describe("capture slots", () => {
       waiting: 0,
       dropped: {},
     })
+  })
+
+  it("hands an ignore callback exchanges of its own to keep (the reused exchange is only for mapping without callbacks)", async () => {
+    const kept: Array<HttpExchange> = []
+    const profiler = createHttpProfiler({
+      sessionOptions: { forceLocal: true },
+      logger: { writers: [new MemoryWriter()] },
+      ignore: (exchange) => {
+        kept.push(exchange)
+        return false
+      },
+    })
+    profilers.push(profiler)
+    await profiler.ready
+    const server = await serve(profiler)
+    await Promise.all(Array.from({ length: 12 }, (_, i) => server.get(i % 4 === 0 ? "/a" : "/b")))
+    await server.close()
+    await profiler.close()
+    expect(new Set(kept).size).toBe(12)
+    expect(kept.filter((x) => x.route === "/a")).toHaveLength(3)
+    expect(kept.every((x) => x.request?.headers !== undefined)).toBe(true)
   })
 
   it("frees the slot of an exchange the profiler drops, and counts it", async () => {

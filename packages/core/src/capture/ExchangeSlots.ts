@@ -7,8 +7,12 @@ import type { HttpExchange } from "../http/HttpExchange.js"
  * that recorded it has released it, so nothing of a request outlives its mapping.
  */
 export interface ExchangeSlots {
-  /** The exchange of `slot`, built now. Reads only; never throws on odd values. */
-  exchangeAt(slot: number): HttpExchange
+  /**
+   * The exchange of `slot`, built now. Reads only; never throws on odd values. With `reuse`, written
+   * into one object kept for the purpose (the same one at every such call): for a caller that is
+   * done with it before the next call and hands it to no one who could keep it.
+   */
+  exchangeAt(slot: number, reuse?: boolean): HttpExchange
   /** A profiler keeps `slot` until it calls `release`. */
   hold(slot: number): void
   /** A profiler is done with `slot` (mapped, dropped or discarded). */

@@ -39,6 +39,27 @@ export abstract class NodeCaptureSlots implements ExchangeSlots {
   readonly #aborted: Array<boolean> = []
   /** Profilers holding the slot (recorded it and have not mapped it yet). */
   readonly #holds: Array<number> = []
+  /**
+   * The exchange `exchangeAt(slot, true)` writes into, with every field present from the start (one
+   * hidden class). Its references go when a slot is released (the mapping of the exchange is done).
+   */
+  readonly #scratch = {
+    method: "",
+    route: undefined as string | undefined,
+    path: undefined as string | undefined,
+    status: 0,
+    durationMs: 0,
+    timestamp: 0,
+    request: { headers: undefined as HttpHeaderRecord | undefined, body: undefined as unknown },
+    response: {
+      headers: undefined as HttpHeaderRecord | undefined,
+      body: undefined as unknown,
+      size: undefined as number | undefined,
+    },
+    query: undefined as HttpQuery | undefined,
+    error: undefined as unknown,
+    aborted: false,
+  }
 
   /** Requests in flight or waiting to be mapped (for tests and status). */
   get inUse(): number {
@@ -113,14 +134,36 @@ export abstract class NodeCaptureSlots implements ExchangeSlots {
   }
 
   release(slot: number): void {
+    this.#dropScratch()
     if (--this.#holds[slot]! <= 0 && this.#state[slot] === FINISHED) this.#clear(slot)
   }
 
-  /** The exchange, built after the response is out (or live, before). Reads only; never throws on odd values. */
-  exchangeAt(slot: number): HttpExchange {
+  /**
+   * The exchange, built after the response is out (or live, before). Reads only; never throws on odd
+   * values. With `reuse`, written into `#scratch` (see `ExchangeSlots.exchangeAt`).
+   */
+  exchangeAt(slot: number, reuse = false): HttpExchange {
     const request = this.requests[slot]!
     const url = this.url(slot)
     const q = url?.indexOf("?") ?? -1
+    if (reuse) {
+      const x = this.#scratch
+      x.method = request.method ?? ""
+      x.route = this.route(slot)
+      x.path = q === -1 ? url : url!.slice(0, q)
+      x.status = this.status(slot)
+      x.durationMs = this.#duration[slot]!
+      x.timestamp = this.#startedAt[slot]!
+      x.request.headers = request.headers
+      x.request.body = this.requestBody(slot)
+      x.response.headers = this.responseHeaders(slot)
+      x.response.body = this.responseBodies[slot]
+      x.response.size = this.responseSize(slot)
+      x.query = this.query(slot, url, q)
+      x.error = this.errors[slot]
+      x.aborted = this.#aborted[slot]!
+      return x
+    }
     return {
       method: request.method ?? "",
       route: this.route(slot),
@@ -183,6 +226,17 @@ export abstract class NodeCaptureSlots implements ExchangeSlots {
   /** The query of `url` (`q`: where its `?` is, or -1). */
   protected query(_slot: number, url: string | undefined, q: number): HttpQuery | undefined {
     return q === -1 ? undefined : new URLSearchParams(url!.slice(q + 1))
+  }
+
+  /** Lets go of what the reused exchange refers to: nothing of a request outlives its mapping. */
+  #dropScratch(): void {
+    const x = this.#scratch
+    x.request.headers = undefined
+    x.request.body = undefined
+    x.response.headers = undefined
+    x.response.body = undefined
+    x.query = undefined
+    x.error = undefined
   }
 
   /** Frees a slot: its references go at once, so nothing of the request outlives its mapping. */

@@ -72,6 +72,8 @@ export interface ColumnarHttpRowMapper extends HttpRowMapper {
   readonly segmentOn: ReadonlyArray<string>
   /** The columns every exchange writes, in the order a builder must be made with. */
   readonly fixedColumns: ReadonlyArray<string>
+  /** Whether mapping hands exchanges to callbacks of the options (`ignore`, a `datasetId` function), which could keep them. */
+  readonly handsOutExchanges: boolean
   /**
    * Maps `exchange` into the builder `target` gives for it; `datasetId` (when given) overrides the
    * `datasetId` option. The builder receives the same cells `map()` would put in the row, or nothing.
@@ -94,6 +96,7 @@ class Mapper implements ColumnarHttpRowMapper {
   /** The columns a builder starts with: kept fixed columns, then the presence columns. */
   readonly fixedColumns: ReadonlyArray<string>
   readonly segmentOn: ReadonlyArray<string>
+  readonly handsOutExchanges: boolean
   /** The fixed values of the exchange being mapped, in FIXED order (scratch). */
   private readonly values: Array<HttpRowValue> = new Array(FIXED.length).fill(null)
   private readonly segmentValues: Array<string>
@@ -120,6 +123,7 @@ class Mapper implements ColumnarHttpRowMapper {
       ...options.responseHeaders.map((h) => h.column),
     ]
     this.segmentOn = options.segmentOn
+    this.handsOutExchanges = options.ignore !== undefined || typeof options.datasetId === "function"
     this.segmentValues = options.segmentOn.map(() => "")
   }
 

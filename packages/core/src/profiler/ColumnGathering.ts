@@ -29,10 +29,12 @@ export class ColumnGathering extends ExchangeGathering<ColumnarHttpRowMapper> {
   gather(batch: RecordedBatch): void {
     const mapper = this.mapper
     const datasets = batch.datasets
+    // No callback of the options sees the exchange: one object can serve every slot's exchange.
+    const reuse = !mapper.handsOutExchanges
     let i = 0
     try {
       while (i < datasets.length) {
-        const exchange = this.exchangeAt(batch, i)
+        const exchange = this.exchangeAt(batch, i, reuse)
         if (exchange !== undefined) {
           const result = mapper.mapColumns(exchange, this.#target, datasets[i])
           if (result._tag === "Skipped") this.skipped(result)

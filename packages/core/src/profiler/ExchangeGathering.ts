@@ -43,13 +43,14 @@ export abstract class ExchangeGathering<Mapper extends HttpRowMapper> {
 
   /**
    * The exchange of the batch's `i`th recording, or `undefined` (counted skipped) when building it
-   * threw. Call `releaseAt(batch, i)` once it is mapped.
+   * threw. Call `releaseAt(batch, i)` once it is mapped. With `reuse`, a slot's exchange may be one
+   * object reused for the next (see `ExchangeSlots.exchangeAt`): only when mapping keeps nothing of it.
    */
-  protected exchangeAt(batch: RecordedBatch, i: number): HttpExchange | undefined {
+  protected exchangeAt(batch: RecordedBatch, i: number, reuse = false): HttpExchange | undefined {
     const source = batch.sources[i]!
     const slot = batch.slots[i]!
     try {
-      if (slot >= 0) return (source as ExchangeSlots).exchangeAt(slot)
+      if (slot >= 0) return (source as ExchangeSlots).exchangeAt(slot, reuse)
       const recorded = source as RecordedExchange
       return isDeferredExchange(recorded) ? recorded.toExchange() : recorded
     } catch {
