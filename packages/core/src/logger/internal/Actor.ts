@@ -410,6 +410,7 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
       } finally {
         busy = false
       }
+      config.afterDrain?.(peek)
       return true
     }
     const expectMail = () => {

@@ -9,7 +9,7 @@ import type { FlushResult } from "../../FlushResult.js"
 import { startActor } from "../Actor.js"
 import type { ActorSink, SettledWrites } from "../ActorSink.js"
 import type { DatasetConfig } from "../DatasetConfig.js"
-import { type ActorStatus, type CloseReply, CONTROL_RESERVE, type Mail } from "../Mail.js"
+import { type ActorStatus, type CloseReply, CONTROL_RESERVE, type Mail, type RowsMail } from "../Mail.js"
 import { plainError, plainWrite } from "./PlainForms.js"
 import type { Answer, CallOp, FromWorker, PlainOutcome, ToWorker, WorkerInit } from "./protocol.js"
 
@@ -152,6 +152,7 @@ const start = (init: WorkerInit) => {
     )
 
   const offer = (mail: Mail) => {
+    actor.expectMail()
     if (!mailbox.unsafeOffer(mail)) Effect.runFork(Queue.offer(mailbox, mail))
   }
 
@@ -197,7 +198,8 @@ const start = (init: WorkerInit) => {
       case "rows": {
         const { rows, permits, call: rowsCall } = message
         if (rowsCall === undefined) {
-          offer({ _tag: "Rows", rows, permits, sync: undefined, reply: undefined })
+          const mail: RowsMail = { _tag: "Rows", rows, permits, sync: undefined, reply: undefined }
+          if (!actor.trackNow(mail)) offer(mail)
           return
         }
         const reply = Effect.runSync(Deferred.make<void, unknown>())
