@@ -17,6 +17,7 @@ import {
   StoreError,
 } from "@sketchlog/core/store"
 import { Chunk, Effect, Option, Stream } from "effect"
+import { collectBody } from "./collectBody.js"
 import { storeErrorOf } from "./S3Failure.js"
 import { parseS3Url, type S3Location } from "./S3Location.js"
 import { makeS3Client, type S3StoreOptions } from "./S3StoreOptions.js"
@@ -99,7 +100,7 @@ export class S3Store implements ProfileStore {
         new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
       )
       if (out.Body === undefined) return new Uint8Array()
-      return out.Body.transformToByteArray()
+      return collectBody(out.Body, out.ContentLength)
     })
   }
 

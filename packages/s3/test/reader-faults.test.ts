@@ -54,6 +54,19 @@ describe("reading and compacting through a flaky store", () => {
     expect(proxy.requests.filter((r) => r.fault !== undefined)).toHaveLength(8)
   })
 
+  it("a download cut mid-object fails as retryable, never as a short profile, and the reader retries it", async () => {
+    const key = Chunk.toArray(await Effect.runPromise(Stream.runCollect(throughProxy().list())))[0]
+      ?.key as string
+    proxy.clear().cutBody(1, "get")
+    const cut = await Effect.runPromise(Effect.flip(throughProxy().read(key)))
+    expect(cut).toMatchObject({ reason: "unavailable", retryable: true, key })
+    expect(proxy.requests.at(-1)?.fault).toBe("cut-body")
+    const seen = proxy.requests.length
+    proxy.clear().cutBody(3, "get")
+    expect(await sums(throughProxy())).toEqual(EXPECTED)
+    expect(proxy.requests.slice(seen).filter((r) => r.fault === "cut-body")).toHaveLength(3)
+  })
+
   it("compaction retries a lost answer to its upload and failed deletes, and leaves one exact object per partition", async () => {
     proxy.clear().resetAfterBody(1, "put").reset(1, "delete").slowDown(1, 0, "delete").reset(2, "get")
     const result = await Effect.runPromise(compactStore(throughProxy(), { groupConcurrency: 1 }))

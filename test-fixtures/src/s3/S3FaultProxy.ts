@@ -21,6 +21,11 @@ export type S3FaultAction =
    * of answering: the ambiguous failure a retry must not turn into a second object.
    */
   | { readonly type: "reset-after-body" }
+  /**
+   * Forwarded, answered with the server's status and headers and the first half of its body, then
+   * the connection is reset: a download cut mid-object.
+   */
+  | { readonly type: "cut-body" }
   /** Never answered. */
   | { readonly type: "hang" }
 
@@ -138,6 +143,10 @@ export class S3FaultProxy {
     return this.inject({ type: "reset-after-body" }, times, match)
   }
 
+  cutBody(times: number, match: S3FaultMatch = "any"): this {
+    return this.inject({ type: "cut-body" }, times, match)
+  }
+
   reset(times: number, match: S3FaultMatch = "any"): this {
     return this.inject({ type: "reset" }, times, match)
   }
@@ -191,7 +200,7 @@ export class S3FaultProxy {
     const action = this.#take({ operation, method, url })
     this.#requests.push({ operation, method, url, fault: action?.type })
     if (action === undefined) {
-      this.#forward(req, res, false)
+      this.#forward(req, res)
       return
     }
     switch (action.type) {
@@ -202,7 +211,10 @@ export class S3FaultProxy {
         req.resume()
         return
       case "reset-after-body":
-        this.#forward(req, res, true)
+        this.#forward(req, res, "drop")
+        return
+      case "cut-body":
+        this.#forward(req, res, "cut")
         return
       default: {
         const { status, code, message } = STATUS[action.type] as (typeof STATUS)[string]
@@ -219,8 +231,11 @@ export class S3FaultProxy {
     }
   }
 
-  /** Forwards to the server; with `dropAnswer`, waits for the whole answer and then resets instead. */
-  #forward(req: IncomingMessage, res: ServerResponse, dropAnswer: boolean): void {
+  /**
+   * Forwards to the server; `"drop"` waits for the whole answer and then resets instead, `"cut"`
+   * passes on the status, the headers and half the body, then resets.
+   */
+  #forward(req: IncomingMessage, res: ServerResponse, fault?: "drop" | "cut"): void {
     const upstream = request(
       {
         host: this.#upstream.hostname,
@@ -230,9 +245,19 @@ export class S3FaultProxy {
         headers: req.headers,
       },
       (answer) => {
-        if (dropAnswer) {
+        if (fault === "drop") {
           answer.resume()
           answer.on("end", () => req.socket.destroy())
+          return
+        }
+        if (fault === "cut") {
+          const chunks: Buffer[] = []
+          answer.on("data", (chunk: Buffer) => chunks.push(chunk))
+          answer.on("end", () => {
+            const body = Buffer.concat(chunks)
+            res.writeHead(answer.statusCode ?? 502, answer.headers)
+            res.write(body.subarray(0, Math.floor(body.byteLength / 2)), () => req.socket.destroy())
+          })
           return
         }
         res.writeHead(answer.statusCode ?? 502, answer.headers)
