@@ -1,12 +1,13 @@
 import { Chunk, Effect, Option, Stream } from "effect"
 import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
+import { forEachInOrder } from "./internal/forEachInOrder.js"
 import { MergeOutputs } from "./internal/MergeOutputs.js"
 import type { ProfileQuery } from "./ProfileQuery.js"
 import type { ProfileStore } from "./ProfileStore.js"
 import { type ReadGroup, readGroup } from "./readGroup.js"
 import type { StoredProfile } from "./StoredProfile.js"
 import type { StoreError } from "./StoreError.js"
-import { groupOf } from "./Supersession.js"
+import { groupOf, isCompacted } from "./Supersession.js"
 import { retryStore } from "./storeRetry.js"
 
 /** The time windows merged profiles are cut into. */
@@ -74,22 +75,22 @@ export interface MergedRead {
   readonly conflicts: ReadonlyArray<string>
 }
 
-/** A live object and, for a compacted one, its view (already read to learn what it replaces). */
-interface Live {
-  readonly profile: StoredProfile
-  readonly view: DatasetProfileView | undefined
+/** One step of the read, in key order: an object of group `group`, or the end of that group. */
+type Item =
+  | { readonly group: number; readonly profile: StoredProfile }
+  | { readonly group: number; readonly end: number }
+
+/** A live object's content: its bytes, or the view its group already read. */
+type Content = DatasetProfileView | Uint8Array
+
+/** A group with compacted objects, resolved: the keys that count, and the compacted views read. */
+interface Resolved {
+  readonly live: ReadonlySet<string>
+  readonly compacted: ReadGroup["compacted"]
 }
 
-/** The end of a group: the listing position of its last object. */
-interface GroupEnd {
-  readonly end: number
-}
-
-/** A live object, downloaded: its bytes, or the view its group already read. */
-interface Fetched {
-  readonly profile: StoredProfile
-  readonly content: DatasetProfileView | Uint8Array
-}
+/** What a group's objects wait for before they are read (`undefined`: the group is skipped). */
+type Resolution = Effect.Effect<Resolved | undefined, StoreError>
 
 /**
  * Lists the profiles `options` asks for and merges them per dataset, time window and segment across
@@ -143,64 +144,90 @@ export const readMergedProfiles = (
       report()
     }
 
-    // The listing cut into groups (`groupOf`, adjacent in key order), each with where it ends.
-    const groups: Array<{ profiles: StoredProfile[]; end: number }> = []
+    // The listing cut into groups (`groupOf`, adjacent in key order), each followed by its end.
+    const groups: StoredProfile[][] = []
+    const items: Item[] = []
     listing.forEach((profile, i) => {
       const last = groups[groups.length - 1]
-      if (last !== undefined && groupOf(last.profiles[0] as StoredProfile) === groupOf(profile)) {
-        last.profiles.push(profile)
-        last.end = i
-      } else groups.push({ profiles: [profile], end: i })
+      if (last === undefined || groupOf(last[0] as StoredProfile) !== groupOf(profile)) {
+        if (last !== undefined) items.push({ group: groups.length - 1, end: i - 1 })
+        groups.push([profile])
+      } else last.push(profile)
+      items.push({ group: groups.length - 1, profile })
     })
+    if (groups.length > 0) items.push({ group: groups.length - 1, end: listing.length - 1 })
 
-    const liveOf = (group: ReadGroup, end: number): Array<Live | GroupEnd> => {
-      superseded += group.resolved.superseded.length
-      progress.done += group.resolved.superseded.length
-      if (group.resolved.conflicts.length > 0) conflicts.push(...group.resolved.conflicts)
-      return [
-        ...group.resolved.live.map((profile) => ({ profile, view: group.compacted.get(profile.key) })),
-        { end },
-      ]
+    // A group with compacted objects reads them (once, by whichever of its objects comes first) to
+    // learn which objects they replace; the others cost nothing. Dropped at the group's end.
+    const resolutions = new Map<number, Resolution>()
+    for (const [i, profiles] of groups.entries()) {
+      if (!profiles.some(isCompacted)) continue
+      const resolve = unreadableOr(readGroup(store, profiles, concurrency), () => {
+        progress.done += profiles.length
+      }).pipe(
+        Effect.map(
+          Option.match({
+            onNone: () => undefined,
+            onSome: (group) => {
+              superseded += group.resolved.superseded.length
+              progress.done += group.resolved.superseded.length
+              if (group.resolved.conflicts.length > 0) conflicts.push(...group.resolved.conflicts)
+              return {
+                live: new Set(group.resolved.live.map((p) => p.key)),
+                compacted: group.compacted,
+              }
+            },
+          }),
+        ),
+      )
+      resolutions.set(i, yield* Effect.cached(resolve))
     }
 
-    yield* Stream.fromIterable(groups).pipe(
-      Stream.mapEffect(
-        ({ profiles, end }) =>
-          unreadableOr(
-            Effect.map(readGroup(store, profiles, concurrency), (group) => liveOf(group, end)),
-            () => {
-              progress.done += profiles.length
+    /** The object's content, or none when it is superseded, unreadable and skipped, or its group is. */
+    const fetch = (item: Item): Effect.Effect<Content | undefined, StoreError> => {
+      if ("end" in item) return Effect.succeed(undefined)
+      const { profile } = item
+      const download: Effect.Effect<Content | undefined, StoreError> = unreadableOr(
+        retryStore(store.read(profile.key)),
+        step,
+      ).pipe(
+        Effect.map(
+          Option.match({
+            onNone: () => undefined,
+            onSome: (bytes) => {
+              progress.bytes += bytes.byteLength
+              return bytes
             },
-          ).pipe(Effect.map(Option.getOrElse((): Array<Live | GroupEnd> => [{ end }]))),
-        { concurrency },
-      ),
-      Stream.mapConcat((items) => items),
-      // Downloads run `concurrency` at once; decoding and merging happen below, one object at a time
-      // in key order, so only the downloads in flight hold bytes.
-      Stream.mapEffect(
-        (item): Effect.Effect<Option.Option<Fetched | GroupEnd>, StoreError> =>
-          "end" in item
-            ? Effect.succeed(Option.some(item))
-            : item.view !== undefined
-              ? Effect.succeed(Option.some({ profile: item.profile, content: item.view }))
-              : unreadableOr(
-                  Effect.map(retryStore(store.read(item.profile.key)), (bytes) => {
-                    progress.bytes += bytes.byteLength
-                    return { profile: item.profile, content: bytes }
-                  }),
-                  step,
-                ),
-        { concurrency },
-      ),
-      Stream.runForEach((item) => {
-        if (Option.isNone(item)) return Effect.void
-        const value = item.value
-        if ("end" in value) return Effect.sync(() => outputs.passed(value.end))
+          }),
+        ),
+      )
+      const resolution = resolutions.get(item.group)
+      if (resolution === undefined) return download
+      return Effect.flatMap(resolution, (group) => {
+        if (group === undefined || !group.live.has(profile.key)) return Effect.succeed(undefined)
+        const view = group.compacted.get(profile.key)
+        return view === undefined ? download : Effect.succeed(view)
+      })
+    }
+
+    // Downloads run `concurrency` at once; decoding and merging happen one object at a time in key
+    // order, so only the downloads in flight (or waiting for their turn) hold bytes.
+    yield* forEachInOrder(
+      items,
+      fetch,
+      (content, item) => {
+        if ("end" in item) {
+          resolutions.delete(item.group)
+          outputs.passed(item.end)
+          return Effect.void
+        }
+        if (content === undefined) return Effect.void
         return Effect.zipRight(
-          unreadableOr(outputs.add(value.profile, value.content), () => undefined),
+          unreadableOr(outputs.add(item.profile, content), () => undefined),
           Effect.sync(step),
         )
-      }),
+      },
+      concurrency,
     )
 
     const profiles = outputs.results()

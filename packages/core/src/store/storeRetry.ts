@@ -13,10 +13,13 @@ const STORE_RETRY: RetryPolicy = {
   maxDelay: "10 seconds",
 }
 
+/** Built once, not for every download a reader retries. */
+const SCHEDULE = RetryPolicy.schedule<StoreError>(STORE_RETRY)
+
 /**
  * Retries a store operation that failed with a retryable `StoreError` (a connection reset — a pooled
  * connection the server closed while a long merge kept it idle —, a 503 SlowDown, a timeout). Readers
  * and the compactor use it; writers have the logger's retries and outbox instead.
  */
 export const retryStore = <A>(operation: Effect.Effect<A, StoreError>): Effect.Effect<A, StoreError> =>
-  Effect.retry(operation, RetryPolicy.schedule<StoreError>(STORE_RETRY))
+  Effect.retry(operation, SCHEDULE)
