@@ -2,6 +2,7 @@ import { createHash } from "node:crypto"
 import { Chunk, Effect, Stream } from "effect"
 import type { DatasetProfileView } from "../profile/DatasetProfileView.js"
 import { ProfileAccumulator } from "../profile/ProfileAccumulator.js"
+import { forEachInOrder } from "./internal/forEachInOrder.js"
 import type { ProfileStore } from "./ProfileStore.js"
 import { readGroup } from "./readGroup.js"
 import { addStoredProfile } from "./readStoredProfile.js"
@@ -136,18 +137,14 @@ export const compactStore = (
         // Merged in key order, so two runs over the same objects write the same bytes; each download is
         // decoded straight into the running total, so a group holds only the downloads in flight.
         const total = new ProfileAccumulator()
-        yield* Stream.fromIterable(live).pipe(
-          Stream.mapEffect(
-            (profile): Effect.Effect<DatasetProfileView | Uint8Array, StoreError> => {
-              const known = read.compacted.get(profile.key)
-              return known !== undefined ? Effect.succeed(known) : retryStore(store.read(profile.key))
-            },
-            { concurrency },
-          ),
-          Stream.zipWithIndex,
-          Stream.runForEach(([content, i]) =>
-            addStoredProfile(store, (live[i] as StoredProfile).key, total, content),
-          ),
+        yield* forEachInOrder(
+          live,
+          (profile): Effect.Effect<DatasetProfileView | Uint8Array, StoreError> => {
+            const known = read.compacted.get(profile.key)
+            return known !== undefined ? Effect.succeed(known) : retryStore(store.read(profile.key))
+          },
+          (content, profile) => addStoredProfile(store, profile.key, total, content),
+          concurrency,
         )
         totals.bytesRead += live.reduce((n, p) => n + (p.size ?? 0), 0)
         const merged = total.view()
