@@ -21,6 +21,7 @@ import { collectBody } from "./collectBody.js"
 import { storeErrorOf } from "./S3Failure.js"
 import { parseS3Url, type S3Location } from "./S3Location.js"
 import { makeS3Client, type S3StoreOptions } from "./S3StoreOptions.js"
+import { SignedGet } from "./SignedGet.js"
 
 /** DeleteObjects takes at most this many keys per request. */
 const DELETE_BATCH = 1000
@@ -42,6 +43,8 @@ export class S3Store implements ProfileStore {
   /** `""` or the key prefix, ending in `/`. */
   readonly prefix: string
   readonly client: S3Client
+  /** Downloads without the SDK's per-request middleware, on a client this store made. */
+  readonly #signedGet: SignedGet | undefined
 
   /** Throws `StoreError` (reason `invalid-url`) for a URL that is not `s3://bucket[/prefix]`. */
   constructor(url: string, options: S3StoreOptions = {}) {
@@ -50,6 +53,12 @@ export class S3Store implements ProfileStore {
     this.bucket = location.bucket
     this.prefix = location.prefix
     this.client = makeS3Client(options)
+    // A client of the caller's may carry its own request handler (a proxy, other TLS settings):
+    // every request then goes through it.
+    this.#signedGet =
+      options.client === undefined
+        ? new SignedGet(this.client, this.bucket, options.requestTimeoutMillis ?? 30_000)
+        : undefined
   }
 
   get datasets(): Effect.Effect<ReadonlyArray<string>, StoreError> {
@@ -96,6 +105,13 @@ export class S3Store implements ProfileStore {
 
   read(key: string): Effect.Effect<Uint8Array, StoreError> {
     return this.#send(key, "read", async () => {
+      if (this.#signedGet?.ready === true) {
+        try {
+          return await this.#signedGet.get(this.prefix + key)
+        } catch {
+          // Declined (an error answer, a redirect) or cut: the SDK's way below, with its retries and errors.
+        }
+      }
       const out = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
       )

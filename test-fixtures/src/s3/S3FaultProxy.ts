@@ -1,4 +1,11 @@
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http"
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 
 /** What an S3 request does. */
@@ -38,6 +45,8 @@ export interface S3Request {
   readonly method: string
   /** Path and query, as sent. */
   readonly url: string
+  /** The request's headers, as sent (names in lower case). */
+  readonly headers: IncomingHttpHeaders
   /** The fault applied, if any. */
   readonly fault: S3FaultAction["type"] | undefined
 }
@@ -197,8 +206,8 @@ export class S3FaultProxy {
     const method = req.method ?? "GET"
     const url = req.url ?? "/"
     const operation = operationOf(method, url)
-    const action = this.#take({ operation, method, url })
-    this.#requests.push({ operation, method, url, fault: action?.type })
+    const action = this.#take({ operation, method, url, headers: req.headers })
+    this.#requests.push({ operation, method, url, headers: req.headers, fault: action?.type })
     if (action === undefined) {
       this.#forward(req, res)
       return
