@@ -20,7 +20,7 @@ import { Chunk, Effect, Option, Stream } from "effect"
 import { collectBody } from "./collectBody.js"
 import { storeErrorOf } from "./S3Failure.js"
 import { parseS3Url, type S3Location } from "./S3Location.js"
-import { makeS3Client, type S3StoreOptions } from "./S3StoreOptions.js"
+import { DEFAULT_REQUEST_TIMEOUT_MILLIS, makeS3Client, type S3StoreOptions } from "./S3StoreOptions.js"
 import { SignedGet } from "./SignedGet.js"
 
 /** DeleteObjects takes at most this many keys per request. */
@@ -57,7 +57,11 @@ export class S3Store implements ProfileStore {
     // every request then goes through it.
     this.#signedGet =
       options.client === undefined
-        ? new SignedGet(this.client, this.bucket, options.requestTimeoutMillis ?? 30_000)
+        ? new SignedGet(
+            this.client,
+            this.bucket,
+            options.requestTimeoutMillis ?? DEFAULT_REQUEST_TIMEOUT_MILLIS,
+          )
         : undefined
   }
 

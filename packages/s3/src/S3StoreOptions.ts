@@ -32,6 +32,9 @@ export interface S3StoreOptions {
   readonly maxAttempts?: number | undefined
 }
 
+/** How long one request may take by default, ms. */
+export const DEFAULT_REQUEST_TIMEOUT_MILLIS = 30_000
+
 /** Whether the environment asks for path-style addressing. */
 const pathStyleFromEnvironment = (): boolean =>
   /^(true|1|yes)$/i.test(process.env.SKETCHLOG_S3_FORCE_PATH_STYLE?.trim() ?? "")
@@ -67,7 +70,7 @@ export const makeS3Client = (options: S3StoreOptions): S3Client =>
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: {
       connectionTimeout: 10_000,
-      requestTimeout: options.requestTimeoutMillis ?? 30_000,
+      requestTimeout: options.requestTimeoutMillis ?? DEFAULT_REQUEST_TIMEOUT_MILLIS,
       // Without it the SDK only warns and the request waits for ever on a server that never answers.
       throwOnRequestTimeout: true,
     },

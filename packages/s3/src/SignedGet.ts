@@ -86,6 +86,7 @@ export class SignedGet {
   /** Forget the endpoint (after a redirect): the next `GetObject` through the SDK learns it again. */
   forget(): void {
     this.#learnt = undefined
+    this.#signer = undefined
   }
 
   #learn(context: EndpointContext): void {
@@ -109,12 +110,15 @@ export class SignedGet {
     const { url } = learnt
     const base = url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`
     const path = base + encodeKey(key)
-    const signer = await (this.#signer ??= this.client.config.signer({
-      name: "sigv4",
-      signingName: learnt.signingName,
-      signingRegion: learnt.signingRegion,
-      properties: {},
-    }) as Promise<Signer>)
+    if (this.#signer === undefined) {
+      this.#signer = this.client.config.signer({
+        name: "sigv4",
+        signingName: learnt.signingName,
+        signingRegion: learnt.signingRegion,
+        properties: {},
+      }) as Promise<Signer>
+    }
+    const signer = await this.#signer
     const port = url.port === "" ? undefined : Number(url.port)
     const signed = await signer.sign(
       {
