@@ -53,8 +53,8 @@ export class SignedGetDeclined extends Error {
  * region — or a broken download is `SignedGetDeclined`: the caller then asks the SDK, whose retries
  * and errors stay what they were, and a redirect makes it learn the endpoint again.
  *
- * Measured on `pnpm bench:fleet`'s GETs (90 kB, 16 at once): 300–400 µs of CPU per GET against
- * 1,000–1,300 µs through `client.send`, most of it the middleware stack's work per request.
+ * A warm 90 kB GET costs 2.6 M instructions this way against 5.5 M through `client.send` with the
+ * middleware stack cached (callgrind; docs/perf/s3.md), most of the difference the stack's work.
  */
 export class SignedGet {
   #learnt: Learnt | undefined
