@@ -83,17 +83,21 @@ export class ByteReader {
     return out
   }
 
-  /** Copies `count` doubles from `offset` into `target` from index `at` (one copy, not a read per value). */
-  f64Into(offset: number, count: number, target: Float64Array, at: number, field: string): void {
+  /**
+   * `count` doubles from `offset`, as a new array: one copy of the bytes into fresh memory that is not
+   * zeroed first (`ArrayBuffer.prototype.slice`), which is what most of a large decode costs.
+   */
+  f64Array(offset: number, count: number, field: string): Float64Array {
     this.need(offset, 8 * count, field)
     if (LITTLE_ENDIAN) {
-      new Uint8Array(target.buffer, target.byteOffset + 8 * at, 8 * count).set(
-        this.bytes.subarray(offset, offset + 8 * count),
-      )
-    } else {
-      for (let i = 0; i < count; i++) target[at + i] = this.view.getFloat64(offset + 8 * i, true)
+      const from = this.bytes.byteOffset + offset
+      return new Float64Array(this.bytes.buffer.slice(from, from + 8 * count))
     }
+    const out = new Float64Array(count)
+    for (let i = 0; i < count; i++) out[i] = this.view.getFloat64(offset + 8 * i, true)
+    return out
   }
+
 }
 
 /** The serialized formats are little-endian; on a little-endian machine arrays are copied as bytes. */

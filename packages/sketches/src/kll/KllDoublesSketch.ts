@@ -23,9 +23,14 @@ export class KllDoublesSketch {
   private _minK: number
   private _n = 0
   private numLevels = 1
-  /** Level boundaries into `items`: level i is `items[levels[i], levels[i+1])`; `levels[numLevels]` = capacity. */
+  /** Level boundaries into `items`: level i is `items[levels[i], levels[i+1])`; `levels[numLevels]` = `items.length`. */
   private readonly levels: Uint32Array
   private items: Float64Array
+  /**
+   * Slots of the full buffer not allocated yet, below `items[0]`: a decoded or copied sketch holds only
+   * its retained items until it is written to (see `unfold`); 0 once the buffer has its capacity.
+   */
+  private bottom = 0
   /** Nominal capacity of each level for the current `numLevels` (cached: compaction reads it often). */
   private readonly capacities: Uint32Array
   private minItem = Number.NaN
@@ -133,7 +138,7 @@ export class KllDoublesSketch {
       if (x < this.minItem) this.minItem = x
       if (this.maxItem < x) this.maxItem = x
     }
-    if (this.levels[0] === 0) this.compressWhileUpdating()
+    if (this.levels[0] === 0) this.makeRoom()
     this._n++
     this.levelZeroSorted = false
     this.items[--this.levels[0]] = x
@@ -147,6 +152,7 @@ export class KllDoublesSketch {
       this.merge(other.copy())
       return
     }
+    if (this.bottom !== 0) this.unfold()
     if (this._n === 0) {
       this.minItem = other.minItem
       this.maxItem = other.maxItem
@@ -157,7 +163,7 @@ export class KllDoublesSketch {
     const finalN = this._n + other._n
     // Level zero of the other sketch goes through the update path, item by item in buffer order.
     for (let i = other.levels[0]; i < other.levels[1]; i++) {
-      if (this.levels[0] === 0) this.compressWhileUpdating()
+      if (this.levels[0] === 0) this.makeRoom()
       this._n++
       this.levelZeroSorted = false
       this.items[--this.levels[0]] = other.items[i]
@@ -287,14 +293,19 @@ export class KllDoublesSketch {
     return this.view
   }
 
+  /** The state, its items copied: the retained ones only (the free space becomes `bottom`). */
   private state(): KllState {
+    const first = this.levels[0]
+    const levels = this.levels.slice(0, this.numLevels + 1)
+    for (let i = 0; i <= this.numLevels; i++) levels[i] -= first
     return {
       k: this._k,
       minK: this._minK,
       n: this._n,
       numLevels: this.numLevels,
-      levels: this.levels.slice(0, this.numLevels + 1),
-      items: this.items.slice(),
+      levels,
+      items: this.items.slice(first, this.levels[this.numLevels]),
+      bottom: this.bottom + first,
       min: this.minItem,
       max: this.maxItem,
       levelZeroSorted: this.levelZeroSorted,
@@ -309,6 +320,7 @@ export class KllDoublesSketch {
     this.levels.fill(0)
     this.levels.set(s.levels.subarray(0, s.numLevels + 1))
     this.items = s.items
+    this.bottom = s.bottom
     this.minItem = s.min
     this.maxItem = s.max
     this.levelZeroSorted = s.levelZeroSorted
@@ -322,6 +334,22 @@ export class KllDoublesSketch {
 
   private levelSize(level: number): number {
     return level < this.numLevels ? this.levels[level + 1] - this.levels[level] : 0
+  }
+
+  /** Level zero has reached the bottom of `items`: allocate the rest of the buffer, or compact. */
+  private makeRoom(): void {
+    if (this.bottom !== 0) this.unfold()
+    else this.compressWhileUpdating()
+  }
+
+  /** Allocates the full buffer (capacity `bottom + items.length`) with the items at its top, as the reference keeps them. */
+  private unfold(): void {
+    const bottom = this.bottom
+    const full = new Float64Array(bottom + this.items.length)
+    full.set(this.items, bottom)
+    this.items = full
+    for (let i = 0; i <= this.numLevels; i++) this.levels[i] += bottom
+    this.bottom = 0
   }
 
   /** The buffer is full: compact the lowest level at capacity, growing a new top level if that is the top. */

@@ -19,7 +19,13 @@ const FLAG_LEVEL_ZERO_SORTED = 2
 const FLAG_SINGLE_ITEM = 4
 const KNOWN_FLAGS = FLAG_EMPTY | FLAG_LEVEL_ZERO_SORTED | FLAG_SINGLE_ITEM
 
-/** The state of a sketch as the bytes carry it. `items` spans the whole buffer (`levels[numLevels]`). */
+/**
+ * The state of a sketch as the bytes carry it. `items` holds the levels (level i is
+ * `items[levels[i], levels[i+1])`, `levels[numLevels]` = `items.length`); `bottom` more slots sit below
+ * `items[0]` in the sketch's full buffer, whose capacity is `bottom + items.length`. A decoded state holds
+ * only the retained items (`levels[0]` = 0, the free space all in `bottom`): the sketch allocates its
+ * full buffer when it is first written to, so reading a stored sketch never pays for room it does not use.
+ */
 export interface KllState {
   readonly k: number
   readonly minK: number
@@ -27,6 +33,7 @@ export interface KllState {
   readonly numLevels: number
   readonly levels: Uint32Array
   readonly items: Float64Array
+  readonly bottom: number
   readonly min: number
   readonly max: number
   readonly levelZeroSorted: boolean
@@ -63,7 +70,8 @@ export const encodeKll = (s: KllState, layout: KllSerialLayout): Uint8Array => {
   view.setUint16(16, s.minK, true)
   out[18] = s.numLevels
   // byte 19 unused; the whylogs layout adds four zero bytes (20..23) before the level offsets
-  for (let i = 0; i < s.numLevels; i++) view.setUint32(levelsAt + 4 * i, s.levels[i], true)
+  // offsets into the full buffer, as the format has them
+  for (let i = 0; i < s.numLevels; i++) view.setUint32(levelsAt + 4 * i, s.bottom + s.levels[i], true)
   view.setFloat64(minAt, s.min, true)
   view.setFloat64(minAt + 8, s.max, true)
   // Items in buffer order, little-endian f64 (copy through a Float64Array when the platform is LE).
@@ -126,11 +134,10 @@ export const decodeKll = (bytes: Uint8Array): KllState | undefined => {
     expectLength(bytes, 16, "a single-item sketch")
     const item = r.f64(8, "the single item")
     if (Number.isNaN(item)) fail("Corrupt", "the single item is NaN")
-    const capacity = totalCapacity(k, 1)
-    const levels = new Uint32Array([capacity - 1, capacity])
-    const items = new Float64Array(capacity)
-    items[capacity - 1] = item
-    return { k, minK: k, n: 1, numLevels: 1, levels, items, min: item, max: item, levelZeroSorted }
+    const levels = Uint32Array.of(0, 1)
+    const items = Float64Array.of(item)
+    const bottom = totalCapacity(k, 1) - 1
+    return { k, minK: k, n: 1, numLevels: 1, levels, items, bottom, min: item, max: item, levelZeroSorted }
   }
 
   const levelsAt = preInts * 4
@@ -171,11 +178,14 @@ export const decodeKll = (bytes: Uint8Array): KllState | undefined => {
   const max = r.f64(minAt + 8, "max")
   if (Number.isNaN(min) || Number.isNaN(max) || max < min)
     fail("Corrupt", `min ${min} and max ${max} are invalid`)
-  const items = new Float64Array(capacity)
-  r.f64Into(minAt + 16, numRetained, items, levels[0], "the retained items")
+  // Only the retained items: the sketch makes room for more when it is first written to.
+  const items = r.f64Array(minAt + 16, numRetained, "the retained items")
+  const bottom = levels[0]
+  for (let i = 0; i <= numLevels; i++) levels[i] -= bottom
   const zeroSorted = checkItems(items, levels, numLevels, min, max)
   // A "sorted" flag on an unsorted level zero is only a missed optimisation: drop the flag.
-  return { k, minK, n, numLevels, levels, items, min, max, levelZeroSorted: levelZeroSorted && zeroSorted }
+  const sorted = levelZeroSorted && zeroSorted
+  return { k, minK, n, numLevels, levels, items, bottom, min, max, levelZeroSorted: sorted }
 }
 
 /**
