@@ -13,11 +13,14 @@
  * no I/O (the bytes are in memory).
  *
  * Options: --profiles <n> (default 10,000), --distinct <n> profiles built (default 40), --rows <n>
- * per profile (default 5,000), --rounds <n> (default 3).
+ * per profile (default 5,000, or 300 with --fleet), --rounds <n> (default 3). `--fleet` reads the
+ * fleet bench's profile instead (20 columns of 300 rows: 8 fractional, 6 integral, 6 string; about
+ * 90 kB), the one a `bench:fleet` reader downloads and merges.
  */
 import { loadavg } from "node:os"
 import { DatasetProfile, DatasetProfileView } from "../src/index.js"
 import { ProfileAccumulator } from "../src/profile/index.js"
+import { fleetProfileBytes } from "./internal/FleetProfile.js"
 import { mixedRow } from "./internal/MixedRows.js"
 
 const arg = (name: string, fallback: number): number => {
@@ -26,7 +29,8 @@ const arg = (name: string, fallback: number): number => {
 }
 const PROFILES = arg("profiles", 10_000)
 const DISTINCT = arg("distinct", 40)
-const ROWS = arg("rows", 5_000)
+const FLEET = process.argv.includes("--fleet")
+const ROWS = arg("rows", FLEET ? 300 : 5_000)
 const ROUNDS = arg("rounds", 3)
 
 const fmt = (n: number, digits = 0): string =>
@@ -40,13 +44,17 @@ console.log(
 const built = performance.now()
 const files: Array<Uint8Array> = []
 for (let p = 0; p < DISTINCT; p++) {
+  if (FLEET) {
+    files.push(fleetProfileBytes(p + 1, ROWS, 1_700_000_000_000))
+    continue
+  }
   const profile = new DatasetProfile({ datasetTimestamp: 1_700_000_000_000 })
   for (let i = 0; i < ROWS; i++) profile.track(mixedRow(p * ROWS + i))
   files.push(profile.view().serialize())
 }
 const sizes = files.reduce((a, f) => a + f.length, 0) / files.length
 console.log(
-  `${DISTINCT} distinct 20-column profiles of ${fmt(ROWS)} rows (${fmt(sizes)} bytes on average), ` +
+  `${DISTINCT} distinct 20-column ${FLEET ? "fleet " : ""}profiles of ${fmt(ROWS)} rows (${fmt(sizes)} bytes on average), ` +
     `read ${fmt(PROFILES)} times in turn; built in ${fmt(performance.now() - built)} ms\n`,
 )
 
@@ -77,7 +85,7 @@ const round = (count: number, start: () => Reader): Round => {
   const totalMs = performance.now() - begin
   const cpu = process.cpuUsage(cpu0)
   // the result must be real: every row counted once per file read
-  const n = merged.getColumn("id")?.counts?.n
+  const n = merged.getColumn(FLEET ? "f0" : "id")?.counts?.n
   if (n !== count * ROWS) throw new Error(`merged counts/n is ${n}, expected ${count * ROWS}`)
   const deserializeMs = reader.deserializeMs?.()
   return {

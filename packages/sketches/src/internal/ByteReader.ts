@@ -97,7 +97,6 @@ export class ByteReader {
     for (let i = 0; i < count; i++) out[i] = this.view.getFloat64(offset + 8 * i, true)
     return out
   }
-
 }
 
 /** The serialized formats are little-endian; on a little-endian machine arrays are copied as bytes. */
