@@ -1,6 +1,7 @@
 import { type HllMode, HllSketch, type HllTargetType, HllUnion } from "@sketchlog/sketches"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { CouponHashSet } from "../src/internal/hll/CouponHashSet.js"
 import { Hll4Array } from "../src/internal/hll/Hll4Array.js"
 import { Hll6Array } from "../src/internal/hll/Hll6Array.js"
 import { Hll8Array } from "../src/internal/hll/Hll8Array.js"
@@ -124,6 +125,31 @@ describe("ours → bytes → ours", () => {
 
 /** A register array of each width, fed the same coupons directly (white box). */
 const arrays = (lgK: number): Array<HllArray> => [new Hll4Array(lgK), new Hll6Array(lgK), new Hll8Array(lgK)]
+
+describe("compact SET images", () => {
+  it("decode to the table the reference's one-update-at-a-time insertion builds (fast path = general path)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: 14 }),
+        fc.integer({ min: 8, max: 3000 }),
+        fc.integer(),
+        (lgK, n, offset) => {
+          const bytes = fill(new HllSketch(lgK, "HLL_8"), offset, offset + n).toCompactBytes()
+          const decoded = HllSketch.fromBytes(bytes)
+          fc.pre(decoded.mode === "SET")
+          // the general path: a fresh set, each coupon of the image inserted in order by couponUpdate
+          const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+          const count = view.getInt32(8, true)
+          const expected = new CouponHashSet(lgK, 2)
+          expected.oooFlag = decoded.isOutOfOrder
+          for (let i = 0; i < count; i++) expected.couponUpdate(view.getInt32(12 + 4 * i, true))
+          expectSameBytes(decoded.toUpdatableBytes(), HllSketch.fromImpl(expected).toUpdatableBytes())
+        },
+      ),
+      { seed: 1804, numRuns: 150 },
+    )
+  })
+})
 
 describe("HLL_4, HLL_6 and HLL_8 are isomorphic", () => {
   it("the same coupon stream gives the same registers, curMin counts and bit-identical HIP and kxq", () => {

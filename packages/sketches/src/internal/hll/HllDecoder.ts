@@ -163,6 +163,58 @@ const decodeList = (
   return list
 }
 
+/**
+ * The table a compact SET image's coupons make when inserted one at a time, as the reference does (the
+ * table layout decides the image order): from 2^5 slots, doubled past 3/4 full, each doubling
+ * re-inserting the old table in slot order — `CouponHashSet.couponUpdate` exactly, but in two kept
+ * scratch tables, so that a decode allocates only the final table (a fresh typed array per doubling cost
+ * more than the inserts). The caller checked the length and that the count stays below HLL size.
+ */
+const compactSetTable = (view: DataView, count: number, maxLgArr: number): Int32Array => {
+  let lgArr = LG_INIT_SET_SIZE
+  let table = setScratch.table(0, maxLgArr)
+  let spare = setScratch.table(1, maxLgArr)
+  table.fill(0, 0, 1 << lgArr)
+  for (let i = 0; i < count; i++) {
+    const coupon = view.getInt32(HASH_SET_INT_ARR_START + 4 * i, true)
+    checkCoupon(coupon, i, "SET entry")
+    const index = findCoupon(table, lgArr, coupon)
+    if (index >= 0) throw fail("Corrupt", `SET holds coupon 0x${(coupon >>> 0).toString(16)} twice`)
+    table[~index] = coupon
+    if (RESIZE_DENOM * (i + 1) > RESIZE_NUMER * (1 << lgArr) && lgArr < maxLgArr) {
+      const size = 1 << lgArr
+      spare.fill(0, 0, 2 * size)
+      for (let j = 0; j < size; j++) {
+        const moved = table[j]!
+        if (moved !== 0) spare[~findCoupon(spare, lgArr + 1, moved)] = moved
+      }
+      const grown = spare
+      spare = table
+      table = grown
+      lgArr++
+    }
+  }
+  return table.slice(0, 1 << lgArr)
+}
+
+/**
+ * Two tables of 2^maxLgArr slots for `compactSetTable`, kept between decodes up to lgK 16 (2 × 32 kB);
+ * `findCoupon` only reads the first 2^lgArr slots, so a smaller table lives at the start of a larger one.
+ */
+const setScratch = (() => {
+  const KEEP_LG = 13
+  const kept: Array<Int32Array> = [new Int32Array(0), new Int32Array(0)]
+  return {
+    table(which: 0 | 1, lgArr: number): Int32Array {
+      const size = 1 << lgArr
+      if (kept[which]!.length >= size) return kept[which]!
+      const fresh = new Int32Array(size)
+      if (lgArr <= KEEP_LG) kept[which] = fresh
+      return fresh
+    },
+  }
+})()
+
 const decodeSet = (
   r: ByteReader,
   lgK: number,
@@ -183,18 +235,9 @@ const decodeSet = (
   }
   if (compact) {
     checkLength(bytes, HASH_SET_INT_ARR_START + 4 * count, () => `a compact SET image of ${count} coupons`)
-    const set = new CouponHashSet(lgK, tgt)
+    const set = new CouponHashSet(lgK, tgt, compactSetTable(r.view, count, maxLgArr))
+    set.couponCount = count
     set.oooFlag = ooo
-    const view = r.view // the length check above covers every coupon read below
-    for (let i = 0; i < count; i++) {
-      const coupon = view.getInt32(HASH_SET_INT_ARR_START + 4 * i, true)
-      checkCoupon(coupon, i, "SET entry")
-      // inserted as the reference does, one update at a time (the table layout decides the image order);
-      // the count above keeps the set below the size where it would turn into HLL
-      set.couponUpdate(coupon)
-      if (set.couponCount === i)
-        throw fail("Corrupt", `SET holds coupon 0x${(coupon >>> 0).toString(16)} twice`)
-    }
     return set
   }
   const lgArr = lgArrByte < LG_INIT_SET_SIZE ? computeLgArrInts(MODE_SET, count, lgK) : lgArrByte
