@@ -60,13 +60,19 @@ export class ByteReader {
     return this.view.getBigInt64(offset, true)
   }
 
-  /** A u64 that must fit a JavaScript number exactly (counts, weights). */
+  /** A u64 that must fit a JavaScript number exactly (counts, weights); read as two halves, no BigInt. */
   u64Number(offset: number, field: string): number {
-    const value = this.u64(offset, field)
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new SketchError(this.sketch, "Corrupt", `${field} is ${value}, beyond 2^53`)
+    this.need(offset, 8, field)
+    const high = this.view.getUint32(offset + 4, true)
+    // beyond 2^53 - 1 exactly when the high half reaches 2^21
+    if (high >= 0x20_0000) {
+      throw new SketchError(
+        this.sketch,
+        "Corrupt",
+        `${field} is ${this.view.getBigUint64(offset, true)}, beyond 2^53`,
+      )
     }
-    return Number(value)
+    return high * 0x1_0000_0000 + this.view.getUint32(offset, true)
   }
 
   f64(offset: number, field: string): number {

@@ -23,16 +23,22 @@ export class KllDoublesSketch {
   private _minK: number
   private _n = 0
   private numLevels = 1
-  /** Level boundaries into `items`: level i is `items[levels[i], levels[i+1])`; `levels[numLevels]` = `items.length`. */
-  private readonly levels: Uint32Array
+  /**
+   * Level boundaries into `items`: level i is `items[levels[i], levels[i+1])`; `levels[numLevels]` =
+   * `items.length`. Room for every level count (≤ 61) and merge's two scratch entries, except while folded.
+   */
+  private levels: Uint32Array
   private items: Float64Array
   /**
-   * Slots of the full buffer not allocated yet, below `items[0]`: a decoded or copied sketch holds only
-   * its retained items until it is written to (see `unfold`); 0 once the buffer has its capacity.
+   * A decoded or copied sketch is folded until it is first written to (see `unfold`): `items` holds only
+   * its retained items, with `bottom` more slots of the full buffer below them not allocated yet, and
+   * `levels` only numLevels + 1 entries. Reading a stored sketch, or merging it into another, never pays
+   * for the room that only updates use.
    */
+  private folded = false
   private bottom = 0
-  /** Nominal capacity of each level for the current `numLevels` (cached: compaction reads it often). */
-  private readonly capacities: Uint32Array
+  /** Nominal capacity of each level for the current `numLevels` (cached: compaction reads it often; empty while folded). */
+  private capacities: Uint32Array
   private minItem = Number.NaN
   private maxItem = Number.NaN
   private levelZeroSorted = false
@@ -53,21 +59,30 @@ export class KllDoublesSketch {
     this._minK = k
     this.coin = options.coin ?? KllCoin.random()
     this.rule = options.rule ?? "whylogs"
-    // Room for every level count a sketch can reach (≤ 61) plus the two scratch entries merge uses, and
-    // the capacities beside them: one buffer for both, since every decoded sketch pays for it.
-    const words = new Uint32Array(128)
-    this.levels = words.subarray(0, 64)
-    this.capacities = words.subarray(64)
-    const state = (options as RestoringOptions)[RESTORE]
+    const state = restoring
+    restoring = undefined
     if (state === undefined) {
+      // levels and capacities share one buffer
+      const words = new Uint32Array(128)
+      this.levels = words.subarray(0, 64)
+      this.capacities = words.subarray(64)
       this.levels[0] = k
       this.levels[1] = k
       this.items = new Float64Array(k)
       this.refreshCapacities()
     } else {
-      // a decoded or copied state brings its own item buffer
+      // a decoded or copied state brings its own buffers, folded (they are the sketch's from now on)
+      this.folded = true
+      this.levels = state.levels
+      this.capacities = NO_CAPACITIES
       this.items = state.items
-      this.restore(state)
+      this.bottom = state.bottom
+      this._minK = state.minK
+      this._n = state.n
+      this.numLevels = state.numLevels
+      this.minItem = state.min
+      this.maxItem = state.max
+      this.levelZeroSorted = state.levelZeroSorted
     }
   }
 
@@ -75,7 +90,7 @@ export class KllDoublesSketch {
   static fromBytes(bytes: Uint8Array, options: KllDoublesSketchOptions = {}): KllDoublesSketch {
     const state = decodeKll(bytes)
     if (state === undefined) return new KllDoublesSketch(readK(bytes), options)
-    return new KllDoublesSketch(state.k, { ...options, [RESTORE]: state } as RestoringOptions)
+    return restored(state, options)
   }
 
   /** The normalized rank error of a sketch with parameter `k` (`pmf`: the two-sided error of PMF queries). */
@@ -152,7 +167,7 @@ export class KllDoublesSketch {
       this.merge(other.copy())
       return
     }
-    if (this.bottom !== 0) this.unfold()
+    if (this.folded) this.unfold()
     if (this._n === 0) {
       this.minItem = other.minItem
       this.maxItem = other.maxItem
@@ -183,8 +198,7 @@ export class KllDoublesSketch {
 
   /** An independent copy (same coin, same rule). */
   copy(): KllDoublesSketch {
-    const options: RestoringOptions = { coin: this.coin, rule: this.rule, [RESTORE]: this.state() }
-    return new KllDoublesSketch(this._k, options)
+    return restored(this.state(), { coin: this.coin, rule: this.rule })
   }
 
   /**
@@ -312,21 +326,6 @@ export class KllDoublesSketch {
     }
   }
 
-  private restore(s: KllState): void {
-    this._minK = s.minK
-    this._n = s.n
-    this.numLevels = s.numLevels
-    this.refreshCapacities()
-    this.levels.fill(0)
-    this.levels.set(s.levels.subarray(0, s.numLevels + 1))
-    this.items = s.items
-    this.bottom = s.bottom
-    this.minItem = s.min
-    this.maxItem = s.max
-    this.levelZeroSorted = s.levelZeroSorted
-    this.view = undefined
-  }
-
   private refreshCapacities(): void {
     for (let h = 0; h < this.numLevels; h++)
       this.capacities[h] = levelCapacity(this._k, this.numLevels, h, KLL_M)
@@ -336,20 +335,31 @@ export class KllDoublesSketch {
     return level < this.numLevels ? this.levels[level + 1] - this.levels[level] : 0
   }
 
-  /** Level zero has reached the bottom of `items`: allocate the rest of the buffer, or compact. */
+  /** Level zero has reached the bottom of `items`: unfold a folded sketch, then compact if still full. */
   private makeRoom(): void {
-    if (this.bottom !== 0) this.unfold()
-    else this.compressWhileUpdating()
+    if (this.folded) this.unfold()
+    if (this.levels[0] === 0) this.compressWhileUpdating()
   }
 
-  /** Allocates the full buffer (capacity `bottom + items.length`) with the items at its top, as the reference keeps them. */
+  /**
+   * Gives a folded sketch what writes need: the full buffer (capacity `bottom + items.length`) with the
+   * items at its top, as the reference keeps them, and the full level and capacity tables.
+   */
   private unfold(): void {
     const bottom = this.bottom
-    const full = new Float64Array(bottom + this.items.length)
-    full.set(this.items, bottom)
-    this.items = full
-    for (let i = 0; i <= this.numLevels; i++) this.levels[i] += bottom
+    if (bottom !== 0) {
+      const full = new Float64Array(bottom + this.items.length)
+      full.set(this.items, bottom)
+      this.items = full
+    }
+    const words = new Uint32Array(128)
+    const levels = words.subarray(0, 64)
+    for (let i = 0; i <= this.numLevels; i++) levels[i] = this.levels[i] + bottom
+    this.levels = levels
+    this.capacities = words.subarray(64)
+    this.refreshCapacities()
     this.bottom = 0
+    this.folded = false
   }
 
   /** The buffer is full: compact the lowest level at capacity, growing a new top level if that is the top. */
@@ -410,13 +420,23 @@ export class KllDoublesSketch {
 }
 
 /**
- * Hands a decoded (or copied) state to the constructor, so that it does not allocate the item buffer the
- * state replaces. The symbol is not exported: only this module can pass a state.
+ * The state the next constructor call takes over instead of allocating its own buffers (decoded bytes,
+ * or a copy's state): set by `restored` just before it calls the constructor, which clears it. Module
+ * scope, so that only this module can pass a state, without an options object per decode.
  */
-const RESTORE: unique symbol = Symbol("KllDoublesSketch.restore")
-interface RestoringOptions extends KllDoublesSketchOptions {
-  readonly [RESTORE]?: KllState
+let restoring: KllState | undefined
+
+const restored = (state: KllState, options: KllDoublesSketchOptions): KllDoublesSketch => {
+  restoring = state
+  try {
+    return new KllDoublesSketch(state.k, options)
+  } finally {
+    restoring = undefined
+  }
 }
+
+/** The capacities of a folded sketch: none (only compaction reads them, after `unfold`). */
+const NO_CAPACITIES = new Uint32Array(0)
 
 const checkRank = (rank: number): void => {
   if (!(rank >= 0 && rank <= 1)) {
