@@ -1,3 +1,4 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { KllCoin, KllDoublesSketch, type KllSerialLayout } from "../src/index.js"
 
@@ -76,6 +77,47 @@ describe("KLL round trip: ours → bytes → ours", () => {
       decoded.update(i % 977)
     }
     expect(decoded.toBytes()).toEqual(original.toBytes())
+  })
+
+  it("a decoded (folded) sketch updates, merges and is merged exactly as the sketch it was read from", () => {
+    // Both sides switch to the same fresh seeded coin at the moment of serialization, as above: from
+    // then on every write on the decoded sketch must give the bytes the same write gives on the original.
+    fc.assert(
+      fc.property(
+        fc.constantFrom(8, 200, 1024),
+        fc.integer({ min: 1, max: 6000 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 6000 }),
+        fc.constantFrom("standard", "whylogs") as fc.Arbitrary<KllSerialLayout>,
+        fc.boolean(),
+        (k, n, more, otherN, layout, sortFirst) => {
+          let inner = KllCoin.seeded(3)
+          const original = new KllDoublesSketch(k, { coin: { flip: () => inner.flip() } })
+          for (let i = 0; i < n; i++) original.update(Math.sin(i * 31) * 100)
+          if (sortFirst) original.getQuantile(0.5)
+          const bytes = original.toBytes({ layout })
+          const decoded = KllDoublesSketch.fromBytes(bytes, { coin: KllCoin.seeded(9) })
+          // as a source: folded into a third sketch, it gives what the original gives
+          const into = (source: KllDoublesSketch) => {
+            const target = sketchOf(k, otherN, 5)
+            target.merge(source)
+            return target.toBytes({ layout })
+          }
+          expect(into(decoded)).toEqual(into(original))
+          expect(decoded.copy().toBytes({ layout })).toEqual(bytes)
+          inner = KllCoin.seeded(9)
+          for (let i = 0; i < more; i++) {
+            original.update(i % 311)
+            decoded.update(i % 311)
+          }
+          const other = sketchOf(k, otherN, 6)
+          original.merge(other)
+          decoded.merge(other)
+          expect(decoded.toBytes({ layout })).toEqual(original.toBytes({ layout }))
+        },
+      ),
+      { seed: 1807, numRuns: 60 },
+    )
   })
 
   it("the level-zero-sorted flag survives a round trip after a query sorted level zero", () => {
