@@ -6,7 +6,7 @@ import {
   LG_MIN_MAP_SIZE,
 } from "../internal/frequent/FrequentItemsPreamble.js"
 import type { KeyColumn } from "../internal/frequent/KeyColumn.js"
-import { mapCapacity, ReversePurgeHashMap } from "../internal/frequent/ReversePurgeHashMap.js"
+import { mapCapacity, ReversePurgeHashMap, strideOf } from "../internal/frequent/ReversePurgeHashMap.js"
 import { SketchError } from "../SketchError.js"
 import type { FrequentItemsErrorType, FrequentItemsRow } from "./FrequentItemsRow.js"
 import type { FrequentItemsBytesOptions, FrequentItemsSerialLayout } from "./FrequentItemsSerialLayout.js"
@@ -106,12 +106,16 @@ export abstract class FrequentItemsSketch<T, In> {
     if (mergedTotal > Number.MAX_SAFE_INTEGER) badParameter(`merged total weight would pass 2^53 - 1`)
     const otherOffset = other.offset
     const source = other.map
-    const slots = source.activeSlotsByStride()
-    // Merging a sketch into itself only adds to existing items: nothing moves while we iterate.
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]
+    // The source's active slots in stride order (see `activeSlotsByStride`), walked in place. Merging a
+    // sketch into itself only adds to existing items: nothing moves or empties while we walk.
+    const weights = source.weights
+    const mask = source.mask
+    const stride = strideOf(mask)
+    for (let j = 0, slot = 0, active = source.numActive; j < active; slot = (slot + stride) & mask) {
+      if (weights[slot] === 0) continue
+      j++
       this.map.keys.stageFrom(source.keys, slot)
-      this.offset += this.map.adjustOrInsert(source.hashes[slot], source.weights[slot])
+      this.offset += this.map.adjustOrInsert(source.hashes[slot], weights[slot])
     }
     this.offset += otherOffset
     this.total = mergedTotal

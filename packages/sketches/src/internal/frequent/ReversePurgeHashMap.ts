@@ -7,6 +7,18 @@ const MAX_SAMPLE_SIZE = 1024
 /** Golden-ratio stride DataSketches iterates with, so merges do not insert long runs of neighbours. */
 const GOLDEN_RATIO_RECIPROCAL = (Math.sqrt(5) - 1) / 2
 
+/** The golden-ratio stride over a table of `mask + 1` slots (odd: one lap visits every slot once). */
+export const strideOf = (mask: number): number => Math.trunc((mask + 1) * GOLDEN_RATIO_RECIPROCAL) | 1
+
+/**
+ * Zeroed weights and hashes for `size` slots in one buffer: a decoded sketch, and every growth of a
+ * map, allocates one block instead of two (fresh blocks are most of what decoding a small sketch costs).
+ */
+const slotTable = (size: number): { weights: Float64Array; hashes: Int32Array } => {
+  const buffer = new ArrayBuffer(12 * size)
+  return { weights: new Float64Array(buffer, 0, size), hashes: new Int32Array(buffer, 8 * size, size) }
+}
+
 /** Number of active items a table of 2^lg slots holds before it must grow or purge. */
 export const mapCapacity = (lg: number): number => Math.floor((1 << lg) * LOAD_FACTOR)
 
@@ -41,8 +53,9 @@ export class ReversePurgeHashMap<C extends KeyColumn<unknown, unknown>> {
     this.lgMax = lgMax
     this.mask = (1 << lgCur) - 1
     this.capacity = mapCapacity(lgCur)
-    this.weights = new Float64Array(1 << lgCur)
-    this.hashes = new Int32Array(1 << lgCur)
+    const table = slotTable(1 << lgCur)
+    this.weights = table.weights
+    this.hashes = table.hashes
     this.keys = keys.withSize(1 << lgCur)
   }
 
@@ -98,7 +111,7 @@ export class ReversePurgeHashMap<C extends KeyColumn<unknown, unknown>> {
     const out = new Int32Array(this.numActive)
     const weights = this.weights
     const mask = this.mask
-    const stride = Math.trunc((mask + 1) * GOLDEN_RATIO_RECIPROCAL) | 1
+    const stride = strideOf(mask)
     let slot = 0
     // An odd stride over a power-of-two table visits every slot once per lap.
     for (let j = 0; j < out.length; slot = (slot + stride) & mask) if (weights[slot] !== 0) out[j++] = slot
@@ -127,8 +140,9 @@ export class ReversePurgeHashMap<C extends KeyColumn<unknown, unknown>> {
     this.lgCur = lg
     this.mask = size - 1
     this.capacity = mapCapacity(lg)
-    this.weights = new Float64Array(size)
-    this.hashes = new Int32Array(size)
+    const table = slotTable(size)
+    this.weights = table.weights
+    this.hashes = table.hashes
     this.keys = oldKeys.withSize(size)
     const weights = this.weights
     const mask = this.mask
