@@ -100,10 +100,12 @@ export const readPreamble = (r: ByteReader): FrequentItemsPreamble => {
 
 /**
  * Reads the `numActive` weights after the preamble; each must be a positive integer below 2^53 and
- * together they cannot exceed the total weight.
+ * together they cannot exceed the total weight. The array is a view of a buffer kept between decodes
+ * (the decoder inserts the weights into its map right away; a fresh block per decode cost more than
+ * reading them): valid until the next call.
  */
 export const readWeights = (r: ByteReader, pre: FrequentItemsPreamble): Float64Array => {
-  const weights = new Float64Array(pre.numActive)
+  const weights = weightScratch(pre.numActive)
   const view = r.view // readPreamble checked that every weight is there
   let sum = 0
   for (let i = 0; i < pre.numActive; i++) {
@@ -121,6 +123,20 @@ export const readWeights = (r: ByteReader, pre: FrequentItemsPreamble): Float64A
   }
   return weights
 }
+
+/** Room for `count` weights: a kept buffer up to 2^13 of them (0.75 · 2^lgMax for lgMax ≤ 13), else fresh. */
+const weightScratch = (() => {
+  const KEEP = 1 << 13
+  let kept = new Float64Array(0)
+  return (count: number): Float64Array => {
+    if (count > kept.length) {
+      const fresh = new Float64Array(Math.max(count, 2 * kept.length, 64))
+      if (fresh.length > KEEP) return fresh.subarray(0, count)
+      kept = fresh
+    }
+    return kept.subarray(0, count)
+  }
+})()
 
 /** The whole 8-byte serialization of an empty sketch. */
 export const emptySketchBytes = (
