@@ -15,9 +15,11 @@
  * Options: --profiles <n> (default 10,000), --distinct <n> profiles built (default 40), --rows <n>
  * per profile (default 5,000, or 300 with --fleet), --rounds <n> (default 3). `--fleet` reads the
  * fleet bench's profile instead (20 columns of 300 rows: 8 fractional, 6 integral, 6 string; about
- * 90 kB), the one a `bench:fleet` reader downloads and merges.
+ * 90 kB), the one a `bench:fleet` reader downloads and merges, and then prints what decoding its
+ * sketches alone costs, per kind.
  */
 import { loadavg } from "node:os"
+import { FrequentStringsSketch, HllSketch, KllDoublesSketch } from "@sketchlog/sketches"
 import { DatasetProfile, DatasetProfileView } from "../src/index.js"
 import { ProfileAccumulator } from "../src/profile/index.js"
 import { fleetProfileBytes } from "./internal/FleetProfile.js"
@@ -160,3 +162,45 @@ report(`deserialize, then ProfileAccumulator.add`, PROFILES, accumulated)
 const CHAINED = Math.min(PROFILES, 500)
 const chain = Array.from({ length: ROUNDS }, () => round(CHAINED, chained))
 report(`chained view.merge(), first ${fmt(CHAINED)}`, CHAINED, chain)
+
+/** The decode part of a profile, per sketch kind: each stored sketch of every distinct profile decoded in turn. */
+const sketchDecodes = (): void => {
+  const kinds = [
+    ["HLL", (bytes: Uint8Array) => HllSketch.fromBytes(bytes)],
+    ["KLL", (bytes: Uint8Array) => KllDoublesSketch.fromBytes(bytes)],
+    ["frequent items", (bytes: Uint8Array) => FrequentStringsSketch.fromBytes(bytes)],
+  ] as const
+  const views = files.map((bytes) => DatasetProfileView.deserialize(bytes))
+  console.log(`\nsketch decodes of these profiles (fromBytes; CPU time, rounds)`)
+  for (const [kind, decode] of kinds) {
+    const stored: Array<Uint8Array> = []
+    for (const view of views) {
+      for (const name of view.columnNames) {
+        const column = view.getColumn(name)
+        const cell =
+          kind === "HLL"
+            ? column?.cardinality?.hll
+            : kind === "KLL"
+              ? column?.distribution?.kll
+              : column?.frequentItems?.frequentStrings
+        if (cell !== undefined) stored.push(cell.bytes())
+      }
+    }
+    const repeat = Math.max(1, Math.round(200_000 / stored.length))
+    const perDecode: Array<number> = []
+    for (let r = 0; r < ROUNDS + 1; r++) {
+      const cpu0 = process.cpuUsage()
+      for (let i = 0; i < repeat; i++) for (const bytes of stored) decode(bytes)
+      const cpu = process.cpuUsage(cpu0)
+      // the first round warms up
+      if (r > 0) perDecode.push((cpu.user + cpu.system) / (repeat * stored.length))
+    }
+    const perProfile = stored.length / views.length
+    const sorted = [...perDecode].sort((a, b) => a - b)
+    const median = sorted[sorted.length >> 1] as number
+    console.log(
+      `  ${kind.padEnd(15)} ${fmt(perProfile)} per profile: ${fmt(median, 2)} µs per decode, ${fmt(median * perProfile)} µs per profile  (rounds ${perDecode.map((x) => fmt(x, 2)).join(" / ")})`,
+    )
+  }
+}
+if (FLEET) sketchDecodes()
