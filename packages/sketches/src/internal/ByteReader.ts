@@ -90,8 +90,8 @@ export class ByteReader {
   }
 
   /**
-   * `count` doubles from `offset`, as a new array: one copy of the bytes into fresh memory that is not
-   * zeroed first (`ArrayBuffer.prototype.slice`), which is what most of a large decode costs.
+   * `count` doubles from `offset`, as a new array sized to them: one block copied from the input
+   * (`ArrayBuffer.prototype.slice`), no separate allocate-then-copy.
    */
   f64Array(offset: number, count: number, field: string): Float64Array {
     this.need(offset, 8 * count, field)
