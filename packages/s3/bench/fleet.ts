@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url"
 import { DatasetProfile, DatasetProfileView, type ProfileWrite } from "@sketchlog/core"
 import { ProfileSegment, TimeBucket } from "@sketchlog/core/profile"
 import { compactStore } from "@sketchlog/core/store"
+import { fleetColumns } from "@sketchlog/test-fixtures"
 import { S3ServerProcess } from "@sketchlog/test-fixtures/s3"
 import { Effect } from "effect"
 import { S3Store, S3Writer } from "../src/index.js"
@@ -49,21 +50,10 @@ const stats = (xs: ReadonlyArray<number>) => {
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
-/** A 20-column profile of `ROWS` rows: 8 fractional, 6 integral, 6 string columns, seeded by `seed`. */
+/** The fleet's 20-column profile of `ROWS` rows (test-fixtures' `fleetColumns`), seeded by `seed`. */
 const profileBytes = (seed: number): Uint8Array => {
-  let state = seed * 7919 + 1
-  const next = () => {
-    state = (state * 48271) % 2147483647
-    return state / 2147483647
-  }
-  const columns: Record<string, unknown[]> = {}
-  for (let c = 0; c < 8; c++) columns[`f${c}`] = Array.from({ length: ROWS }, () => next() * 1000)
-  for (let c = 0; c < 6; c++)
-    columns[`i${c}`] = Array.from({ length: ROWS }, () => Math.floor(next() * 10 ** (c + 1)))
-  for (let c = 0; c < 6; c++)
-    columns[`s${c}`] = Array.from({ length: ROWS }, () => `v${Math.floor(next() * 4 ** (c + 1))}`)
   const profile = new DatasetProfile({ datasetTimestamp: T0 })
-  profile.trackColumns(columns)
+  profile.trackColumns(fleetColumns(seed, ROWS))
   return profile.view().serialize()
 }
 

@@ -1,23 +1,9 @@
+import { fleetColumns } from "@sketchlog/test-fixtures"
 import { DatasetProfile } from "../../src/index.js"
 
-/**
- * The profile the fleet bench (`bench:fleet`) stores: 20 columns of `rows` rows — 8 fractional, 6
- * integral (up to 10^1..10^6 distinct), 6 string (4^1..4^6 distinct) — seeded by `seed`, so the
- * store-reader bench can time decode + merge of exactly what the fleet reader downloads.
- */
+/** The profile the fleet bench (`bench:fleet`) stores, serialized: decode + merge of exactly what the fleet reader downloads. */
 export const fleetProfileBytes = (seed: number, rows: number, datasetTimestamp: number): Uint8Array => {
-  let state = seed * 7919 + 1
-  const next = () => {
-    state = (state * 48271) % 2147483647
-    return state / 2147483647
-  }
-  const columns: Record<string, unknown[]> = {}
-  for (let c = 0; c < 8; c++) columns[`f${c}`] = Array.from({ length: rows }, () => next() * 1000)
-  for (let c = 0; c < 6; c++)
-    columns[`i${c}`] = Array.from({ length: rows }, () => Math.floor(next() * 10 ** (c + 1)))
-  for (let c = 0; c < 6; c++)
-    columns[`s${c}`] = Array.from({ length: rows }, () => `v${Math.floor(next() * 4 ** (c + 1))}`)
   const profile = new DatasetProfile({ datasetTimestamp })
-  profile.trackColumns(columns)
+  profile.trackColumns(fleetColumns(seed, rows))
   return profile.view().serialize()
 }
