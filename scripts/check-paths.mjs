@@ -63,7 +63,11 @@ const selfTest = () => {
   // a folder beside the repository, assembled so this file does not read as one that climbs out
   const SIBLING = ["sha", "red"].join("")
   const cases = [
-    ["test-fixtures/src/vectors.ts", `process.env.${OLD_VARIABLE} ?? join(repoRoot, "..", "${SIBLING}")`, true],
+    [
+      "test-fixtures/src/vectors.ts",
+      `process.env.${OLD_VARIABLE} ?? join(repoRoot, "..", "${SIBLING}")`,
+      true,
+    ],
     ["test-fixtures/src/vectors.ts", `const dir = "../../../${SIBLING}/vectors"`, true],
     ["packages/core/test/a.test.ts", 'import x from "../../../../elsewhere/x.js"', true],
     ["README.md", `see [the design](../${SIBLING}/DESIGN.md)`, true],
