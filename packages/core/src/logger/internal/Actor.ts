@@ -398,7 +398,6 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
         const tally = new DropTally()
         gatherRows(store, resolve, mail, now, tally)
         profiled += store.commit(now)
-        sink.release(mail.permits)
         for (const [datasetId, byReason] of tally.counts) {
           for (const [reason, count] of byReason) {
             droppedByReason[reason] = (droppedByReason[reason] ?? 0) + count
@@ -408,6 +407,8 @@ export const startActor = (config: ActorConfig): Effect.Effect<RunningActor, nev
       } catch (defect) {
         Effect.runFork(Effect.logError("the rolling logger's actor met a defect", defect))
       } finally {
+        // the batch's queue room comes back even after a defect, or the logger would shrink for good
+        sink.release(mail.permits)
         busy = false
       }
       config.afterDrain?.(peek)
